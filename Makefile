@@ -1,0 +1,50 @@
+# Hydra: `make run` starts everything, `make test` runs lint and the whole suite.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+PYTEST_ARGS ?=
+# full mode when DATABASE_URL or REDIS_URL is set, embedded otherwise
+PROCFILE := $(if $(REDIS_URL),Procfile,Procfile.embedded)
+
+.PHONY: run test lint format typecheck test-suite migrate venv clean bench-ingest
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Hydra needs Python 3.11")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check -q --upgrade pip
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+	touch $@
+
+venv: $(BIN)/.installed
+
+migrate: venv
+	$(MANAGE) migrate --noinput
+
+run: migrate
+	$(MANAGE) ensure_admin
+	@echo "Hydra on http://127.0.0.1:$${PORT:-8000}/ ($(if $(REDIS_URL),full,embedded) mode). Ctrl-C stops it."
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho -f $(PROCFILE) start
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) check --fail-level WARNING
+	$(MANAGE) makemigrations --check --dry-run
+	$(BIN)/mypy .
+
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test-suite: venv
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+test: lint test-suite
+
+bench-ingest: venv
+	$(PY) bench/ingest.py
+
+clean:
+	rm -rf $(VENV) staticfiles test-artifacts

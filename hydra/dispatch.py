@@ -1,0 +1,43 @@
+"""One way to queue a task, whatever the mode.
+
+Full mode sends it to the Celery broker (Redis). Embedded mode runs it in this
+process on a small thread pool, so the web process never blocks and live updates
+published by tasks reach the in-process channel layer.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from celery import Task
+from django.conf import settings
+from django.db import close_old_connections
+
+logger = logging.getLogger(__name__)
+_pool: ThreadPoolExecutor | None = None
+
+
+def _executor() -> ThreadPoolExecutor:
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(settings.HYDRA_EMBEDDED_WORKERS, thread_name_prefix="hydra-task")
+    return _pool
+
+
+def _run_in_process(task: Task, args: tuple, kwargs: dict) -> None:
+    close_old_connections()
+    try:
+        result = task.apply(args=args, kwargs=kwargs)
+        if result.failed():
+            logger.error("task %s failed: %r", task.name, result.result)
+    finally:
+        close_old_connections()
+
+
+def enqueue(task: Task, *args, **kwargs) -> Future | None:
+    """Queue ``task(*args, **kwargs)``: to the broker in full mode, to the pool in embedded mode."""
+    if settings.HYDRA_EMBEDDED_TASKS:
+        return _executor().submit(_run_in_process, task, args, kwargs)
+    task.apply_async(args=args, kwargs=kwargs)
+    return None

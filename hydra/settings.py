@@ -1,0 +1,287 @@
+"""Hydra settings: one module, every difference between laptop and production comes
+from the environment (django-environ). See README "Configuration" for the table.
+
+Two modes, same code:
+
+* embedded (no ``DATABASE_URL`` and no ``REDIS_URL``): SQLite in WAL mode, the
+  in-process channel layer, local-memory cache, Celery tasks run in-process on the
+  same beat schedule (``hydra.embedded``);
+* full: PostgreSQL, Redis (channels_redis, Celery broker, cache), daphne + Celery
+  worker + Celery beat as separate processes.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+env = environ.Env()
+if (BASE_DIR / ".env").is_file():
+    environ.Env.read_env(BASE_DIR / ".env")
+
+DATA_DIR = Path(env("HYDRA_DATA_DIR", default=str(BASE_DIR / "var")))
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+DATABASE_URL = env("DATABASE_URL", default="")
+REDIS_URL = env("REDIS_URL", default="")
+HYDRA_EMBEDDED_TASKS = not REDIS_URL
+HYDRA_MODE = (
+    "full"
+    if DATABASE_URL and REDIS_URL
+    else ("embedded" if not DATABASE_URL and not REDIS_URL else "mixed")
+)
+
+DEBUG = env.bool("DEBUG", default=False)
+INSECURE_SECRET_KEY = "django-insecure-hydra-default-key-change-me"
+
+
+def _secret_key() -> str:
+    """The configured key; on an embedded install, one generated once and kept in DATA_DIR."""
+    if key := env("SECRET_KEY", default=""):
+        return key
+    if DATABASE_URL:
+        return INSECURE_SECRET_KEY  # full mode must configure one: hydra.E001 refuses otherwise
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_htmx",
+    "django_celery_beat",
+    "django_prometheus",
+    "channels",
+    "hydra",
+    "metrics",
+    "alerts",
+    "forecasting",
+    "scenarios",
+]
+
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hydra.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+
+ROOT_URLCONF = "hydra.urls"
+ASGI_APPLICATION = "hydra.asgi.application"
+WSGI_APPLICATION = None
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "hydra.context_processors.hydra",
+            ],
+        },
+    },
+]
+
+
+def _databases() -> dict:
+    if DATABASE_URL:
+        db = env.db_url("DATABASE_URL")
+        db.setdefault("CONN_MAX_AGE", env.int("HYDRA_DB_CONN_MAX_AGE", default=60))
+        db["CONN_HEALTH_CHECKS"] = True
+        return {"default": db}
+    return {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "hydra.sqlite3",
+            "OPTIONS": {
+                "timeout": 30,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    "PRAGMA busy_timeout=30000; PRAGMA cache_size=-65536;"
+                ),
+            },
+            "TEST": {"NAME": DATA_DIR / "test.sqlite3"},
+        }
+    }
+
+
+DATABASES = _databases()
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("HYDRA_CACHE_PREFIX", default="hydra"),
+        }
+    }
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "prefix": env("HYDRA_CHANNEL_PREFIX", default="hydra"),
+                "capacity": 1000,
+                "expiry": 30,
+            },
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env("TIME_ZONE", default="UTC")
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env("HYDRA_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "hydra.staticfinders.PlotlyFinder",
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True  # works before collectstatic; the Docker image collects anyway
+
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="hydra@localhost")
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env.bool("HYDRA_SECURE_COOKIES", default=False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https")
+    if env.bool("HYDRA_BEHIND_TLS_PROXY", default=False)
+    else None
+)
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "hydra.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "hydra.api.permissions.TokenScopePermission",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["hydra.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env("HYDRA_API_THROTTLE_RATE", default="100/s")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 100,
+    "EXCEPTION_HANDLER": "hydra.api.exceptions.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Hydra API",
+    "DESCRIPTION": "Metrics ingestion and queries, alerts, forecasts and load tests.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# Celery: broker is Redis in full mode; in embedded mode tasks never reach a broker
+# (hydra.dispatch runs them in-process), "memory://" only keeps Celery's API happy.
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "alerts.tasks.detect_*": {"queue": "detection"},
+    "forecasting.tasks.*": {"queue": "forecasting"},
+    "scenarios.tasks.*": {"queue": "scenarios"},
+}
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_ACKS_LATE = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_TIMEZONE = "UTC"
+
+
+def beat_entry(task: str, seconds: float, **options) -> dict:
+    """A beat entry whose message expires just before the next run, so missed runs don't pile up."""
+    return {
+        "task": task,
+        "schedule": timedelta(seconds=seconds),
+        "options": {"expires": max(1.0, seconds * 0.9), **options},
+    }
+
+
+CELERY_BEAT_SCHEDULE = {
+    "worker-heartbeat": beat_entry("hydra.tasks.heartbeat", 15),
+}
+HYDRA_EMBEDDED_SCHEDULER = env.bool("HYDRA_EMBEDDED_SCHEDULER", default=HYDRA_EMBEDDED_TASKS)
+HYDRA_EMBEDDED_WORKERS = env.int("HYDRA_EMBEDDED_WORKERS", default=4)
+HYDRA_WORKER_STALE_AFTER = env.int("HYDRA_WORKER_STALE_AFTER", default=60)
+
+PROMETHEUS_EXPORT_MIGRATIONS = False
+HYDRA_METRICS_ALLOWED_IPS = env.list("HYDRA_METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("HYDRA_LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "daphne": {"level": "WARNING"},
+        "cmdstanpy": {"level": "WARNING"},
+        "prophet": {"level": "WARNING"},
+    },
+}

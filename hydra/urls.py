@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from hydra import views
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("api/v1/health", views.health, name="health"),
+    path("metrics", views.prometheus_metrics, name="prometheus-metrics"),
+    path("api/v1/", include("hydra.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("", include("metrics.urls")),
+    path("alerts/", include("alerts.urls")),
+    path("forecasts/", include("forecasting.urls")),
+    path("scenarios/", include("scenarios.urls")),
+]

@@ -1,0 +1,76 @@
+"""The live websocket: ``/ws/live/``. Pages subscribe to topics and receive updates."""
+
+from __future__ import annotations
+
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from hydra.live import group_for, valid_topic
+
+MAX_TOPICS = 500
+CLOSE_UNAUTHENTICATED = 4401
+
+
+class LiveConsumer(AsyncJsonWebsocketConsumer):
+    """Session-authenticated; ``{"action": "subscribe"|"unsubscribe", "topics": [...]}``."""
+
+    async def connect(self) -> None:
+        self.topics: set[str] = set()
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        for topic in getattr(self, "topics", set()):
+            await self.channel_layer.group_discard(group_for(topic), self.channel_name)
+
+    async def receive_json(self, content, **kwargs) -> None:
+        action = content.get("action") if isinstance(content, dict) else None
+        topics = content.get("topics") if isinstance(content, dict) else None
+        if action not in ("subscribe", "unsubscribe") or not isinstance(topics, list):
+            await self.send_json({"type": "error", "message": "expected {action, topics: [...]}"})
+            return
+        bad = [t for t in topics if not isinstance(t, str) or not valid_topic(t)]
+        if bad:
+            await self.send_json({"type": "error", "message": f"unknown topics: {bad[:5]}"})
+            return
+        handler = self._subscribe if action == "subscribe" else self._unsubscribe
+        await handler(topics)
+
+    async def _subscribe(self, topics: list[str]) -> None:
+        new = [t for t in topics if t not in self.topics]
+        if len(self.topics) + len(new) > MAX_TOPICS:
+            await self.send_json({"type": "error", "message": f"at most {MAX_TOPICS} topics"})
+            return
+        for topic in new:
+            await self.channel_layer.group_add(group_for(topic), self.channel_name)
+            self.topics.add(topic)
+        await self.send_json({"type": "subscribed", "topics": sorted(self.topics)})
+
+    async def _unsubscribe(self, topics: list[str]) -> None:
+        for topic in topics:
+            if topic in self.topics:
+                await self.channel_layer.group_discard(group_for(topic), self.channel_name)
+                self.topics.discard(topic)
+        await self.send_json({"type": "unsubscribed", "topics": topics})
+
+    async def _forward(self, event: dict) -> None:
+        """Re-check permission before sending: a deactivated user gets nothing more."""
+        user = self.scope.get("user")
+        if user is None or not user.is_active:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        await self.send_json(event["payload"])
+
+    async def series_points(self, event: dict) -> None:
+        await self._forward(event)
+
+    async def alert_changed(self, event: dict) -> None:
+        await self._forward(event)
+
+    async def run_progress(self, event: dict) -> None:
+        await self._forward(event)
+
+    async def forecast_ready(self, event: dict) -> None:
+        await self._forward(event)
