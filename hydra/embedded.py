@@ -35,6 +35,7 @@ class EmbeddedScheduler(DatabaseScheduler):
 
 
 def _loop(stop: threading.Event) -> None:
+    app.loader.import_default_modules()  # runs autodiscover: every app's tasks.py
     scheduler = EmbeddedScheduler(app=app)
     while not stop.is_set():
         try:

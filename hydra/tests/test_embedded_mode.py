@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import time
+
+import httpx
 import pytest
 
 from hydra.tests.helpers import clean_env, free_port, manage, start_daphne, wait_for
 
 pytestmark = pytest.mark.slow
+
+
+def _worker_becomes_ok(url: str, timeout: float = 30) -> bool:
+    """The in-process beat runs the heartbeat task on the same schedule as celery beat."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if httpx.get(url).json()["components"]["worker"]["status"] == "ok":
+            return True
+        time.sleep(0.5)
+    return False
 
 
 def test_embedded_mode_migrates_and_serves_from_a_clean_directory(tmp_path):
@@ -23,6 +36,7 @@ def test_embedded_mode_migrates_and_serves_from_a_clean_directory(tmp_path):
         health = wait_for(f"http://127.0.0.1:{port}/api/v1/health").json()
         assert health["mode"] == "embedded"
         assert health["components"]["redis"]["status"] == "embedded"
+        assert _worker_becomes_ok(f"http://127.0.0.1:{port}/api/v1/health")
         page = wait_for(f"http://127.0.0.1:{port}/explore/")
         assert page.status_code == 302 and page.headers["location"].startswith("/login/")
     finally:
