@@ -1,0 +1,102 @@
+"""An in-process aiohttp target for tests and demos (binds 127.0.0.1 only).
+
+Endpoints: ``/fast`` (200), ``/slow?ms=N`` (sleeps), ``/status/{code}``, ``/chunked``
+(chunked body), ``/close`` (HTTP/1.0-style close-delimited body) and ``/capacity``: fast
+while the request rate (measured over the last ``window`` seconds) stays at or below
+``capacity_rps``, then ``slow_ms`` slower — a service with a known capacity.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+
+class TargetServer:
+    """Start with ``await start()``; ``url(path)`` builds request URLs."""
+
+    def __init__(self, capacity_rps: float = 100.0, slow_ms: float = 60.0, window: float = 0.5):
+        """Configure the capacity endpoint."""
+        self.capacity_rps, self.slow_ms, self.window = capacity_rps, slow_ms, window
+        self.hits: deque[float] = deque()
+        self.count = 0
+        self._server: TestServer | None = None
+
+    def app(self) -> web.Application:
+        """The aiohttp application."""
+        app = web.Application()
+        app.router.add_get("/fast", self.fast)
+        app.router.add_route("*", "/echo", self.fast)
+        app.router.add_get("/slow", self.slow)
+        app.router.add_get("/status/{code}", self.status)
+        app.router.add_get("/chunked", self.chunked)
+        app.router.add_get("/close", self.close_delimited)
+        app.router.add_get("/capacity", self.capacity)
+        return app
+
+    async def start(self) -> None:
+        """Listen on an ephemeral loopback port."""
+        self._server = TestServer(self.app(), host="127.0.0.1")
+        await self._server.start_server()
+
+    async def stop(self) -> None:
+        """Shut the server down."""
+        if self._server is not None:
+            await self._server.close()
+
+    def url(self, path: str) -> str:
+        """Absolute URL for ``path``."""
+        assert self._server is not None
+        return str(self._server.make_url(path))
+
+    def reset(self) -> None:
+        """Forget the rate history of ``/capacity``."""
+        self.hits.clear()
+
+    async def fast(self, request: web.Request) -> web.Response:
+        """Immediate 200."""
+        self.count += 1
+        await request.read()
+        return web.Response(text="ok")
+
+    async def slow(self, request: web.Request) -> web.Response:
+        """200 after ``ms`` milliseconds."""
+        await asyncio.sleep(float(request.query.get("ms", "200")) / 1000)
+        return web.Response(text="slow")
+
+    async def status(self, request: web.Request) -> web.Response:
+        """Answer with the requested status code."""
+        return web.Response(status=int(request.match_info["code"]), text="status")
+
+    async def chunked(self, request: web.Request) -> web.StreamResponse:
+        """A chunked body in several pieces."""
+        resp = web.StreamResponse()
+        resp.enable_chunked_encoding()
+        await resp.prepare(request)
+        for part in (b"a" * 10, b"b" * 5000, b"c"):
+            await resp.write(part)
+        await resp.write_eof()
+        return resp
+
+    async def close_delimited(self, request: web.Request) -> web.StreamResponse:
+        """A body without length, ended by closing the connection."""
+        resp = web.StreamResponse(headers={"Connection": "close"})
+        resp.force_close()
+        await resp.prepare(request)
+        await resp.write(b"until-close")
+        await resp.write_eof()
+        return resp
+
+    async def capacity(self, request: web.Request) -> web.Response:
+        """Fast below ``capacity_rps``, ``slow_ms`` slower above it."""
+        now = time.monotonic()
+        self.hits.append(now)
+        while self.hits and self.hits[0] < now - self.window:
+            self.hits.popleft()
+        if len(self.hits) / self.window > self.capacity_rps:
+            await asyncio.sleep(self.slow_ms / 1000)
+        return web.Response(text="cap")
