@@ -17,7 +17,7 @@ from scipy.stats import norm
 Periods = int | tuple[int, ...]
 
 #: Fewest history points any model accepts.
-MIN_POINTS = 8
+MIN_POINTS = 10
 
 
 @dataclass

@@ -1,0 +1,158 @@
+"""``auto``: pick and combine models per series by a rolling-origin backtest.
+
+1. Periods: a single period ``m`` is extended with ``7 * m`` (a week, when ``m`` is a
+   day) if the history holds three such cycles and passes the seasonality test.
+2. Backtest: every candidate forecasts the last ``ORIGINS`` windows of length ``h``
+   (origins ``n - h``, ``n - 2h``, ...) from the history before each window; sMAPE and
+   MASE (scale = lag-``m`` seasonal differences) are averaged over the windows.
+3. Score: ``0.5 * (sMAPE / best sMAPE + MASE / best MASE)`` (1 = best on both).
+4. Combine: the ``TOP`` best candidates, weighted by ``1 / score**2``; the point
+   forecasts and the interval bounds are averaged with those weights.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from . import ets, linear_ar, prophet_model, seasonal_naive, theta
+from .base import ForecastResult, Periods, as_periods, finish, mase, smape, validate
+from .decompose import is_seasonal
+
+Model = Callable[..., ForecastResult]
+
+CANDIDATES = ("linear_ar", "ets", "theta", "seasonal_naive")
+ORIGINS = 3
+TOP = 2
+WEEK = 7
+#: Shortest training window a backtest origin may leave.
+MIN_TRAIN_SEASONS = 3
+
+_FUNCS: dict[str, Model] = {
+    "linear_ar": linear_ar.forecast,
+    "ets": ets.forecast,
+    "theta": theta.forecast,
+    "seasonal_naive": seasonal_naive.forecast,
+    "prophet": prophet_model.forecast,
+}
+
+
+def expand_periods(y: np.ndarray, m: Periods) -> tuple[int, ...]:
+    """Add a weekly period ``7 * m`` to a single period ``m`` when the data supports it."""
+    periods = as_periods(m)
+    if len(periods) != 1:
+        return periods
+    week = WEEK * periods[0]
+    if len(y) >= MIN_TRAIN_SEASONS * week and is_seasonal(y, week):
+        return (periods[0], week)
+    return periods
+
+
+def _origins(n: int, h: int, periods: tuple[int, ...], wanted: int) -> list[int]:
+    """Cut points ``n - k*h`` that leave enough history to train on."""
+    need = max(30, MIN_TRAIN_SEASONS * (periods[0] if periods else 1))
+    return [n - k * h for k in range(1, wanted + 1) if n - k * h >= need]
+
+
+def _try(name: str, y: np.ndarray, h: int, periods: tuple[int, ...], level: float):
+    """Run one candidate; ``None`` if it fails."""
+    try:
+        return _FUNCS[name](y, h, periods or 1, level)
+    except (ValueError, ArithmeticError, np.linalg.LinAlgError, RuntimeError):
+        return None
+
+
+def backtest(
+    y: np.ndarray, h: int, periods: tuple[int, ...], candidates: tuple[str, ...], cuts: list[int]
+) -> dict[str, dict[str, float]]:
+    """Mean sMAPE and MASE of each candidate over the backtest windows (inf if it failed)."""
+    scale_m = periods[0] if periods else 1
+    out: dict[str, dict[str, float]] = {}
+    for name in candidates:
+        s, q = [], []
+        for cut in cuts:
+            res = _try(name, y[:cut], h, periods, 0.8)
+            actual = y[cut : cut + h]
+            s.append(smape(actual, res.yhat) if res else math.inf)
+            q.append(mase(actual, res.yhat, y[:cut], scale_m) if res else math.inf)
+        out[name] = {"smape": float(np.mean(s)), "mase": float(np.mean(q))}
+    return out
+
+
+def relative_scores(bt: dict[str, dict[str, float]]) -> dict[str, float]:
+    """OWA-like score per candidate relative to the best one on each metric."""
+    best_s = max(min(v["smape"] for v in bt.values()), 1e-9)
+    best_q = max(min(v["mase"] for v in bt.values()), 1e-9)
+    return {k: 0.5 * (v["smape"] / best_s + v["mase"] / best_q) for k, v in bt.items()}
+
+
+def choose_weights(scores: dict[str, float], top: int = TOP) -> dict[str, float]:
+    """Inverse squared-score weights of the ``top`` best finite candidates."""
+    ranked = [k for k in sorted(scores, key=scores.get) if math.isfinite(scores[k])][:top]
+    if not ranked:
+        return {}
+    raw = {k: 1.0 / scores[k] ** 2 for k in ranked}
+    total = sum(raw.values())
+    return {k: v / total for k, v in raw.items()}
+
+
+def combine(results: dict[str, ForecastResult], weights: dict[str, float]) -> tuple:
+    """Weighted average of the members' point forecasts and interval bounds."""
+    total = sum(weights[k] for k in results)
+    attrs = ("yhat", "lower", "upper")
+    return tuple(sum(weights[k] / total * getattr(r, a) for k, r in results.items()) for a in attrs)
+
+
+def _json_bt(bt: dict, scores: dict) -> dict:
+    """Backtest table with inf replaced by None (JSON-safe)."""
+
+    def clean(x: float) -> float | None:
+        return round(x, 6) if math.isfinite(x) else None
+
+    return {
+        k: {**{a: clean(b) for a, b in v.items()}, "score": clean(scores[k])} for k, v in bt.items()
+    }
+
+
+def _fallback(y: np.ndarray, h: int, periods: tuple[int, ...], level: float) -> ForecastResult:
+    """Theta alone, for histories too short to backtest."""
+    res = theta.forecast(y, h, periods or 1, level)
+    reason = f"history of {len(y)} points too short for a backtest of horizon {h}; used theta"
+    info = {"periods": list(periods), "origins": 0, "weights": {"theta": 1.0}, "reasons": [reason]}
+    return finish(res.yhat, res.lower, res.upper, "auto:theta", info)
+
+
+def forecast(
+    y: np.ndarray,
+    h: int,
+    m: Periods,
+    level: float = 0.8,
+    candidates: tuple[str, ...] = CANDIDATES,
+    origins: int = ORIGINS,
+) -> ForecastResult:
+    """Backtest the candidates, then forecast with the weighted best ``TOP`` of them."""
+    y = validate(y, h, level)
+    unknown = [c for c in candidates if c not in _FUNCS]
+    if unknown:
+        raise ValueError(f"unknown auto candidate(s) {unknown}; choose from {sorted(_FUNCS)}")
+    periods = expand_periods(y, m)
+    cuts = _origins(len(y), h, periods, origins)
+    if not cuts:
+        return _fallback(y, h, periods, level)
+    bt = backtest(y, h, periods, tuple(candidates), cuts)
+    scores = relative_scores(bt)
+    weights = choose_weights(scores)
+    results = {k: r for k in weights if (r := _try(k, y, h, periods, level)) is not None}
+    if not results:
+        return _fallback(y, h, periods, level)
+    yhat, lower, upper = combine(results, weights)
+    info = {
+        "periods": list(periods),
+        "origins": len(cuts),
+        "backtest": _json_bt(bt, scores),
+        "weights": {k: round(weights[k], 6) for k in results},
+        "reasons": [f"top {len(results)} of {len(candidates)} candidates by backtest score"],
+    }
+    return finish(yhat, lower, upper, "auto:" + "+".join(results), info)
