@@ -220,9 +220,10 @@ class ScenarioSpec:
         return max(v for _, v in self.profile())
 
     def inflight_cap(self) -> int:
-        """Max concurrent requests: the VU peak or ``max_inflight`` (default: max(100, rate))."""
+        """Max concurrent requests: the VU peak, or ``max_inflight`` for arrival-rate runs
+        (default: the peak rate, i.e. one second of requests, within 100..5000)."""
         if not self.is_arrival_rate:
             return max(1, int(round(self.peak())))
         if self.max_inflight is not None:
             return self.max_inflight
-        return max(100, int(self.peak()))
+        return min(max(100, int(self.peak())), 5000)
