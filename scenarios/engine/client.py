@@ -5,7 +5,7 @@ machine (Content-Length, chunked, close-delimited; HEAD/1xx/204/304 without body
 discarding bodies. It does not follow redirects, use proxies or cookies: a load test
 measures the exchange itself. ``AiohttpClient`` (``client: "aiohttp"`` in the spec) uses
 one ``aiohttp.ClientSession`` with ``TCPConnector(limit=concurrency)`` and also does not
-follow redirects. Both expose ``await send(req) -> status`` and ``await close()``.
+follow redirects. Both expose ``await send(req) -> (status, latency_us)`` and ``close()``.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import asyncio
 import socket
 import ssl
 from dataclasses import dataclass
+from time import perf_counter_ns
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -68,8 +69,8 @@ class FastClient:
         self._open: set[ResponseProtocol] = set()
         self._loop = asyncio.get_running_loop()
 
-    async def send(self, req: PreparedRequest) -> int:
-        """Send ``req`` and return the HTTP status; raises on timeout/connection errors."""
+    async def send(self, req: PreparedRequest) -> tuple[int, int]:
+        """Send ``req``; returns (status, latency µs); raises on timeout/connection errors."""
         idle = self._idle.get(req.origin)
         while idle and idle[-1].closed:
             self._open.discard(idle.pop())
@@ -84,7 +85,9 @@ class FastClient:
         conn = await self._connect(req.origin)
         return await self._exchange(conn, req, max(deadline - self._loop.time(), 0.001))
 
-    async def _exchange(self, conn: ResponseProtocol, req: PreparedRequest, timeout: float) -> int:
+    async def _exchange(
+        self, conn: ResponseProtocol, req: PreparedRequest, timeout: float
+    ) -> tuple[int, int]:
         """One request/response on ``conn``; returns it to the pool when reusable."""
         try:
             status = await conn.request(req.raw, req.method == "HEAD", timeout)
@@ -97,7 +100,7 @@ class FastClient:
         else:
             conn.abort()
             self._open.discard(conn)
-        return status
+        return status, conn.latency_us
 
     async def _connect(self, origin: tuple[str, str, int]) -> ResponseProtocol:
         """Open a new connection (TLS for https) within the timeout."""
@@ -130,13 +133,14 @@ class AiohttpClient:
             headers={"User-Agent": USER_AGENT},
         )
 
-    async def send(self, req: PreparedRequest) -> int:
-        """Send ``req`` and return the HTTP status."""
+    async def send(self, req: PreparedRequest) -> tuple[int, int]:
+        """Send ``req``; returns (status, latency µs, measured around the whole call)."""
+        start = perf_counter_ns()
         async with self._session.request(
             req.method, req.url, headers=req.headers, data=req.body, allow_redirects=False
         ) as resp:
             await resp.read()
-            return resp.status
+            return resp.status, (perf_counter_ns() - start) // 1000
 
     async def close(self) -> None:
         """Close the session."""

@@ -14,7 +14,6 @@ import math
 import random
 from bisect import bisect_left, bisect_right
 from collections.abc import Awaitable, Callable
-from time import perf_counter_ns
 
 from .client import PreparedRequest, classify_exception
 from .stats import Recorder
@@ -84,23 +83,25 @@ class RequestMix:
         return self.requests[bisect_right(self.cum, self._rand() * self.cum[-1])]
 
 
-def make_sender(client_send: Callable[[PreparedRequest], Awaitable[int]], rec: Recorder) -> Send:
-    """The hot path: time one request and record its status or error kind."""
+ClientSend = Callable[[PreparedRequest], Awaitable[tuple[int, int]]]
+
+
+def make_sender(client_send: ClientSend, rec: Recorder) -> Send:
+    """The hot path: one request, recording its status and latency or its error kind."""
 
     async def send(req: PreparedRequest) -> None:
         rec.in_flight += 1
         rec.started += 1
         if rec.in_flight > rec.peak_in_flight:
             rec.peak_in_flight = rec.in_flight
-        start = perf_counter_ns()
         try:
-            status = await client_send(req)
+            status, latency_us = await client_send(req)
         except Exception as exc:  # noqa: BLE001 - every failure is a measured outcome
             rec.failure(classify_exception(exc))
             return
         finally:
             rec.in_flight -= 1
-        rec.response((perf_counter_ns() - start) // 1000, status)
+        rec.response(latency_us, status)
 
     return send
 

@@ -1,5 +1,9 @@
 """Minimal HTTP/1.1 response parser as an asyncio Protocol (one request at a time).
 
+Latency is measured like k6's ``http_req_duration`` and wrk: from writing the request to
+the last byte of the response, in the protocol callbacks (connect/TLS time excluded, and
+no task-scheduling delay of the awaiting coroutine included).
+
 Bodies are discarded while being counted; only the status code is returned. Framing:
 Content-Length, chunked transfer coding (with trailers), or close-delimited; no body for
 HEAD, 1xx, 204 and 304. Interim 1xx responses (except 101) are skipped.
@@ -8,6 +12,7 @@ HEAD, 1xx, 204 and 304. Interim 1xx responses (except 101) are skipped.
 from __future__ import annotations
 
 import asyncio
+from time import perf_counter_ns
 
 _HEAD, _LENGTH, _CHUNK, _TRAILER, _CLOSE, _DONE = range(6)
 _MAX_HEAD = 65536
@@ -35,6 +40,8 @@ class ResponseProtocol(asyncio.Protocol):
         self.closed = False
         self.reusable = False
         self.bytes_received = 0
+        self.latency_us = 0
+        self._sent_ns = 0
         self._loop = asyncio.get_running_loop()
         self._fut: asyncio.Future[int] | None = None
         self._timer: asyncio.TimerHandle | None = None
@@ -67,6 +74,7 @@ class ResponseProtocol(asyncio.Protocol):
         self._fut, self._head_request = fut, head
         self._buf, self._state, self.bytes_received, self.reusable = b"", _HEAD, 0, False
         self._timer = self._loop.call_later(timeout, self._on_timeout, timeout)
+        self._sent_ns = perf_counter_ns()
         self.transport.write(raw)
         return fut
 
@@ -169,7 +177,8 @@ class ResponseProtocol(asyncio.Protocol):
                 self._left = size + 2
 
     def _finish(self) -> None:
-        """Resolve the pending future with the status."""
+        """Resolve the pending future with the status (and note the latency)."""
+        self.latency_us = (perf_counter_ns() - self._sent_ns) // 1000
         fut, self._fut = self._fut, None
         if self._timer is not None:
             self._timer.cancel()
