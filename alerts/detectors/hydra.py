@@ -1,19 +1,28 @@
-"""Hydra's default detector: context novelty + value surprise → anomaly likelihood → rest.
+"""Hydra's default detector: how rare is this point, given everything seen so far?
 
-Pipeline per point (all causal, point by point, state in plain dicts):
+Scale-free representation: the first ``warmup`` points only teach the detector the
+typical range of the series (their min and max) and of its point-to-point changes; the
+bin width of every histogram is that range divided by ``resolution``. Values outside
+the range simply land in new bins.
 
-1. ``context``: novelty of the current run-length token of the quantised value given the
-   preceding runs (see ``context.py``) — catches new levels, spikes, odd shapes and
-   "stuck" signals without any assumption on scale.
-2. ``surprise``: robust z-score of the value against the median / MAD of the last
-   ``window`` values, squashed to [0, 1) — catches sharp deviations inside known bins.
-3. each raw score goes through its own anomaly likelihood (``likelihood.py``), which
-   compares the recent average with the series' own long-term behaviour; the two
-   calibrated scores are combined with ``max``.
-4. rest period: a score only passes if it beats every combined score of the previous
-   ``rest`` points; otherwise it is damped to ``score * damp``. After an alarm, the
-   same episode therefore does not alarm again (NAB, and on-call humans, only value the
-   first alarm of an episode) — whatever the threshold is.
+Raw evidence, for each point (see ``rarity.py``), as ``-log10`` of a probability:
+
+* ``value``: rarity of the value among all past values (new levels, spikes, drops);
+* ``time_of_day``: rarity of the value among past values seen at the same local
+  wall-clock time of day (``tod_bucket`` seconds wide, DST-aware with tz-aware
+  timestamps) — a normal level at an abnormal hour, a missing daily peak;
+* ``change``: rarity of ``|x_t - x_{t-1}|`` among past changes (sudden jumps).
+
+The evidence is the maximum of the three, ``r``, squashed to ``r / (r + 1)`` in [0, 1):
+a score of 0.8 means "a 1 in 10**4 event". Histograms forget with a half-life of
+``half_life`` points, so the detector adapts to lasting changes.
+
+Rest period: only the first alarm of an episode matters (to NAB and to on-call humans),
+so a score passes only if it is higher than every score of the previous ``rest`` points;
+otherwise it is multiplied by ``damp`` (0.5 keeps it below any sensible threshold).
+Scores during the warm-up are 0. ``expected`` is the median of the last
+``recent`` values and ``[lower, upper]`` the range of values the value histogram does
+not consider rare at the detector's threshold.
 """
 
 from __future__ import annotations
@@ -24,79 +33,120 @@ from typing import Any, ClassVar
 import numpy as np
 
 from .base import Detector, TimeInfo
-from .context import context_step, new_context_state
-from .likelihood import likelihood_step, new_likelihood_state
+from .rarity import decay, learn, new_histogram, normal_range, rarity
+
+FEATURES = ("value", "time_of_day", "change")
 
 
 class HydraDetector(Detector):
     """Default detector (see module docstring)."""
 
     name: ClassVar[str] = "hydra"
-    DEFAULT_THRESHOLD: ClassVar[float] = 0.5
+    DEFAULT_THRESHOLD: ClassVar[float] = 0.79
+    MIN_THRESHOLD_FRACTION: ClassVar[float] = 0.8
     DEFAULT_PARAMS: ClassVar[dict[str, Any]] = {
         "warmup": 300,
-        "levels": 8,
-        "max_order": 4,
-        "window": 32,
-        "short": 10,
-        "memory": 2000,
-        "min_std": 0.05,
-        "decades": 10.0,
-        "rest": 150,
+        "resolution": 15,
+        "half_life": 3000,
+        "tod_bucket": 3600,
+        "alpha": 0.01,
+        "rest": 300,
         "damp": 0.5,
-        "use_surprise": True,
+        "recent": 16,
+        "features": list(FEATURES),
     }
 
     def _init_state(self) -> dict[str, Any]:
-        return {
-            "ctx": new_context_state(),
-            "lk_ctx": new_likelihood_state(),
-            "lk_val": new_likelihood_state(),
-            "recent": [],
-            "past": [],
-        }
+        return {"warm": [], "hists": None, "last": None, "recent": [], "past": []}
 
     def _score(
         self, t: TimeInfo, x: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         out = np.zeros((4, len(x)))
-        for i, v in enumerate(x):
-            out[:, i] = self._step(float(v))
+        for i, (wall, v) in enumerate(zip(t.wall, x, strict=True)):
+            out[:, i] = self._step(float(wall), float(v))
         return out[0], out[1], out[2], out[3]
 
-    def _step(self, v: float) -> tuple[float, float, float, float]:
-        p, st = self.params, self.state
+    def _step(self, wall: float, v: float) -> tuple[float, float, float, float]:
+        st = self.state
         if not math.isfinite(v):
             return 0.0, v, v, v
-        lk = {k: p[k] for k in ("short", "memory", "min_std", "decades")}
-        raw_ctx = context_step(st["ctx"], v, p["warmup"], p["levels"], max_order=p["max_order"])
-        s_ctx = likelihood_step(st["lk_ctx"], raw_ctx, **lk, warmup=p["warmup"])
-        raw_val, mid, half = self._surprise(v)
-        s_val = likelihood_step(st["lk_val"], raw_val, **lk, warmup=p["warmup"])
-        combined = max(s_ctx, s_val) if p["use_surprise"] else s_ctx
-        return self._rest(combined), mid, mid - half, mid + half
+        expected = self._expected(v)
+        if st["hists"] is None:
+            st["warm"].append([wall, v])
+            if len(st["warm"]) >= self.params["warmup"]:
+                self._finish_warmup()
+            return 0.0, expected, expected, expected
+        r = self._evidence(wall, v, learn_only=False)
+        lower, upper = self._band(expected)
+        return self._rest(r / (r + 1.0)), expected, lower, upper
 
-    def _surprise(self, v: float) -> tuple[float, float, float]:
-        """Robust z of ``v`` vs the last ``window`` values → (raw score, median, band)."""
+    def _finish_warmup(self) -> None:
+        """Freeze the bins from the warm-up points, then learn them (scores discarded)."""
+        warm = np.asarray(self.state["warm"], dtype=float)
+        res = float(self.params["resolution"])
+        span = _span(warm[:, 1])
+        lo = float(warm[:, 1].min()) - span / 2
+        changes = np.abs(np.diff(warm[:, 1]))
+        dspan = max(float(changes.max()) if len(changes) else 0.0, span * 1e-6)
+        self.state["hists"] = {
+            "value": new_histogram(lo, span / res),
+            "time_of_day": new_histogram(lo, span / res),
+            "change": new_histogram(0.0, dspan / res),
+        }
+        self.state["warm"] = []
+        for wall, v in warm:
+            self._evidence(float(wall), float(v), learn_only=True)
+
+    def _evidence(self, wall: float, v: float, learn_only: bool) -> float:
+        """Max rarity over the enabled features; learns the point afterwards."""
+        st, p = self.state, self.params
+        last = st["last"]
+        obs = {
+            "value": ("all", v),
+            "time_of_day": (str(int((wall % 86400.0) // p["tod_bucket"])), v),
+            "change": ("all", abs(v - last) if last is not None else 0.0),
+        }
+        r = 0.0
+        for name, h in st["hists"].items():
+            key, val = obs[name]
+            if not learn_only and name in p["features"]:
+                r = max(r, rarity(h, key, val, p["alpha"]))
+            decay(h, p["half_life"])
+            learn(h, key, val)
+        st["last"] = v
+        return r
+
+    def _expected(self, v: float) -> float:
+        """Median of the last ``recent`` values (before ``v``); ``v`` itself at the start."""
         recent = self.state["recent"]
-        if len(recent) < 4:
-            recent.append(v)
-            return 0.0, v, 0.0
-        arr = np.asarray(recent)
-        med = float(np.median(arr))
-        mad = float(np.median(np.abs(arr - med))) * 1.4826
-        scale = max(mad, 1e-3 * max(abs(med), 1e-9), 1e-9)
-        z = abs(v - med) / scale
+        med = float(np.median(recent)) if recent else v
         recent.append(v)
-        if len(recent) > self.params["window"]:
+        if len(recent) > self.params["recent"]:
             del recent[0]
-        return z / (z + 3.0), med, 4.0 * scale
+        return med
+
+    def _band(self, expected: float) -> tuple[float, float]:
+        """Values whose value-rarity stays under the threshold (NaN-free)."""
+        thr = min(self.threshold, 0.999)
+        lo, hi = normal_range(
+            self.state["hists"]["value"], "all", thr / (1.0 - thr), self.params["alpha"]
+        )
+        if lo is None:
+            return expected, expected
+        return min(lo, expected), max(hi, expected)
 
     def _rest(self, s: float) -> float:
-        """Pass ``s`` only if it beats the last ``rest`` combined scores, else damp it."""
+        """Pass ``s`` only if it beats the last ``rest`` scores, else damp it."""
         past = self.state["past"]
         out = s if not past or s > max(past) else s * self.params["damp"]
         past.append(s)
         if len(past) > self.params["rest"]:
             del past[0]
         return out
+
+
+def _span(values: np.ndarray) -> float:
+    """Range of the warm-up values, never 0 (a flat warm-up gets a tiny relative span)."""
+    span = float(values.max() - values.min())
+    return max(span, 1e-9 * max(1.0, float(np.abs(values).max())), 1e-12)
