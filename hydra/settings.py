@@ -36,6 +36,20 @@ HYDRA_MODE = (
 )
 
 DEBUG = env.bool("DEBUG", default=False)
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def env_duration(name: str, default: str) -> timedelta:
+    """A duration such as ``30d``, ``12h``, ``90m`` or ``45s`` (plain numbers are seconds)."""
+    text = env(name, default=default).strip().lower()
+    unit = text[-1] if text and text[-1] in _UNITS else "s"
+    number = text[:-1] if text and text[-1] in _UNITS else text
+    try:
+        return timedelta(seconds=float(number) * _UNITS[unit])
+    except ValueError:
+        raise environ.ImproperlyConfigured(f"{name}={text!r} is not a duration like 30d") from None
+
+
 INSECURE_SECRET_KEY = "django-insecure-hydra-default-key-change-me"
 
 
@@ -68,6 +82,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "django_filters",
     "django_celery_beat",
     "django_prometheus",
     "channels",
@@ -264,12 +279,25 @@ def beat_entry(task: str, seconds: float, **options) -> dict:
 
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": beat_entry("hydra.tasks.heartbeat", 15),
+    "metrics-rollups": beat_entry("metrics.tasks.rollups_update", 60),
+    "metrics-retention": beat_entry("metrics.tasks.retention_enforce", 86400),
 }
 HYDRA_EMBEDDED_SCHEDULER = env.bool("HYDRA_EMBEDDED_SCHEDULER", default=HYDRA_EMBEDDED_TASKS)
 HYDRA_EMBEDDED_WORKERS = env.int("HYDRA_EMBEDDED_WORKERS", default=4)
 HYDRA_WORKER_STALE_AFTER = env.int("HYDRA_WORKER_STALE_AFTER", default=60)
 
 PROMETHEUS_EXPORT_MIGRATIONS = False
+# Metrics storage and ingestion
+HYDRA_RETENTION_RAW = env_duration("HYDRA_RETENTION_RAW", "30d")
+HYDRA_RETENTION_1M = env_duration("HYDRA_RETENTION_1M", "90d")
+HYDRA_RETENTION_1H = env_duration("HYDRA_RETENTION_1H", "730d")
+HYDRA_INGEST_MAX_FUTURE = env_duration("HYDRA_INGEST_MAX_FUTURE", "10m")
+HYDRA_INGEST_MAX_BYTES = env.int("HYDRA_INGEST_MAX_BYTES", default=10 * 1024 * 1024)
+HYDRA_INGEST_MAX_POINTS = env.int("HYDRA_INGEST_MAX_POINTS", default=100_000)
+HYDRA_MAX_SERIES_PER_METRIC = env.int("HYDRA_MAX_SERIES_PER_METRIC", default=10_000)
+HYDRA_RETENTION_BATCH = env.int("HYDRA_RETENTION_BATCH", default=50_000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = HYDRA_INGEST_MAX_BYTES + 1024  # the view answers 413 itself
+
 HYDRA_METRICS_ALLOWED_IPS = env.list("HYDRA_METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
 
 LOGGING = {

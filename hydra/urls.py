@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from hydra import views
+from metrics.api.views import LineProtocolWriteApi
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -12,6 +13,9 @@ urlpatterns = [
     path("api/v1/health", views.health, name="health"),
     path("metrics", views.prometheus_metrics, name="prometheus-metrics"),
     path("api/v1/", include("hydra.api.urls")),
+    path("api/v1/", include("metrics.api.urls")),
+    path("write", LineProtocolWriteApi.as_view(), name="influx-write-v1"),
+    path("api/v2/write", LineProtocolWriteApi.as_view(), name="influx-write-v2"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("", include("metrics.urls")),

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from hydra.live import group_for, valid_topic
+from metrics.live import PRESENCE_TTL_S, amark_subscribed
 
 MAX_TOPICS = 500
 CLOSE_UNAUTHENTICATED = 4401
@@ -20,8 +24,21 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         await self.accept()
+        self._refresher = asyncio.create_task(self._refresh_presence())
+
+    async def _refresh_presence(self) -> None:
+        """Publishers skip topics nobody listens to: keep ours marked while connected."""
+        while True:
+            await asyncio.sleep(PRESENCE_TTL_S / 4)
+            if self.topics:
+                await amark_subscribed(self.topics)
 
     async def disconnect(self, code: int) -> None:
+        refresher = getattr(self, "_refresher", None)
+        if refresher is not None:
+            refresher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await refresher
         for topic in getattr(self, "topics", set()):
             await self.channel_layer.group_discard(group_for(topic), self.channel_name)
 
@@ -46,6 +63,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         for topic in new:
             await self.channel_layer.group_add(group_for(topic), self.channel_name)
             self.topics.add(topic)
+        await amark_subscribed(new)
         await self.send_json({"type": "subscribed", "topics": sorted(self.topics)})
 
     async def _unsubscribe(self, topics: list[str]) -> None:

@@ -1,7 +1,6 @@
 import os
 
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
 from hydra.services import admin_ensure
 

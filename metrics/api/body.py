@@ -1,0 +1,60 @@
+"""Reading an ingestion body: size limits (413), content type (415), gzip."""
+
+from __future__ import annotations
+
+import zlib
+
+from django.conf import settings
+from rest_framework import status
+from rest_framework.exceptions import APIException
+
+
+class PayloadTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "Request too large."
+    default_code = "too_large"
+
+
+class UnsupportedType(APIException):
+    status_code = status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
+    default_code = "unsupported_media_type"
+
+
+def content_type(request) -> str:
+    return request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+
+
+def require_type(request, allowed: tuple[str, ...]) -> None:
+    kind = content_type(request)
+    if kind not in allowed:
+        raise UnsupportedType(
+            f"Content-Type {kind or '(none)'!r} is not accepted here; send {' or '.join(a or '(none)' for a in allowed)}."
+        )
+
+
+def read_body(request) -> bytes:
+    """The raw body, gunzipped when ``Content-Encoding: gzip``, within HYDRA_INGEST_MAX_BYTES."""
+    limit = settings.HYDRA_INGEST_MAX_BYTES
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    if declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"Body is {declared} bytes; at most {limit} per request.")
+    body = request._request.body
+    if len(body) > limit:
+        raise PayloadTooLarge(f"Body is over {limit} bytes.")
+    encoding = request.META.get("HTTP_CONTENT_ENCODING", "identity").strip().lower()
+    if encoding == "gzip":
+        return _gunzip(body, limit)
+    if encoding not in ("", "identity"):
+        raise UnsupportedType(f"Content-Encoding {encoding!r} is not supported; use gzip.")
+    return body
+
+
+def _gunzip(body: bytes, limit: int) -> bytes:
+    inflater = zlib.decompressobj(wbits=31)
+    try:
+        data = inflater.decompress(body, limit + 1)
+    except zlib.error as exc:
+        raise UnsupportedType(f"Body is not valid gzip: {exc}") from None
+    if len(data) > limit or inflater.unconsumed_tail:
+        raise PayloadTooLarge(f"Decompressed body is over {limit} bytes.")
+    return data

@@ -1,0 +1,73 @@
+"""Ingestion endpoints: JSON at ``/api/v1/metrics/`` (POST), InfluxDB line protocol at
+``/write`` (1.x) and ``/api/v2/write`` (2.x)."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from metrics import instrumentation
+from metrics.api.body import PayloadTooLarge, read_body, require_type
+from metrics.ingest import IngestError, RequestTooLarge
+from metrics.ingest.json_shapes import parse_json
+from metrics.ingest.lineproto import parse_lines
+from metrics.services import points_ingest
+
+JSON_TYPES = ("application/json",)
+LINE_TYPES = ("text/plain", "application/octet-stream", "")
+
+
+def _errors_body(exc: IngestError) -> dict:
+    first = exc.errors[0]["message"] if exc.errors else "invalid request"
+    return {"errors": exc.errors, "error_count": exc.total, "message": first, "code": "invalid"}
+
+
+def ingest(request, fmt: str, parse) -> tuple[int, dict | None]:
+    """Parse, validate and store; returns (status, body). Nothing is stored on error."""
+    started = time.perf_counter()
+    try:
+        accepted = points_ingest(batch=parse(read_body(request)))
+    except IngestError as exc:
+        instrumentation.INGEST_REQUESTS.labels(fmt, "400").inc()
+        return status.HTTP_400_BAD_REQUEST, _errors_body(exc)
+    except RequestTooLarge as exc:
+        raise PayloadTooLarge(str(exc)) from None
+    instrumentation.INGEST_SECONDS.labels(fmt).observe(time.perf_counter() - started)
+    instrumentation.INGEST_REQUESTS.labels(fmt, "ok").inc()
+    return status.HTTP_201_CREATED, {"accepted": accepted}
+
+
+def ingest_json(request) -> Response:
+    require_type(request, JSON_TYPES)
+    code, body = ingest(
+        request, "json", lambda raw: parse_json(raw, max_points=settings.HYDRA_INGEST_MAX_POINTS)
+    )
+    return Response(body, status=code)
+
+
+class LineProtocolWriteApi(APIView):
+    """InfluxDB-compatible write (204 on success, like InfluxDB)."""
+
+    @extend_schema(
+        request={"text/plain": str},
+        parameters=[OpenApiParameter("precision", str, enum=["ns", "us", "ms", "s"])],
+        responses={204: None},
+    )
+    def post(self, request, *args, **kwargs) -> Response:
+        require_type(request, LINE_TYPES)
+        precision = request.query_params.get("precision")
+        code, body = ingest(
+            request,
+            "line",
+            lambda raw: parse_lines(
+                raw, precision=precision, max_points=settings.HYDRA_INGEST_MAX_POINTS
+            ),
+        )
+        if code == status.HTTP_201_CREATED:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(body, status=code)

@@ -1,0 +1,97 @@
+"""Query endpoints: bucketed points (JSON or CSV), the series list, trends."""
+
+from __future__ import annotations
+
+import csv
+
+import orjson
+from django.http import HttpResponse, StreamingHttpResponse
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.response import Response
+
+from metrics.api.serializers import SeriesSerializer, iso_us
+from metrics.filters import SeriesFilter
+from metrics.models import Series
+from metrics.query.params import SeriesQuerySerializer, label_filters, now_us
+from metrics.query.trends import TrendsQuerySerializer, trends
+from metrics.selectors import TooManySeries, points_query, series_for_query
+
+
+def _params(request, serializer_class):
+    serializer = serializer_class(data=request.query_params, context={"now_us": now_us()})
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def query_points(request) -> HttpResponse:
+    """GET /api/v1/metrics/: ``{"series": [{"id","name","host","labels","points"}]}``."""
+    p = _params(request, SeriesQuerySerializer)
+    series = series_for_query(
+        name=p.get("name"),
+        host=p.get("host"),
+        labels=label_filters(request.query_params),
+        ids=p.get("series"),
+    )
+    try:
+        result = points_query(
+            series=series, start_us=p["start"], end_us=p["end"], step_us=p["step_us"], agg=p["agg"]
+        )
+    except TooManySeries as exc:
+        return HttpResponse(
+            orjson.dumps({"name": [str(exc)]}), status=400, content_type="application/json"
+        )
+    if p["format"] == "csv":
+        return _csv(result)
+    body = {
+        "series": result,
+        "step": p["step_us"] / 1e6,
+        "start": p["start"] / 1e6,
+        "end": p["end"] / 1e6,
+    }
+    return HttpResponse(orjson.dumps(body), content_type="application/json")
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv(result: list[dict]) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield writer.writerow(["series_id", "name", "host", "labels", "timestamp", "value"])
+        for s in result:
+            labels = ",".join(f"{k}={v}" for k, v in sorted(s["labels"].items()))
+            for ts, value in s["points"]:
+                yield writer.writerow(
+                    [s["id"], s["name"], s["host"], labels, iso_us(int(ts * 1e6)), value]
+                )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="hydra-metrics.csv"'
+    return response
+
+
+class SeriesViewSet(viewsets.ReadOnlyModelViewSet):
+    """Series with their latest value. Filters: name, host, search, ``label.<k>=<v>``."""
+
+    serializer_class = SeriesSerializer
+    queryset = Series.objects.order_by("name", "host", "id")
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = SeriesFilter
+
+
+class TrendsApi(viewsets.ViewSet):
+    @extend_schema(parameters=[TrendsQuerySerializer])
+    def list(self, request) -> Response:
+        p = _params(request, TrendsQuerySerializer)
+        series = series_for_query(
+            name=p.get("name"), host=p.get("host"), labels=label_filters(request.query_params)
+        )
+        try:
+            return Response({"series": trends(series=series, start_us=p["start"], end_us=p["end"])})
+        except TooManySeries as exc:
+            return Response({"name": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)

@@ -1,0 +1,132 @@
+"""The three JSON shapes of ``POST /api/v1/metrics/``.
+
+1. one point object ``{"name", "value", "timestamp"?, "host"?, "labels"?}``;
+2. a list of point objects (errors name the point's position as ``index``);
+3. ``{"series": [{"name", "host"?, "labels"?, "points": [[ts, value], ...]}]}`` (errors
+   name the series' position as ``index`` and ``points[j]...`` as ``field``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from metrics.ingest.batch import Batch, IngestError, PointError, RequestTooLarge
+from metrics.ingest.rules import (
+    RuleError,
+    Window,
+    check_host,
+    check_labels,
+    check_name,
+    check_value,
+    timestamp_to_us,
+)
+
+POINT_FIELDS = {"name", "value", "timestamp", "host", "labels"}
+
+
+def parse_json(body: bytes, *, max_points: int) -> Batch:
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise IngestError(
+            [{"index": 0, "field": "body", "message": f"malformed JSON: {exc}"}]
+        ) from None
+    window = Window.now()
+    if isinstance(data, dict) and "series" in data:
+        return _compact(data, window, max_points)
+    if isinstance(data, dict):
+        return _objects([data], window, max_points)
+    if isinstance(data, list):
+        return _objects(data, window, max_points)
+    raise IngestError([{"index": 0, "field": "body", "message": "expected an object or a list"}])
+
+
+def _objects(items: list[Any], window: Window, max_points: int) -> Batch:
+    if len(items) > max_points:
+        raise RequestTooLarge(f"{len(items)} points; at most {max_points} per request")
+    batch, errors = Batch(), []
+    for i, item in enumerate(items):
+        try:
+            _object(batch, item, window)
+        except _FieldError as exc:
+            errors.append(PointError(index=i, field=exc.field, message=exc.message))
+    if errors:
+        raise IngestError(errors)
+    return batch
+
+
+class _FieldError(Exception):
+    def __init__(self, field: str, message: str) -> None:
+        self.field, self.message = field, message
+
+
+def _rule(field: str, check, value, *args):
+    try:
+        return check(value, *args)
+    except RuleError as exc:
+        raise _FieldError(field, str(exc)) from None
+
+
+def _object(batch: Batch, item: Any, window: Window) -> None:
+    if not isinstance(item, dict):
+        raise _FieldError("point", "each point must be an object")
+    unknown = set(item) - POINT_FIELDS
+    if unknown:
+        raise _FieldError(sorted(unknown)[0], "unknown field")
+    if "value" not in item:
+        raise _FieldError("value", "value is required")
+    key = (
+        _rule("name", check_name, item.get("name")),
+        _rule("host", check_host, item.get("host")),
+        _rule("labels", check_labels, item.get("labels")),
+    )
+    value = _rule("value", check_value, item["value"])
+    ts = _rule("timestamp", timestamp_to_us, item.get("timestamp"), window)
+    batch.add(batch.series_position(key), ts, value)
+
+
+def _compact(data: dict, window: Window, max_points: int) -> Batch:
+    entries = data["series"]
+    if not isinstance(entries, list):
+        raise IngestError([{"index": 0, "field": "series", "message": "series must be a list"}])
+    total = sum(len(e.get("points") or ()) for e in entries if isinstance(e, dict))
+    if total > max_points:
+        raise RequestTooLarge(f"{total} points; at most {max_points} per request")
+    batch, errors = Batch(), []
+    for i, entry in enumerate(entries):
+        try:
+            _compact_series(batch, entry, window, errors, i)
+        except _FieldError as exc:
+            errors.append(PointError(index=i, field=exc.field, message=exc.message))
+    if errors:
+        raise IngestError(errors, total=len(errors))
+    return batch
+
+
+def _compact_series(batch: Batch, entry: Any, window: Window, errors: list, i: int) -> None:
+    if not isinstance(entry, dict):
+        raise _FieldError("series", "each series must be an object")
+    key = (
+        _rule("name", check_name, entry.get("name")),
+        _rule("host", check_host, entry.get("host")),
+        _rule("labels", check_labels, entry.get("labels")),
+    )
+    points = entry.get("points")
+    if not isinstance(points, list):
+        raise _FieldError("points", "points must be a list of [timestamp, value]")
+    position = batch.series_position(key)
+    for j, point in enumerate(points):
+        try:
+            _pair(batch, position, point, window, j)
+        except _FieldError as exc:
+            errors.append(PointError(index=i, field=exc.field, message=exc.message))
+
+
+def _pair(batch: Batch, position: int, point: Any, window: Window, j: int) -> None:
+    if not isinstance(point, list) or len(point) != 2:
+        raise _FieldError(f"points[{j}]", "each point must be [timestamp, value]")
+    ts = _rule(f"points[{j}].timestamp", timestamp_to_us, point[0], window)
+    value = _rule(f"points[{j}].value", check_value, point[1])
+    batch.add(position, ts, value)

@@ -1,0 +1,36 @@
+"""Writes of the metrics app: ingestion, rollups, retention, series deletion."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from metrics import instrumentation
+from metrics.ingest import Batch
+from metrics.ingest.series_ids import forget_all
+from metrics.ingest.writer import write
+from metrics.live import publish_points
+from metrics.models import Point, Rollup1h, Rollup1m, Series
+
+
+def points_ingest(*, batch: Batch) -> int:
+    """Write a validated batch atomically; commit before returning; publish after commit.
+
+    Returns the number of distinct points stored (a point repeated within the batch
+    counts once: the last value wins).
+    """
+    if not len(batch):
+        return 0
+    with transaction.atomic():
+        rows = write(batch)
+        publish_points(rows, rows.hosts)  # sends on commit
+    instrumentation.POINTS_INGESTED.inc(len(rows))
+    return len(rows)
+
+
+def series_delete(*, series: Series) -> None:
+    """Delete a series with its points and rollups (no database cascade on the hot table)."""
+    with transaction.atomic():
+        for model in (Point, Rollup1m, Rollup1h):
+            model.objects.filter(series_id=series.pk).delete()
+        series.delete()
+    transaction.on_commit(forget_all)
