@@ -29,6 +29,8 @@ TOP = 2
 WEEK = 7
 #: Shortest training window a backtest origin may leave.
 MIN_TRAIN_SEASONS = 3
+#: Keeps the relative scores finite when a candidate is perfect on the backtest.
+EPS = 1e-6
 
 _FUNCS: dict[str, Model] = {
     "linear_ar": linear_ar.forecast,
@@ -83,9 +85,11 @@ def backtest(
 
 def relative_scores(bt: dict[str, dict[str, float]]) -> dict[str, float]:
     """OWA-like score per candidate relative to the best one on each metric."""
-    best_s = max(min(v["smape"] for v in bt.values()), 1e-9)
-    best_q = max(min(v["mase"] for v in bt.values()), 1e-9)
-    return {k: 0.5 * (v["smape"] / best_s + v["mase"] / best_q) for k, v in bt.items()}
+    best_s = min(v["smape"] for v in bt.values()) + EPS
+    best_q = min(v["mase"] for v in bt.values()) + EPS
+    return {
+        k: 0.5 * ((v["smape"] + EPS) / best_s + (v["mase"] + EPS) / best_q) for k, v in bt.items()
+    }
 
 
 def choose_weights(scores: dict[str, float], top: int = TOP) -> dict[str, float]:
