@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from metrics.ingest.series_ids import forget_all
+from metrics.models import Point, Series
+
+
+@pytest.fixture(autouse=True)
+def _fresh_series_cache():
+    forget_all()
+    yield
+    forget_all()
+
+
+@pytest.fixture
+def api(token_client):
+    return token_client()
+
+
+@pytest.fixture
+def now() -> int:
+    return int(time.time())
+
+
+def point_count() -> int:
+    return Point.objects.count()
+
+
+def stored(name: str, host: str = "") -> list[tuple[int, float]]:
+    series = Series.objects.get(name=name, host=host)
+    return list(Point.objects.filter(series=series).order_by("ts").values_list("ts", "value"))
