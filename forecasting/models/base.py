@@ -9,10 +9,10 @@ This module never imports Django.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
-from scipy.stats import norm
 
 Periods = int | tuple[int, ...]
 
@@ -70,7 +70,7 @@ def normal_interval(
     yhat: np.ndarray, sigma: np.ndarray, level: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Symmetric Gaussian interval ``yhat ± z * sigma`` of central width ``level``."""
-    z = float(norm.ppf(0.5 + level / 2.0))
+    z = NormalDist().inv_cdf(0.5 + level / 2.0)
     return yhat - z * sigma, yhat + z * sigma
 
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-import pandas as pd
 
 from .base import ForecastResult, Periods, finish, usable_periods, validate
 
 
 def _fit(y: np.ndarray, period: int | None):
     """Fit an additive-error, damped-trend ETS model (seasonal if ``period``)."""
+    import pandas as pd  # a Series avoids a statsmodels bug in get_prediction
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
     model = ETSModel(

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 
 import numpy as np
-import pandas as pd
 
 from .base import ForecastResult, Periods, finish, usable_periods, validate
 
@@ -49,6 +48,8 @@ def _model(periods: tuple[int, ...], level: float):
 
 def forecast(y: np.ndarray, h: int, m: Periods, level: float = 0.8) -> ForecastResult:
     """Prophet forecast with its own (sampled) uncertainty interval."""
+    import pandas as pd
+
     y = validate(y, h, level)
     periods = usable_periods(len(y), m, cycles=2.0)
     ds = pd.date_range("2000-01-01", periods=len(y) + h, freq="D")

@@ -11,8 +11,6 @@ forecast by simple exponential smoothing plus half the slope of a linear trend
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import minimize_scalar
-from scipy.signal import lfilter
 
 from .base import ForecastResult, Periods, finish, normal_interval, usable_periods, validate
 from .decompose import seasonal_component
@@ -20,6 +18,8 @@ from .decompose import seasonal_component
 
 def ses_levels(x: np.ndarray, alpha: float) -> np.ndarray:
     """SES levels ``l[t] = alpha * x[t] + (1 - alpha) * l[t-1]``, started at ``x[0]``."""
+    from scipy.signal import lfilter  # lazy: scipy.signal takes ~0.5 s to import
+
     zi = np.array([(1.0 - alpha) * x[0]])
     levels, _ = lfilter([alpha], [1.0, -(1.0 - alpha)], x, zi=zi)
     return levels
@@ -27,6 +27,7 @@ def ses_levels(x: np.ndarray, alpha: float) -> np.ndarray:
 
 def fit_alpha(x: np.ndarray) -> float:
     """Smoothing weight minimising the one-step squared error."""
+    from scipy.optimize import minimize_scalar
 
     def sse(alpha: float) -> float:
         levels = ses_levels(x, alpha)
