@@ -1,0 +1,86 @@
+"""Tests specific to the default ``hydra`` detector and its rarity histograms (no Django)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+import numpy as np
+import pytest
+
+from alerts.detectors import get_detector, score_series
+from alerts.detectors.rarity import _renormalise, decay, learn, new_histogram, rarity
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Override the project conftest's Django cache reset: these tests never use Django."""
+    yield
+
+
+def daily_square(days: int, step_min: int = 5, seed: int = 0) -> tuple[list, np.ndarray]:
+    """High (~80) from 09:00 to 17:00, low (~20) otherwise, with small noise."""
+    rng = np.random.default_rng(seed)
+    n = days * 1440 // step_min
+    ts = [datetime(2024, 3, 1) + timedelta(minutes=step_min * i) for i in range(n)]
+    hours = np.array([t.hour for t in ts])
+    x = np.where((hours >= 9) & (hours < 17), 80.0, 20.0) + rng.normal(0, 2.0, n)
+    return ts, x
+
+
+def test_rarity_unseen_is_rarer_and_renormalise_keeps_it() -> None:
+    h = new_histogram(0.0, 1.0)
+    for v in np.random.default_rng(0).normal(5, 1, 500):
+        decay(h, 100)
+        learn(h, "all", float(v))
+    common, unseen = rarity(h, "all", 5.0), rarity(h, "all", 50.0)
+    assert common < 1.0 < 3.0 < unseen
+    _renormalise(h)
+    assert rarity(h, "all", 50.0) == pytest.approx(unseen)
+    assert rarity(h, "other-key", 5.0) == pytest.approx(0.0)
+
+
+def test_chunked_equals_one_shot_across_renormalisation() -> None:
+    ts, x = daily_square(8)
+    x[1500] += 200
+    one = score_series(ts, x, detector="hydra", half_life=40)
+    det, parts = get_detector("hydra", half_life=40), []
+    for a in range(0, len(x), 333):
+        parts.append(det.update(ts[a : a + 333], x[a : a + 333]).score)
+        det = get_detector("hydra", state=json.loads(json.dumps(det.get_state())))
+    assert np.allclose(np.concatenate(parts), one)
+
+
+def test_missing_daily_peak_is_flagged_but_zscore_misses_it() -> None:
+    ts, x = daily_square(21)
+    day = 20 * 288
+    x[day + 9 * 12 : day + 17 * 12] -= 60.0  # the high period of day 21 never comes
+    res = get_detector("hydra").update(ts, x)
+    assert res.is_anomaly[day + 9 * 12 : day + 17 * 12].any()
+    assert not res.is_anomaly[3000:day].any()
+    z = get_detector("zscore").update(ts, x)
+    assert not z.is_anomaly[day + 9 * 12 : day + 17 * 12].any()
+
+
+def test_rest_period_flags_a_level_shift_once() -> None:
+    ts, x = daily_square(6)
+    x[1200:] += 500.0
+    res = get_detector("hydra").update(ts, x)
+    flagged = np.flatnonzero(res.is_anomaly)
+    assert len(flagged) >= 1 and 1200 <= flagged[0] < 1205
+    assert len(flagged) <= 3
+
+
+def test_warmup_scores_zero_and_band_contains_expected() -> None:
+    ts, x = daily_square(3)
+    res = get_detector("hydra", warmup=300).update(ts, x)
+    assert np.all(res.score[:300] == 0.0)
+    assert np.all(res.lower <= res.expected) and np.all(res.expected <= res.upper)
+    assert res.lower[500] < 30 and res.upper[500] > 70
+
+
+def test_flat_series_does_not_crash_or_alarm() -> None:
+    ts = [datetime(2024, 1, 1) + timedelta(minutes=i) for i in range(2000)]
+    res = get_detector("hydra").update(ts, np.full(2000, 3.0))
+    assert not res.is_anomaly.any()
+    assert len(json.dumps(res.score.tolist())) > 0
