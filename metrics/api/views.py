@@ -1,6 +1,7 @@
 """The metrics API: ``/api/v1/metrics/`` (GET query, POST ingest), series, trends, writes."""
 
 from drf_spectacular.utils import extend_schema
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.views import APIView
 
 from metrics.api.ingest_views import LineProtocolWriteApi, ingest_json
@@ -10,8 +11,17 @@ from metrics.query.params import SeriesQuerySerializer
 __all__ = ["LineProtocolWriteApi", "MetricsApi", "SeriesViewSet", "TrendsApi"]
 
 
+class JsonOnlyNegotiation(DefaultContentNegotiation):
+    """``?format=csv`` is this endpoint's own parameter, not DRF's renderer override."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
 class MetricsApi(APIView):
     """GET: bucketed points of the matching series. POST: ingest (three JSON shapes, gzip ok)."""
+
+    content_negotiation_class = JsonOnlyNegotiation
 
     @extend_schema(parameters=[SeriesQuerySerializer])
     def get(self, request, *args, **kwargs):

@@ -86,7 +86,7 @@ def bucketed(query: Query) -> dict[int, list[list[float]]]:
     with connection.cursor() as cursor:
         cursor.execute(sql + " ORDER BY 1, 2", params)
         for sid, bucket, count, total, lo, hi in cursor.fetchall():
-            out[sid].append([bucket / US, _value(query.agg, count, total, lo, hi)])
+            out[sid].append([bucket / US, _value(query.agg, int(count), total, lo, hi)])
     return out
 
 

@@ -43,7 +43,7 @@ def _p95(ids: str, start: int, end: int) -> dict[int, float]:
                 f"WHERE series_id IN ({ids}) AND ts >= %s AND ts < %s GROUP BY series_id",
                 [start, end],
             )
-            return dict(cursor.fetchall())
+            return {sid: float(p) for sid, p in cursor.fetchall()}
         cursor.execute(
             f"SELECT series_id, value FROM metrics_point WHERE series_id IN ({ids}) AND ts >= %s AND ts < %s",
             [start, end],
@@ -57,7 +57,8 @@ def _p95(ids: str, start: int, end: int) -> dict[int, float]:
 def _stats(sums: tuple | None, p95: float | None) -> dict | None:
     if not sums:
         return None
-    n, total, lo, hi, squares, st, stt, stv = sums
+    n = int(sums[0])
+    total, lo, hi, squares, st, stt, stv = (float(x) for x in sums[1:])  # PG gives numerics
     avg = total / n
     variance = max(squares / n - avg * avg, 0.0)
     denom = n * stt - st * st
