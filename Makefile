@@ -7,6 +7,9 @@ MANAGE := $(PY) manage.py
 PYTEST_ARGS ?=
 # full mode when DATABASE_URL or REDIS_URL is set, embedded otherwise
 PROCFILE := $(if $(REDIS_URL),Procfile,Procfile.embedded)
+# HYDRA_DEMO=0 make run: no simulator feeding demo data
+HYDRA_DEMO ?= 1
+PROCESSES := $(if $(filter 0,$(HYDRA_DEMO)),$(if $(REDIS_URL),web worker beat,web),)
 
 .PHONY: run test lint format typecheck test-suite migrate venv clean bench-ingest
 
@@ -25,7 +28,7 @@ migrate: venv
 run: migrate
 	$(MANAGE) ensure_admin
 	@echo "Hydra on http://127.0.0.1:$${PORT:-8000}/ ($(if $(REDIS_URL),full,embedded) mode). Ctrl-C stops it."
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho -f $(PROCFILE) start
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho -f $(PROCFILE) start $(PROCESSES)
 
 lint: venv
 	$(BIN)/ruff check .
