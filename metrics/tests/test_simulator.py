@@ -31,8 +31,10 @@ def test_cpu_follows_a_daily_cycle_within_bounds():
 
 def test_incidents_change_the_values():
     sim = HostSimulator("h", 0, 1, T0, T0 + DAY)
-    sim.incidents = [Incident("spike", T0 + 100, T0 + 200, "cpu.usage", 5.0),
-                     Incident("dropout", T0 + 300, T0 + 400, "", 0.0)]
+    sim.incidents = [
+        Incident("spike", T0 + 100, T0 + 200, "cpu.usage", 5.0),
+        Incident("dropout", T0 + 300, T0 + 400, "", 0.0),
+    ]
     quiet, spiking = sim.values(T0 + 50)["cpu.usage"], sim.values(T0 + 150)["cpu.usage"]
     assert spiking > 2 * quiet or spiking == 100
     assert sim.dropped(T0 + 350) and not sim.dropped(T0 + 450)
@@ -45,8 +47,20 @@ def test_the_command_backfills_and_streams_through_the_api(live_server, owner):
     owner.is_superuser = True
     owner.save()
     out = StringIO()
-    call_command("simulate", "--hosts", "2", "--interval", "0.5", "--duration", "1s",
-                 "--backfill", "10m", "--url", live_server.url, stdout=out)
+    call_command(
+        "simulate",
+        "--hosts",
+        "2",
+        "--interval",
+        "0.5",
+        "--duration",
+        "1s",
+        "--backfill",
+        "10m",
+        "--url",
+        live_server.url,
+        stdout=out,
+    )
     assert "back-filled 160 points for 2 hosts" in out.getvalue()
     assert Series.objects.filter(host="host-001").count() == 8
     assert Point.objects.count() >= 160 + 2 * 8
@@ -55,5 +69,15 @@ def test_the_command_backfills_and_streams_through_the_api(live_server, owner):
 @pytest.mark.django_db
 def test_the_command_explains_a_missing_server():
     with pytest.raises(CommandError, match="isn't answering"):
-        call_command("simulate", "--hosts", "1", "--url", "http://127.0.0.1:9", "--wait", "0",
-                     "--token", "x", stdout=StringIO())
+        call_command(
+            "simulate",
+            "--hosts",
+            "1",
+            "--url",
+            "http://127.0.0.1:9",
+            "--wait",
+            "0",
+            "--token",
+            "x",
+            stdout=StringIO(),
+        )

@@ -1,0 +1,58 @@
+from django.contrib import admin, messages
+
+from metrics.models import Series
+from metrics.selectors import metric_cardinality
+from metrics.services import series_delete
+
+
+@admin.register(Series)
+class SeriesAdmin(admin.ModelAdmin):
+    """Series: edit unit/description/watch; the list warns about metrics near their
+    series limit (HYDRA_MAX_SERIES_PER_METRIC)."""
+
+    list_display = ("name", "host", "labels", "last_value", "watch")
+    list_filter = ("watch",)
+    list_editable = ("watch",)
+    search_fields = ("name", "host")
+    readonly_fields = ("name", "host", "labels", "key", "last_ts", "last_value", "created_at")
+    fields = (
+        "name",
+        "host",
+        "labels",
+        "unit",
+        "description",
+        "watch",
+        "last_ts",
+        "last_value",
+        "created_at",
+    )
+    actions = ["delete_with_points"]
+    list_per_page = 100
+
+    def has_add_permission(self, request) -> bool:
+        return False  # series are created by ingestion
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # the generic delete would leave points behind
+        return actions
+
+    def changelist_view(self, request, extra_context=None):
+        for row in metric_cardinality():
+            self.message_user(
+                request,
+                f"Metric {row['name']!r} has {row['series']} series of its limit {row['limit']}.",
+                messages.WARNING,
+            )
+        return super().changelist_view(request, extra_context)
+
+    @admin.action(description="Delete selected series with all their points")
+    def delete_with_points(self, request, queryset) -> None:
+        count = 0
+        for series in queryset:
+            series_delete(series=series)
+            count += 1
+        self.message_user(request, f"Deleted {count} series and their points.", messages.SUCCESS)
+
+    def delete_model(self, request, obj) -> None:
+        series_delete(series=obj)
