@@ -55,6 +55,7 @@ def rollups_update(*, limit: int = 50_000) -> int:
     )
     done = 0
     for series_id, start, last_ts, seq in dirty:
+        assert start is not None  # filtered above
         rollup_series(series_id, start, max(last_ts or start, start), seq)
         done += 1
     return done

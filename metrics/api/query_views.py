@@ -25,7 +25,7 @@ def _params(request, serializer_class):
     return serializer.validated_data
 
 
-def query_points(request) -> HttpResponse:
+def query_points(request) -> HttpResponse | StreamingHttpResponse:
     """GET /api/v1/metrics/: ``{"series": [{"id","name","host","labels","points"}]}``."""
     p = _params(request, SeriesQuerySerializer)
     series = series_for_query(

@@ -94,7 +94,7 @@ def _compact(data: dict, window: Window, max_points: int) -> Batch:
     total = sum(len(e.get("points") or ()) for e in entries if isinstance(e, dict))
     if total > max_points:
         raise RequestTooLarge(f"{total} points; at most {max_points} per request")
-    batch, errors = Batch(), []
+    batch, errors = Batch(), list[PointError]()
     for i, entry in enumerate(entries):
         try:
             _compact_series(batch, entry, window, errors, i)

@@ -75,7 +75,7 @@ def auto_step_s(span_us: int) -> int:
 
 
 class TimeField(serializers.CharField):
-    def to_internal_value(self, data) -> int:
+    def to_internal_value(self, data) -> int:  # type: ignore[override]
         try:
             return parse_time(super().to_internal_value(data), self.context["now_us"])
         except ValueError as exc:
@@ -83,7 +83,7 @@ class TimeField(serializers.CharField):
 
 
 class StepField(serializers.CharField):
-    def to_internal_value(self, data) -> float:
+    def to_internal_value(self, data) -> float:  # type: ignore[override]
         try:
             step = parse_duration_s(super().to_internal_value(data))
         except ValueError as exc:

@@ -186,7 +186,7 @@ class ArrivalExecutor:
             self.rec.dropped += n - max(room, 0)
             n = max(room, 0)
         for _ in range(n):
-            task = asyncio.create_task(send(pick()))
+            task: asyncio.Task = asyncio.ensure_future(send(pick()))
             tasks.add(task)
             task.add_done_callback(tasks.discard)
 

@@ -107,7 +107,7 @@ class ScenarioRun:
         assert self._loop is not None and self._stop is not None
         duration = self.spec.total_duration()
         work = asyncio.create_task(executor.run(t0, duration))
-        helpers = [asyncio.create_task(self._tick_loop(executor, rec, t0))]
+        helpers: list[asyncio.Task[Any]] = [asyncio.create_task(self._tick_loop(executor, rec, t0))]
         helpers.append(asyncio.create_task(self._stop.wait()))
         if self.cancel_event is not None:
             helpers.append(asyncio.create_task(self._watch_cancel_event()))

@@ -38,7 +38,7 @@ class LimitExceeded(ValueError):
 def resolve_host(host: str) -> list[str]:
     """All addresses ``host`` resolves to (IPv4 and IPv6)."""
     infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    return sorted({info[4][0].split("%")[0] for info in infos})
+    return sorted({str(info[4][0]).split("%")[0] for info in infos})
 
 
 def _split_entries(entries: Iterable[str]) -> tuple[list[Network], list[str]]:

@@ -101,7 +101,7 @@ class RequestSpec:
         if body is not None and not isinstance(body, str | dict | list):
             raise SpecError(f"{name}.body: expected a string, object or list")
         label = str(data.get("name") or f"{method} {parts.path or '/'}")
-        return cls(url, method, dict(headers), body, float(weight), label)
+        return cls(str(url), method, dict(headers), body, float(weight), label)
 
     def body_bytes(self) -> bytes | None:
         """The body as bytes (objects and lists are JSON-encoded)."""
