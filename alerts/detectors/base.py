@@ -18,6 +18,13 @@ piecewise-linear, decreasing function of the sensitivity::
     sensitivity 1.0  -> threshold DEFAULT_THRESHOLD * MIN_THRESHOLD_FRACTION
 
 so a higher sensitivity never flags fewer points.
+
+Rest period (optional, every detector)
+--------------------------------------
+With ``rest > 0`` (a parameter, in points), a score only passes if it is higher than
+every raw score of the previous ``rest`` points; otherwise it is multiplied by ``damp``
+(0.5 keeps it under the threshold at any sensitivity <= 0.5). An alarm episode then alarms
+once, at its start — which is what on-call humans and the NAB benchmark reward.
 """
 
 from __future__ import annotations
@@ -117,7 +124,7 @@ class Detector:
             raise ValueError("sensitivity must be in [0, 1]")
         self.sensitivity = float(sensitivity)
         self.params: dict[str, Any] = {**self.DEFAULT_PARAMS, **params}
-        self.state: dict[str, Any] = self._init_state()
+        self.state: dict[str, Any] = {**self._init_state(), "rest_past": []}
 
     # -- public API ---------------------------------------------------------------------
 
@@ -139,6 +146,8 @@ class Detector:
         t = to_time_info(timestamps)
         score, expected, lower, upper = self._score(t, x)
         score = np.clip(np.nan_to_num(score, nan=0.0, posinf=1.0, neginf=0.0), 0.0, 1.0)
+        if int(self.params.get("rest", 0)) > 0:
+            score = self._apply_rest(score)
         return DetectionResult(score, expected, lower, upper, score >= self.threshold)
 
     def get_state(self) -> dict[str, Any]:
@@ -161,6 +170,18 @@ class Detector:
         det.state = _jsonable(state["state"])
         det._after_restore()
         return det
+
+    def _apply_rest(self, score: np.ndarray) -> np.ndarray:
+        """Damp every score that does not beat all raw scores of the last ``rest`` points."""
+        past, rest, damp = self.state["rest_past"], int(self.params["rest"]), self.params["damp"]
+        out = score.copy()
+        for i, s in enumerate(score):
+            if past and s <= max(past):
+                out[i] = s * damp
+            past.append(float(s))
+            if len(past) > rest:
+                del past[0]
+        return out
 
     # -- hooks ----------------------------------------------------------------------------
 

@@ -17,10 +17,9 @@ The evidence is the maximum of the three, ``r``, squashed to ``r / (r + 1)`` in 
 a score of 0.8 means "a 1 in 10**4 event". Histograms forget with a half-life of
 ``half_life`` points, so the detector adapts to lasting changes.
 
-Rest period: only the first alarm of an episode matters (to NAB and to on-call humans),
-so a score passes only if it is higher than every score of the previous ``rest`` points;
-otherwise it is multiplied by ``damp`` (0.5 keeps it below any sensible threshold).
-Scores during the warm-up are 0. ``expected`` is the median of the last
+Rest period (``base.py``): only the first alarm of an episode matters (to NAB and to
+on-call humans), so a score passes only if it is higher than every score of the previous
+``rest`` points; otherwise it is multiplied by ``damp``. Scores during the warm-up are 0. ``expected`` is the median of the last
 ``recent`` values and ``[lower, upper]`` the range of values the value histogram does
 not consider rare at the detector's threshold.
 """
@@ -57,7 +56,7 @@ class HydraDetector(Detector):
     }
 
     def _init_state(self) -> dict[str, Any]:
-        return {"warm": [], "hists": None, "last": None, "recent": [], "past": []}
+        return {"warm": [], "hists": None, "last": None, "recent": []}
 
     def _score(
         self, t: TimeInfo, x: np.ndarray
@@ -79,7 +78,7 @@ class HydraDetector(Detector):
             return 0.0, expected, expected, expected
         r = self._evidence(wall, v, learn_only=False)
         lower, upper = self._band(expected)
-        return self._rest(r / (r + 1.0)), expected, lower, upper
+        return r / (r + 1.0), expected, lower, upper
 
     def _finish_warmup(self) -> None:
         """Freeze the bins from the warm-up points, then learn them (scores discarded)."""
@@ -135,15 +134,6 @@ class HydraDetector(Detector):
         if lo is None:
             return expected, expected
         return min(lo, expected), max(hi, expected)
-
-    def _rest(self, s: float) -> float:
-        """Pass ``s`` only if it beats the last ``rest`` scores, else damp it."""
-        past = self.state["past"]
-        out = s if not past or s > max(past) else s * self.params["damp"]
-        past.append(s)
-        if len(past) > self.params["rest"]:
-            del past[0]
-        return out
 
 
 def _span(values: np.ndarray) -> float:

@@ -8,6 +8,8 @@ fitted on the feature rows of the ``train_size`` points *before* ``t`` once
 causal. The anomaly score is sklearn's ``-score_samples`` (the paper's ``s`` in (0, 1],
 about 0.4–0.5 for normal points); default threshold 0.62.
 
+Repeated alarms are damped for ``rest`` points (see ``base.py``).
+
 A fitted forest does not belong in a JSON column, so the state stores the *training
 rows* of the current forest (``fit_rows``); ``from_state`` refits on them with the same
 ``random_state`` and gets the very same forest — chunked scoring equals one-shot scoring.
@@ -44,6 +46,8 @@ class IsolationForestDetector(Detector):
         "refit_every": 256,
         "n_estimators": 50,
         "random_state": 0,
+        "rest": 300,
+        "damp": 0.5,
     }
 
     def __init__(self, sensitivity: float = 0.5, **params: Any) -> None:

@@ -9,6 +9,8 @@ residual of the last ``resid_window`` points and by 5 % of the recent standard d
 (so a perfectly repeating bucket does not make every tiny deviation infinite).
 ``z = |x - median| / spread``, ``score = z / (z + z_half)``; default threshold 4/7 (``z >= 4``).
 
+Repeated alarms are damped for ``rest`` points (see ``base.py``).
+
 State: per-bucket ring buffers (24 day buckets × ``day_depth`` and 168 week buckets ×
 ``week_depth`` values) plus two short rings — a few thousand numbers at most.
 """
@@ -51,6 +53,8 @@ class MadSeasonalDetector(Detector):
         "recent": 48,
         "resid_window": 256,
         "z_half": 3.0,
+        "rest": 300,
+        "damp": 0.5,
     }
 
     def _init_state(self) -> dict[str, Any]:

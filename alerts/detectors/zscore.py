@@ -5,7 +5,7 @@ values *before* it, ``z = |x_t - mu| / sd`` and ``score = z / (z + z_half)`` (0.
 ``|z| = z_half``). Points with fewer than ``min_history`` past values score 0.
 The state is the last ``window`` values; each point's statistics are computed from
 exactly the same numbers whether the series arrives in one call or in chunks.
-Default threshold 4/7 ≈ 0.571, i.e. ``|z| >= 4`` with ``z_half = 3``.
+No rest period by default (``rest=0``: the plain baseline). Default threshold 4/7 ≈ 0.571, i.e. ``|z| >= 4`` with ``z_half = 3``.
 """
 
 from __future__ import annotations
@@ -22,7 +22,13 @@ class ZScoreDetector(Detector):
 
     name: ClassVar[str] = "zscore"
     DEFAULT_THRESHOLD: ClassVar[float] = 4.0 / 7.0
-    DEFAULT_PARAMS: ClassVar[dict[str, Any]] = {"window": 288, "min_history": 24, "z_half": 3.0}
+    DEFAULT_PARAMS: ClassVar[dict[str, Any]] = {
+        "window": 288,
+        "min_history": 24,
+        "z_half": 3.0,
+        "rest": 0,
+        "damp": 0.5,
+    }
 
     def _init_state(self) -> dict[str, Any]:
         return {"buf": []}
