@@ -19,7 +19,7 @@ import numpy as np
 
 from . import ets, linear_ar, prophet_model, seasonal_naive, theta
 from .base import ForecastResult, Periods, as_periods, finish, mase, smape, validate
-from .decompose import is_seasonal
+from .decompose import is_seasonal_beyond
 
 Model = Callable[..., ForecastResult]
 
@@ -47,7 +47,7 @@ def expand_periods(y: np.ndarray, m: Periods) -> tuple[int, ...]:
     if len(periods) != 1:
         return periods
     week = WEEK * periods[0]
-    if len(y) >= MIN_TRAIN_SEASONS * week and is_seasonal(y, week):
+    if len(y) >= MIN_TRAIN_SEASONS * week and is_seasonal_beyond(y, periods[0], week):
         return (periods[0], week)
     return periods
 

@@ -3,6 +3,8 @@
 The seasonal component uses the shortest period of ``m`` with at least two full seasons
 of history (ETS holds one seasonal state per phase, so a weekly season on hourly data
 would be slow and poorly estimated; ``linear_ar`` and ``auto`` cover multiple seasons).
+Periods longer than ``MAX_STATE_PERIOD`` are removed by classical additive
+decomposition first (if the seasonality test passes) and added back to the forecast.
 Always uses ``initialization_method="heuristic"``: the default one takes minutes.
 """
 
@@ -13,6 +15,14 @@ import warnings
 import numpy as np
 
 from .base import ForecastResult, Periods, finish, usable_periods, validate
+from .decompose import seasonal_component
+
+#: Longer seasons are removed by classical decomposition before a non-seasonal fit
+#: (one ETS state per phase makes e.g. a 288-step daily season at 5 minutes very slow).
+MAX_STATE_PERIOD = 48
+#: The fit uses only the most recent points (its time grows with the length; ETS
+#: forgets old data anyway).
+MAX_POINTS = 1000
 
 
 def _fit(y: np.ndarray, period: int | None):
@@ -34,14 +44,31 @@ def _fit(y: np.ndarray, period: int | None):
         return model.fit(disp=False, maxiter=200)
 
 
+def _predict(y: np.ndarray, h: int, period: int | None, level: float) -> tuple:
+    """Point forecast, interval bounds and AICc of an ETS fit on ``y``."""
+    res = _fit(y[-MAX_POINTS:], period)
+    n = min(len(y), MAX_POINTS)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        frame = res.get_prediction(n, n + h - 1).summary_frame(alpha=1.0 - level)
+    aicc = float(res.aicc) if np.isfinite(res.aicc) else None
+    return (
+        frame["mean"].to_numpy(),
+        frame["pi_lower"].to_numpy(),
+        frame["pi_upper"].to_numpy(),
+        aicc,
+    )
+
+
 def forecast(y: np.ndarray, h: int, m: Periods, level: float = 0.8) -> ForecastResult:
     """Damped-trend additive ETS forecast with its analytic prediction interval."""
     y = validate(y, h, level)
     periods = usable_periods(len(y), m, cycles=2.0)
     period = periods[0] if periods else None
-    res = _fit(y, period)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        frame = res.get_prediction(len(y), len(y) + h - 1).summary_frame(alpha=1.0 - level)
-    info = {"period": period, "aicc": float(res.aicc) if np.isfinite(res.aicc) else None}
-    return finish(frame["mean"], frame["pi_lower"], frame["pi_upper"], "ets", info)
+    if period is None or period <= MAX_STATE_PERIOD:
+        *out, aicc = _predict(y, h, period, level)
+        return finish(*out, "ets", {"period": period, "aicc": aicc})
+    hist, fut = seasonal_component(y, (period,), h, multiplicative=False)
+    *out, aicc = _predict(y - hist, h, None, level)
+    info = {"period": period, "aicc": aicc, "seasonal": "classical decomposition"}
+    return finish(*(a + fut for a in out), "ets", info)

@@ -19,6 +19,11 @@ import pandas as pd
 GAP_FRACTION = 0.10
 #: Robust z-score of a block-mean jump that counts as a level shift.
 SHIFT_THRESHOLD = 8.0
+#: Blocks (seasons) a new level must have lasted: a week of days, so that a weekend
+#: or a holiday is not mistaken for a shift.
+MIN_BLOCKS_AFTER = 7
+#: Share of the blocks after a shift that must stay at the new level.
+PERSISTENCE = 0.9
 #: Points needed after a level shift to forecast from the new level only.
 MIN_AFTER_SHIFT = 30
 
@@ -76,7 +81,7 @@ def detect_level_shift(v: np.ndarray, season: int | None) -> int | None:
 
     Compares the means of up to three blocks (one season long) on either side of each
     block boundary, corrected for the typical block-to-block trend, against the robust
-    spread of block-to-block changes.
+    spread of block-to-block changes; the new level must persist to the end.
     """
     w = max(season or 1, 12)
     blocks = v[len(v) % w :].reshape(-1, w).mean(axis=1)
@@ -87,13 +92,24 @@ def detect_level_shift(v: np.ndarray, season: int | None) -> int | None:
         1.4826 * float(np.median(np.abs(d - np.median(d)))), 1e-3 * float(np.mean(np.abs(v)))
     )
     best, best_stat = None, SHIFT_THRESHOLD
-    for j in range(len(blocks) // 2, len(blocks) - 1):
+    for j in range(len(blocks) // 2, len(blocks) - MIN_BLOCKS_AFTER + 1):
         before, after = blocks[max(0, j - 3) : j], blocks[j : j + 3]
         lag = (len(before) + len(after)) / 2.0
         stat = abs(after.mean() - before.mean() - lag * np.median(d)) / (scale or 1e-12)
-        if stat > best_stat:
+        if stat > best_stat and persists(blocks, j):
             best, best_stat = j, stat
     return None if best is None else len(v) % w + best * w
+
+
+def persists(blocks: np.ndarray, j: int) -> bool:
+    """Do (nearly) all blocks from ``j`` on stay past the midpoint of the jump?
+
+    Rules out temporary excursions such as a weekend dip or a one-day incident.
+    """
+    before = blocks[max(0, j - 3) : j].mean()
+    after = blocks[j : j + 3].mean()
+    side = np.sign(after - before) * (blocks[j:] - (before + after) / 2.0)
+    return bool(np.mean(side > 0) >= PERSISTENCE)
 
 
 def prepare_series(

@@ -10,12 +10,13 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from .base import ForecastResult
-from .decompose import is_seasonal
+from .decompose import is_seasonal_beyond
 from .prepare import PreparedSeries, prepare_series
 
 DAY = timedelta(days=1)
-#: Longer seasonal periods (in steps) are ignored: resample to a coarser step instead.
-MAX_PERIOD = 1008
+#: Longer seasonal periods (in steps) are ignored: use a coarser step instead
+#: (2016 = a week of 5-minute steps).
+MAX_PERIOD = 2016
 
 
 @dataclass
@@ -54,9 +55,22 @@ def choose_periods(
     if "daily" in wanted and daily and n >= 2 * daily and daily <= MAX_PERIOD:
         out.append(daily)
     fits = bool(weekly) and n >= 3 * weekly and weekly <= MAX_PERIOD
-    if "weekly" in wanted and fits and (seasonalities != "auto" or is_seasonal(values, weekly)):
+    if "weekly" in wanted and fits and (seasonalities != "auto" or weekly_detected(values, weekly)):
         out.append(weekly)
     return tuple(out)
+
+
+def weekly_detected(values: np.ndarray, weekly: int) -> bool:
+    """Seasonality test at the weekly lag, on hourly means when the step is finer.
+
+    The test's bound grows with the number of lags, so at e.g. 5-minute steps a strong
+    daily cycle would hide the weekly one; averaging to hourly buckets avoids that.
+    """
+    k = max(1, weekly // 168)
+    usable = len(values) - len(values) % k
+    coarse = values[len(values) - usable :].reshape(-1, k).mean(axis=1)
+    daily = weekly // 7
+    return is_seasonal_beyond(coarse, daily // k if daily % k == 0 else 1, weekly // k)
 
 
 def _clip(res: ForecastResult, prep: PreparedSeries) -> list[np.ndarray]:

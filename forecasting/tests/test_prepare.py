@@ -54,17 +54,22 @@ def test_nan_values_are_dropped_before_resampling() -> None:
 
 
 def test_recent_level_shift_cuts_the_history() -> None:
-    times, values = hourly(24 * 21)
-    values[24 * 16 :] += 50.0
-    assert detect_level_shift(values, 24) == 24 * 16
+    times, values = hourly(24 * 28)
+    values[24 * 18 :] += 50.0
+    assert detect_level_shift(values, 24) == 24 * 18
     out = fit_predict(times, values, timedelta(hours=24), HOUR)
-    assert out.info["prepare"]["history_used_from"] == times[24 * 16].isoformat()
+    assert out.info["prepare"]["history_used_from"] == times[24 * 18].isoformat()
     assert abs(np.mean(out.yhat) - 150.0) < 3.0
 
 
-def test_trend_and_seasonality_are_not_level_shifts() -> None:
+def test_trend_weekends_and_incidents_are_not_level_shifts() -> None:
     times, values = hourly(24 * 21)
     assert detect_level_shift(values + 0.2 * np.arange(len(values)), 24) is None
+    weekend = ((np.arange(len(values)) // 24) % 7 >= 5) * 30.0
+    assert detect_level_shift(values + weekend, 24) is None
+    incident = values.copy()
+    incident[24 * 15 : 24 * 16] += 80.0
+    assert detect_level_shift(incident, 24) is None
 
 
 def test_forecast_is_clipped_at_zero_for_non_negative_history() -> None:
