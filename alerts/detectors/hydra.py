@@ -3,7 +3,9 @@
 Scale-free representation: the first ``warmup`` points only teach the detector the
 typical range of the series (their min and max) and of its point-to-point changes; the
 bin width of every histogram is that range divided by ``resolution``. Values outside
-the range simply land in new bins.
+the range simply land in new bins; once the values seen span more than ``max_span``
+warm-up ranges, the bins are merged pairwise (width doubled) so that a series that
+is just more variable than its warm-up does not look rare everywhere.
 
 Raw evidence, for each point (see ``rarity.py``), as ``-log10`` of a probability:
 
@@ -46,6 +48,7 @@ class HydraDetector(Detector):
     DEFAULT_PARAMS: ClassVar[dict[str, Any]] = {
         "warmup": 300,
         "resolution": 15,
+        "max_span": 4,
         "half_life": 3000,
         "tod_bucket": 3600,
         "alpha": 0.01,
@@ -112,7 +115,7 @@ class HydraDetector(Detector):
             if not learn_only and name in p["features"]:
                 r = max(r, rarity(h, key, val, p["alpha"]))
             decay(h, p["half_life"])
-            learn(h, key, val)
+            learn(h, key, val, p["max_span"] * p["resolution"])
         st["last"] = v
         return r
 

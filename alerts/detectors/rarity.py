@@ -13,6 +13,10 @@ with a weight ``gain`` that grows by ``2 ** (1 / half_life)`` per point; the tab
 divided by ``gain`` (and tiny counts dropped) when it exceeds ``RENORM_AT``. The result
 is identical whether points arrive one by one or in chunks.
 
+When the values ever seen span more than ``max_bins`` bins (the warm-up range was not
+representative, e.g. a quiet start), the bin width doubles by merging pairs of bins, so
+a series that is simply more variable than its warm-up stops looking rare everywhere.
+
 State: plain dicts of floats with string keys (JSON-ready). Bins are clamped to
 ``[-MAX_BINS, MAX_BINS]`` so the tables stay small.
 """
@@ -29,7 +33,15 @@ MIN_COUNT = 1e-4
 
 def new_histogram(lo: float, width: float) -> dict[str, Any]:
     """Empty histogram with bins ``[lo + k * width, lo + (k + 1) * width)``."""
-    return {"lo": float(lo), "width": float(width), "gain": 1.0, "counts": {}, "totals": {}}
+    return {
+        "lo": float(lo),
+        "width": float(width),
+        "gain": 1.0,
+        "counts": {},
+        "totals": {},
+        "bmin": None,
+        "bmax": None,
+    }
 
 
 def bin_of(h: dict[str, Any], x: float) -> int:
@@ -47,12 +59,28 @@ def rarity(h: dict[str, Any], key: str, x: float, alpha: float = 0.01) -> float:
     return -math.log10((c / g + alpha) / (h["totals"].get(key, 0.0) / g + alpha))
 
 
-def learn(h: dict[str, Any], key: str, x: float) -> None:
-    """Add ``x`` under ``key`` with the current gain."""
+def learn(h: dict[str, Any], key: str, x: float, max_bins: int = 0) -> None:
+    """Add ``x`` under ``key`` with the current gain; widen bins past ``max_bins`` if > 0."""
     table = h["counts"].setdefault(key, {})
-    b = str(bin_of(h, x))
-    table[b] = table.get(b, 0.0) + h["gain"]
+    b = bin_of(h, x)
+    table[str(b)] = table.get(str(b), 0.0) + h["gain"]
     h["totals"][key] = h["totals"].get(key, 0.0) + h["gain"]
+    h["bmin"] = b if h["bmin"] is None else min(h["bmin"], b)
+    h["bmax"] = b if h["bmax"] is None else max(h["bmax"], b)
+    while max_bins and h["bmax"] - h["bmin"] > max_bins:
+        _widen(h)
+
+
+def _widen(h: dict[str, Any]) -> None:
+    """Double the bin width by merging bins ``2k`` and ``2k + 1`` (exact re-binning)."""
+    for key, table in h["counts"].items():
+        merged: dict[str, float] = {}
+        for b, c in table.items():
+            nb = str(int(b) // 2)
+            merged[nb] = merged.get(nb, 0.0) + c
+        h["counts"][key] = merged
+    h["width"] *= 2.0
+    h["bmin"], h["bmax"] = h["bmin"] // 2, h["bmax"] // 2
 
 
 def decay(h: dict[str, Any], half_life: float) -> None:

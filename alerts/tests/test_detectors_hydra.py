@@ -40,6 +40,17 @@ def test_rarity_unseen_is_rarer_and_renormalise_keeps_it() -> None:
     assert rarity(h, "other-key", 5.0) == pytest.approx(0.0)
 
 
+def test_widening_merges_bins_exactly() -> None:
+    h = new_histogram(0.0, 1.0)
+    for v in range(10):
+        learn(h, "all", float(v), max_bins=20)
+    assert h["width"] == 1.0
+    learn(h, "all", 40.0, max_bins=20)
+    assert h["width"] == 2.0 and h["bmax"] - h["bmin"] <= 20
+    assert sum(h["counts"]["all"].values()) == pytest.approx(11.0)
+    assert h["counts"]["all"]["0"] == pytest.approx(2.0)  # values 0 and 1
+
+
 def test_chunked_equals_one_shot_across_renormalisation() -> None:
     ts, x = daily_square(8)
     x[1500] += 200
