@@ -18,7 +18,7 @@ def _walk(patterns, prefix="", ns=None):
             inner_ns = p.namespace or ns
             yield from _walk(p.url_patterns, prefix + str(p.pattern), inner_ns)
         elif isinstance(p, URLPattern):
-            yield prefix + str(p.pattern), p.name
+            yield prefix + str(p.pattern), p.name, hasattr(p.callback, "cls")
 
 
 def _concrete(route: str) -> str:
@@ -31,33 +31,39 @@ def _concrete(route: str) -> str:
     return "/" + route.lstrip("/")
 
 
-def _protected_urls():
+def _protected(api: bool | None = None) -> list[str]:
+    """Concrete URLs of every non-public pattern; ``api``: only DRF views (or only pages)."""
     urls = set()
-    for route, name in _walk(get_resolver().url_patterns):
+    for route, name, is_api in _walk(get_resolver().url_patterns):
         if name in PUBLIC or route.startswith(PUBLIC_PREFIXES):
             continue
-        urls.add(_concrete(route))
+        if api is None or api == is_api:
+            urls.add(_concrete(route))
     return sorted(urls)
 
 
 def test_the_walk_finds_every_section():
-    urls = _protected_urls()
-    for expected in ("/", "/alerts/", "/admin/", "/api/v1/tokens/", "/explore/"):
+    urls = _protected()
+    for expected in ("/", "/alerts/", "/admin/", "/api/v1/tokens/", "/explore/", "/write"):
         assert expected in urls
     assert len(urls) > 20
+    assert "/api/v1/metrics/" in _protected(api=True) and "/hosts/" in _protected(api=False)
 
 
-@pytest.mark.parametrize("url", _protected_urls())
+@pytest.mark.parametrize("url", _protected(api=False))
 def test_an_anonymous_browser_is_sent_to_login(client, url):
     response = client.get(url, HTTP_ACCEPT="text/html")
-    if url.startswith("/api/"):
-        assert response.status_code in (401, 403), url
-    else:
-        assert response.status_code == 302, url
-        assert response["Location"].startswith(("/login/", "/admin/login/")), url
+    assert response.status_code == 302, url
+    assert response["Location"].startswith(("/login/", "/admin/login/")), url
 
 
-@pytest.mark.parametrize("url", _protected_urls())
+@pytest.mark.parametrize("url", _protected(api=True))
+def test_an_anonymous_browser_gets_401_or_403_from_api_endpoints(client, url):
+    response = client.get(url, HTTP_ACCEPT="text/html")
+    assert response.status_code in (401, 403), url
+
+
+@pytest.mark.parametrize("url", _protected())
 def test_an_anonymous_api_client_gets_401_or_403(client, url):
     response = client.get(url, HTTP_ACCEPT="application/json")
     assert response.status_code in (401, 403), url
