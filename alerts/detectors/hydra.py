@@ -43,8 +43,7 @@ class HydraDetector(Detector):
     """Default detector (see module docstring)."""
 
     name: ClassVar[str] = "hydra"
-    DEFAULT_THRESHOLD: ClassVar[float] = 0.79
-    MIN_THRESHOLD_FRACTION: ClassVar[float] = 0.8
+    DEFAULT_THRESHOLD: ClassVar[float] = 0.792
     DEFAULT_PARAMS: ClassVar[dict[str, Any]] = {
         "warmup": 300,
         "resolution": 15,
@@ -57,6 +56,18 @@ class HydraDetector(Detector):
         "recent": 16,
         "features": list(FEATURES),
     }
+
+    @property
+    def threshold(self) -> float:
+        """Threshold in rarity units ``r_thr = r_default * 4 ** (0.5 - sensitivity)``.
+
+        ``r_default`` = 3.81 (score 0.792, the NAB-optimal threshold): sensitivity 0 needs
+        ``r >= 7.6`` (practically silent), 0.25 → 5.4 (only values never seen in a long
+        history), 0.5 → 3.81, 0.75 → 2.7, 1 → 1.9 (about a 1-in-80 value).
+        """
+        r_default = self.DEFAULT_THRESHOLD / (1.0 - self.DEFAULT_THRESHOLD)
+        r_thr = r_default * 4.0 ** (0.5 - self.sensitivity)
+        return r_thr / (r_thr + 1.0)
 
     def _init_state(self) -> dict[str, Any]:
         return {"warm": [], "hists": None, "last": None, "recent": []}
