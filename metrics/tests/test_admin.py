@@ -2,6 +2,7 @@ import pytest
 from django.test import override_settings
 
 from metrics.models import Point, Series
+from metrics.tests.factories import SeriesFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -16,9 +17,8 @@ def staff_client(client, owner):
 
 @override_settings(HYDRA_MAX_SERIES_PER_METRIC=10)
 def test_the_series_list_warns_about_metrics_near_their_limit(staff_client):
-    for i in range(9):
-        Series.objects.create(name="busy", host=f"h{i}")
-    Series.objects.create(name="quiet")
+    SeriesFactory.create_batch(9, name="busy")
+    SeriesFactory(name="quiet")
     response = staff_client.get("/admin/metrics/series/")
     text = response.content.decode()
     assert response.status_code == 200
@@ -27,8 +27,7 @@ def test_the_series_list_warns_about_metrics_near_their_limit(staff_client):
 
 
 def test_deleting_a_series_in_the_admin_deletes_its_points(staff_client):
-    series = Series.objects.create(name="gone")
-    keep = Series.objects.create(name="kept")
+    series, keep = SeriesFactory(name="gone"), SeriesFactory(name="kept")
     Point.objects.bulk_create(
         [Point(series=series, ts=1, value=1.0), Point(series=keep, ts=1, value=2.0)]
     )

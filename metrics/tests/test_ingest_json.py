@@ -114,6 +114,20 @@ def test_a_late_point_does_not_replace_the_latest_value(api, now):
     assert series.rollup_from == (now - 60) * 1_000_000
 
 
+def test_ingestion_is_throttled_per_token_with_retry_after(api, now, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"token": "2/min"},
+    }
+    codes = [
+        post(api, {"name": "t", "value": i, "timestamp": now - i}).status_code for i in range(3)
+    ]
+    assert codes == [201, 201, 429]
+    response = post(api, {"name": "t", "value": 9, "timestamp": now - 9})
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    assert point_count() == 2
+
+
 def test_a_read_only_token_cannot_ingest(token_client, now):
     response = post(token_client(read_only=True), {"name": "x", "value": 1})
     assert response.status_code == 403

@@ -126,6 +126,11 @@ def test_trends_compare_with_the_previous_range(api, loaded):
     assert stats["p95"] == pytest.approx(116.0, abs=0.6)
 
 
+def test_trends_use_four_sql_queries(api, loaded, django_assert_num_queries):
+    with django_assert_num_queries(1 + 4):  # token; series, current, previous, p95
+        assert len(api.get("/api/v1/analytics/trends", {"name": "cpu"}).json()["series"]) == 2
+
+
 def test_trends_need_a_name(api):
     response = api.get("/api/v1/analytics/trends")
     assert response.status_code == 400 and "name" in response.json()
