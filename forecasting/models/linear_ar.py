@@ -14,6 +14,8 @@ from .base import ForecastResult, Periods, finish, usable_periods, validate
 
 MAX_SHORT_LAGS = 24
 N_PATHS = 200
+#: Tiny ridge penalty (on standardised data): keeps collinear lags solvable.
+RIDGE = 1e-6
 #: Forecasts may leave the historical range by at most this fraction of it.
 RANGE_SLACK = 0.5
 
@@ -50,7 +52,8 @@ def fit(z: np.ndarray, lags: list[int]) -> tuple[np.ndarray, np.ndarray]:
     """Least-squares coefficients (last one = intercept) and in-sample residuals."""
     top, n = max(lags), len(z)
     x = np.column_stack([z[top - k : n - k] for k in lags] + [np.ones(n - top)])
-    beta, *_ = np.linalg.lstsq(x, z[top:], rcond=None)
+    gram = x.T @ x + RIDGE * len(x) * np.eye(x.shape[1])
+    beta = np.linalg.solve(gram, x.T @ z[top:])
     return beta, z[top:] - x @ beta
 
 

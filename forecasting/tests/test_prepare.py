@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -92,6 +93,7 @@ def test_fit_predict_returns_aligned_timed_forecast() -> None:
     assert len(out.timestamps) == len(out.yhat) == len(out.lower) == len(out.upper) == 36
     assert out.reliable and out.model.startswith("auto:")
     assert out.info["periods"] == [24]
+    json.dumps(out.info)
     assert np.mean(np.abs(out.yhat - (100 + 10 * np.sin(2 * np.pi * np.arange(336, 372) / 24)))) < 2
 
 
