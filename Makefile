@@ -27,8 +27,8 @@ migrate: venv
 
 run: migrate
 	$(MANAGE) ensure_admin
-	@echo "Hydra on http://127.0.0.1:$${PORT:-8000}/ ($(if $(REDIS_URL),full,embedded) mode). Ctrl-C stops it."
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho -f $(PROCFILE) start $(PROCESSES)
+	@echo "Hydra on http://127.0.0.1:$${HYDRA_PORT:-8000}/ ($(if $(REDIS_URL),full,embedded) mode). Ctrl-C stops it."
+	PYTHONUNBUFFERED=1 PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho -f $(PROCFILE) start $(PROCESSES)
 
 lint: venv
 	$(BIN)/ruff check .
