@@ -38,11 +38,22 @@ __all__ = [
 def get_detector(
     name: str | None = None, state: dict[str, Any] | None = None, **params: Any
 ) -> Detector:
-    """A fresh detector ``name`` (default ``DEFAULT_DETECTOR``), or one restored from state."""
+    """A fresh detector ``name`` (default ``DEFAULT_DETECTOR``), or one restored from state.
+
+    With ``state``, the only parameter accepted is ``sensitivity`` (it changes the alarm
+    threshold, not the learned state); other parameters live in the state itself — to
+    change them, start a fresh detector.
+    """
     if state is not None:
         if name is not None and state.get("detector") != name:
             raise ValueError(f"state is for {state.get('detector')!r}, not {name!r}")
-        return Detector.from_state(state)
+        extra = set(params) - {"sensitivity"}
+        if extra:
+            raise TypeError(f"cannot change {sorted(extra)} of a restored detector")
+        det = Detector.from_state(state)
+        if "sensitivity" in params:
+            det.set_sensitivity(params["sensitivity"])
+        return det
     key = name or DEFAULT_DETECTOR
     if key not in DETECTORS:
         raise KeyError(f"unknown detector {key!r}; known: {sorted(DETECTORS)}")

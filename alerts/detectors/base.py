@@ -120,13 +120,17 @@ class Detector:
         unknown = set(params) - set(self.DEFAULT_PARAMS)
         if unknown:
             raise TypeError(f"{self.name}: unknown parameters {sorted(unknown)}")
-        if not 0.0 <= float(sensitivity) <= 1.0:
-            raise ValueError("sensitivity must be in [0, 1]")
-        self.sensitivity = float(sensitivity)
+        self.set_sensitivity(sensitivity)
         self.params: dict[str, Any] = {**self.DEFAULT_PARAMS, **params}
         self.state: dict[str, Any] = {**self._init_state(), "rest_past": []}
 
     # -- public API ---------------------------------------------------------------------
+
+    def set_sensitivity(self, sensitivity: float) -> None:
+        """Change the alarm sensitivity (in [0, 1]); the learned state is unaffected."""
+        if not 0.0 <= float(sensitivity) <= 1.0:
+            raise ValueError("sensitivity must be in [0, 1]")
+        self.sensitivity = float(sensitivity)
 
     @property
     def threshold(self) -> float:

@@ -44,6 +44,12 @@ def test_registry_and_default() -> None:
         get_detector("nope")
     with pytest.raises(TypeError):
         get_detector("zscore", bogus=1)
+    state = get_detector("zscore").get_state()
+    assert get_detector("zscore", state=state, sensitivity=0.9).sensitivity == 0.9
+    with pytest.raises(TypeError):
+        get_detector("zscore", state=state, window=10)
+    with pytest.raises(ValueError):
+        get_detector("hydra", state=state)
 
 
 @pytest.mark.parametrize("name", NAMES)
