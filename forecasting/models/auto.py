@@ -1,7 +1,8 @@
 """``auto``: pick and combine models per series by a rolling-origin backtest.
 
 1. Periods: a single period ``m`` is extended with ``7 * m`` (a week, when ``m`` is a
-   day) if the history holds three such cycles and passes the seasonality test.
+   day) if the history holds three such cycles and the lag-``7m`` seasonality test
+   passes on the series or on it with its ``m``-profile removed.
 2. Backtest: every candidate forecasts the last ``ORIGINS`` windows of length ``h``
    (origins ``n - h``, ``n - 2h``, ...) from the history before each window; sMAPE and
    MASE (scale = lag-``m`` seasonal differences) are averaged over the windows.
