@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from forecasting.models import time_to_breach
+from forecasting.forecasters import time_to_breach
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 TIMES = [T0 + timedelta(hours=i) for i in range(10)]

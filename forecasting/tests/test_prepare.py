@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from forecasting.models import fit_predict
-from forecasting.models.prepare import detect_level_shift, prepare_series, resample
-from forecasting.models.timed import choose_periods
+from forecasting.forecasters import fit_predict
+from forecasting.forecasters.prepare import detect_level_shift, prepare_series, resample
+from forecasting.forecasters.timed import choose_periods
 
 T0 = datetime(2026, 1, 5, tzinfo=UTC)
 HOUR = timedelta(hours=1)

@@ -7,9 +7,9 @@ import json
 import numpy as np
 import pytest
 
-from forecasting.models import MODELS, forecast_values
-from forecasting.models.auto import expand_periods
-from forecasting.models.auto import forecast as auto_forecast
+from forecasting.forecasters import MODELS, forecast_values
+from forecasting.forecasters.auto import expand_periods
+from forecasting.forecasters.auto import forecast as auto_forecast
 
 FAST_MODELS = ["ets", "theta", "seasonal_naive", "linear_ar", "auto"]
 

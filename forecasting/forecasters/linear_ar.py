@@ -85,4 +85,5 @@ def forecast(y: np.ndarray, h: int, m: Periods, level: float = 0.8) -> ForecastR
     sims = simulate(z, lags, beta, rng.choice(resid, size=(N_PATHS, h)), bounds)
     lo, hi = np.quantile(sims, [(1 - level) / 2, (1 + level) / 2], axis=0)
     info = {"lags": lags, "log": use_log}
-    return finish(*(_inverse(a, use_log, mu, sd) for a in (point, lo, hi)), "linear_ar", info)
+    yhat, lower, upper = (_inverse(a, use_log, mu, sd) for a in (point, lo, hi))
+    return finish(yhat, lower, upper, "linear_ar", info)

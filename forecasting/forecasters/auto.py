@@ -95,7 +95,7 @@ def relative_scores(bt: dict[str, dict[str, float]]) -> dict[str, float]:
 
 def choose_weights(scores: dict[str, float], top: int = TOP) -> dict[str, float]:
     """Inverse squared-score weights of the ``top`` best finite candidates."""
-    ranked = [k for k in sorted(scores, key=scores.get) if math.isfinite(scores[k])][:top]
+    ranked = [k for k in sorted(scores, key=lambda k: scores[k]) if math.isfinite(scores[k])][:top]
     if not ranked:
         return {}
     raw = {k: 1.0 / scores[k] ** 2 for k in ranked}

@@ -59,7 +59,7 @@ def validate(y: Any, h: int, level: float, min_points: int = MIN_POINTS) -> np.n
         bad = int(np.sum(~np.isfinite(arr)))
         raise ValueError(
             f"history contains {bad} NaN/infinite value(s); fill or drop them first "
-            "(forecasting.models.prepare.prepare_series interpolates short gaps)"
+            "(forecasting.forecasters.prepare.prepare_series interpolates short gaps)"
         )
     if len(arr) < min_points:
         raise ValueError(f"history too short: {len(arr)} point(s), need at least {min_points}")

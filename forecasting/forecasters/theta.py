@@ -58,4 +58,5 @@ def forecast(y: np.ndarray, h: int, m: Periods, level: float = 0.8) -> ForecastR
     lo, hi = normal_interval(point, se, level)
     out = [a * fut if mult else a + fut for a in (point, lo, hi)]
     info = {"periods": list(periods), "multiplicative": mult}
-    return finish(*out, "theta", info)
+    yhat, lower, upper = out
+    return finish(yhat, lower, upper, "theta", info)

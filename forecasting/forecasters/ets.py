@@ -66,9 +66,9 @@ def forecast(y: np.ndarray, h: int, m: Periods, level: float = 0.8) -> ForecastR
     periods = usable_periods(len(y), m, cycles=2.0)
     period = periods[0] if periods else None
     if period is None or period <= MAX_STATE_PERIOD:
-        *out, aicc = _predict(y, h, period, level)
-        return finish(*out, "ets", {"period": period, "aicc": aicc})
+        yhat, lower, upper, aicc = _predict(y, h, period, level)
+        return finish(yhat, lower, upper, "ets", {"period": period, "aicc": aicc})
     hist, fut = seasonal_component(y, (period,), h, multiplicative=False)
-    *out, aicc = _predict(y - hist, h, None, level)
+    yhat, lower, upper, aicc = _predict(y - hist, h, None, level)
     info = {"period": period, "aicc": aicc, "seasonal": "classical decomposition"}
-    return finish(*(a + fut for a in out), "ets", info)
+    return finish(yhat + fut, lower + fut, upper + fut, "ets", info)
