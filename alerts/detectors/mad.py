@@ -7,7 +7,7 @@ wall clock (``datetime.hour`` of tz-aware timestamps) keeps "9 am" aligned acros
 changes. The spread is ``1.4826 * MAD`` of the bucket, floored by the typical absolute
 residual of the last ``resid_window`` points and by 5 % of the recent standard deviation
 (so a perfectly repeating bucket does not make every tiny deviation infinite).
-``z = |x - median| / spread``, ``score = z / (z + z_half)``; default threshold 4/7 (``z >= 4``).
+``z = |x - median| / spread``, ``score = z / (z + z_half)``; default threshold 0.72 (``z >= 7.7``, the NAB DEV optimum).
 
 Repeated alarms are damped for ``rest`` points (see ``base.py``).
 
@@ -45,7 +45,7 @@ class MadSeasonalDetector(Detector):
     """Robust z-score against a same-hour-of-day / same-hour-of-week baseline."""
 
     name: ClassVar[str] = "mad_seasonal"
-    DEFAULT_THRESHOLD: ClassVar[float] = 4.0 / 7.0
+    DEFAULT_THRESHOLD: ClassVar[float] = 0.72  # z >= 7.7; NAB DEV optimum 0.726
     DEFAULT_PARAMS: ClassVar[dict[str, Any]] = {
         "day_depth": 36,
         "week_depth": 12,
