@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.urls import reverse
 
+from metrics.timerange import CHOICES as RANGE_CHOICES
+
 NAV = [
     ("dashboard", "Dashboard"),
     ("hosts", "Hosts"),
@@ -22,4 +24,4 @@ def hydra(request) -> dict:
     for name, label in NAV:
         href = reverse(name)
         nav.append({"href": href, "label": label, "current": _is_current(request.path, href)})
-    return {"hydra_nav": nav, "hydra_mode": settings.HYDRA_MODE}
+    return {"hydra_nav": nav, "hydra_mode": settings.HYDRA_MODE, "range_choices": RANGE_CHOICES}

@@ -281,6 +281,9 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": beat_entry("hydra.tasks.heartbeat", 15),
     "metrics-rollups": beat_entry("metrics.tasks.rollups_update", 60),
     "metrics-retention": beat_entry("metrics.tasks.retention_enforce", 86400),
+    "alerts-evaluate": beat_entry("alerts.tasks.evaluate_rules", 15),
+    "alerts-notifications": beat_entry("alerts.tasks.notifications_sweep", 10),
+    "alerts-detect": beat_entry("alerts.tasks.detect_anomalies", 60),
 }
 HYDRA_EMBEDDED_SCHEDULER = env.bool("HYDRA_EMBEDDED_SCHEDULER", default=HYDRA_EMBEDDED_TASKS)
 HYDRA_EMBEDDED_WORKERS = env.int("HYDRA_EMBEDDED_WORKERS", default=4)

@@ -1,23 +1,78 @@
+"""Dashboard pages: overview, hosts, host details, explore. Server-rendered; charts load
+their points from the API and follow live updates (static/hydra/charts.js, live.js)."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import Http404
 from django.shortcuts import render
 
+from metrics import dashboard_selectors as ds
+from metrics import timerange
+from metrics.models import Series
+from metrics.query.params import AGGS
+from metrics.selectors import series_matching
 
-def _empty(request, title: str, message: str):
-    return render(request, "hydra/empty_page.html", {"title": title, "empty_message": message})
+
+def _grid_context(request) -> dict:
+    search = request.GET.get("q", "").strip()[:100]
+    group_by = request.GET.get("group", "").strip()[:100]
+    cards = ds.host_cards(search=search, group_by=group_by)
+    return {
+        "groups": ds.group_hosts(cards),
+        "host_count": len(cards),
+        "q": search,
+        "group": group_by,
+    }
 
 
 def dashboard(request):
-    return _empty(
-        request, "Overview", "No hosts are reporting yet. Send metrics to /api/v1/metrics/."
-    )
+    """Overview: the host grid (searchable, grouped by a label), ingestion rate, status."""
+    context = _grid_context(request)
+    if request.htmx:
+        return render(request, "metrics/partials/_host_grid.html", context)
+    context["ingest_rate"] = ds.ingestion_rate()
+    context["range"] = timerange.from_request(request)
+    return render(request, "metrics/overview.html", context)
 
 
 def hosts(request):
-    return _empty(request, "Hosts", "No hosts are reporting yet.")
+    context = _grid_context(request)
+    template = "metrics/partials/_host_table.html" if request.htmx else "metrics/hosts.html"
+    return render(request, template, context)
+
+
+def host_detail(request, host: str):
+    series = ds.host_series(host)
+    if not series:
+        raise Http404(f"No series for host {host!r}")
+    charts = [
+        {"title": str(s), "query": json.dumps({"series": str(s.pk), "agg": "avg"}), "series": s}
+        for s in series
+    ]
+    context = {"host": host, "charts": charts, "range": timerange.from_request(request)}
+    return render(request, "metrics/host_detail.html", context)
 
 
 def explore(request):
-    return _empty(request, "Explore", "No series stored yet.")
-
-
-def dashboards(request):
-    return _empty(request, "Dashboards", "No saved dashboards yet.")
+    """Any metric, filtered and aggregated; the URL holds the whole query (shareable)."""
+    name = request.GET.get("name", "").strip()
+    host = request.GET.get("host", "").strip()
+    labels = {k[6:]: v for k, v in request.GET.items() if k.startswith("label.") and len(k) > 6}
+    agg = request.GET.get("agg", "avg") if request.GET.get("agg") in AGGS else "avg"
+    step = request.GET.get("step", "").strip()
+    query = {"name": name, "host": host, "agg": agg, "step": step}
+    query.update({f"label.{k}": v for k, v in labels.items()})
+    matched = series_matching(name=name, host=host or None, labels=labels).count() if name else 0
+    context = {
+        "names": Series.objects.order_by("name").values_list("name", flat=True).distinct()[:2000],
+        "query": query,
+        "query_json": json.dumps({k: v for k, v in query.items() if v}),
+        "labels": labels,
+        "aggs": AGGS,
+        "matched": matched,
+        "range": timerange.from_request(request),
+        "csv_params": request.GET.urlencode(),
+    }
+    return render(request, "metrics/explore.html", context)

@@ -1,0 +1,100 @@
+"""Reads behind the dashboard pages: the host grid, a host's series, ingestion rate.
+
+Each page costs a fixed number of queries whatever the number of hosts (pinned in tests).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Q
+
+from metrics.models import Series
+from metrics.query.timeseries import Query, bucketed
+
+US = 1_000_000
+KEY_METRICS = ("cpu.usage", "memory.used", "http.latency.p95")
+STALE_AFTER_S = 300
+SPARK_RANGE_US = 3600 * US
+SPARK_STEP_US = 60 * US
+
+
+@dataclass
+class HostCard:
+    host: str
+    series: int = 0
+    last_seen_us: int | None = None
+    group: str = ""
+    key: list[dict] = field(default_factory=list)  # [{id, name, value, spark: [[ts, v]...]}]
+
+    @property
+    def status(self) -> str:
+        if self.last_seen_us is None:
+            return "unknown"
+        age = time.time() - self.last_seen_us / US
+        return "stale" if age > STALE_AFTER_S else "ok"
+
+
+def host_cards(*, search: str = "", group_by: str = "") -> list[HostCard]:
+    """Every host with its key metrics' latest values and last-hour sparklines (3 queries)."""
+    qs = Series.objects.exclude(host="").only(
+        "id", "name", "host", "labels", "last_ts", "last_value", "rollup_from"
+    )
+    if search:
+        qs = qs.filter(Q(host__icontains=search) | Q(labels__icontains=search))
+    cards: dict[str, HostCard] = {}
+    key_series: list[Series] = []
+    for s in qs.order_by("host", "name", "id"):
+        card = cards.setdefault(s.host, HostCard(host=s.host))
+        card.series += 1
+        card.last_seen_us = max(card.last_seen_us or 0, s.last_ts or 0) or None
+        if group_by and not card.group:
+            card.group = str(s.labels.get(group_by, ""))
+        if s.name in KEY_METRICS and not any(k["name"] == s.name for k in card.key):
+            card.key.append({"id": s.pk, "name": s.name, "value": s.last_value, "spark": []})
+            key_series.append(s)
+    _attach_sparklines(cards, key_series)
+    return sorted(cards.values(), key=lambda c: (c.group, c.host))
+
+
+def _attach_sparklines(cards: dict[str, HostCard], series: list[Series]) -> None:
+    if not series:
+        return
+    now = int(time.time() * US)
+    dirty = [s.rollup_from for s in series if s.rollup_from is not None]
+    points = bucketed(
+        Query(
+            series_ids=[s.pk for s in series],
+            start_us=now - SPARK_RANGE_US,
+            end_us=now,
+            step_us=SPARK_STEP_US,
+            agg="avg",
+            dirty_from_us=min(dirty) if dirty else None,
+        )
+    )
+    for card in cards.values():
+        for key in card.key:
+            key["spark"] = points.get(key["id"], [])
+
+
+def host_series(host: str) -> list[Series]:
+    return list(Series.objects.filter(host=host).order_by("name", "id"))
+
+
+def ingestion_rate(window_s: int = 60) -> float:
+    """Points per second stored over the last ``window_s`` seconds."""
+    since = int((time.time() - window_s) * US)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM metrics_point WHERE ts >= %s", [since])
+        (count,) = cursor.fetchone()
+    return count / window_s
+
+
+def group_hosts(cards: list[HostCard]) -> list[tuple[str, list[HostCard]]]:
+    groups: dict[str, list[HostCard]] = defaultdict(list)
+    for card in cards:
+        groups[card.group].append(card)
+    return sorted(groups.items())

@@ -1,0 +1,74 @@
+/* Hydra live updates: one websocket (/ws/live/) per page, topic subscriptions,
+ * reconnect with exponential backoff, and "reconnected" callbacks so charts can
+ * back-fill the gap from the API. Live can be paused (toggle stored in localStorage). */
+(function () {
+  "use strict";
+  var handlers = {};          // message type -> [fn]
+  var topics = new Set();
+  var reconnectHooks = [];
+  var socket = null;
+  var backoff = 500;
+  var everOpen = false;
+  var statusEl = function () { return document.getElementById("live-status"); };
+
+  function setStatus(state, title) {
+    var el = statusEl();
+    if (el) { el.dataset.state = state; el.title = title; }
+  }
+
+  function enabled() { return localStorage.getItem("hydra-live") !== "off"; }
+
+  function url() {
+    var proto = location.protocol === "https:" ? "wss://" : "ws://";
+    return proto + location.host + "/ws/live/";
+  }
+
+  function send(action, list) {
+    if (socket && socket.readyState === WebSocket.OPEN && list.length) {
+      socket.send(JSON.stringify({action: action, topics: list}));
+    }
+  }
+
+  function connect() {
+    if (!enabled() || !topics.size) { setStatus("idle", "Live updates off"); return; }
+    socket = new WebSocket(url());
+    socket.onopen = function () {
+      setStatus("open", "Live: connected");
+      send("subscribe", Array.from(topics));
+      if (everOpen) { reconnectHooks.forEach(function (fn) { fn(); }); }
+      everOpen = true;
+      backoff = 500;
+    };
+    socket.onmessage = function (event) {
+      var msg = JSON.parse(event.data);
+      (handlers[msg.type] || []).forEach(function (fn) { fn(msg); });
+    };
+    socket.onclose = function () {
+      socket = null;
+      if (!enabled()) { setStatus("idle", "Live updates off"); return; }
+      setStatus("closed", "Live: disconnected, reconnecting…");
+      setTimeout(connect, backoff);
+      backoff = Math.min(backoff * 2, 15000);
+    };
+  }
+
+  window.HydraLive = {
+    on: function (type, fn) { (handlers[type] = handlers[type] || []).push(fn); },
+    onReconnect: function (fn) { reconnectHooks.push(fn); },
+    subscribe: function (list) {
+      var fresh = list.filter(function (t) { return !topics.has(t); });
+      fresh.forEach(function (t) { topics.add(t); });
+      if (socket) { send("subscribe", fresh); } else { connect(); }
+    },
+    unsubscribe: function (list) {
+      list.forEach(function (t) { topics.delete(t); });
+      send("unsubscribe", list);
+    },
+    enabled: enabled,
+    setEnabled: function (on) {
+      localStorage.setItem("hydra-live", on ? "on" : "off");
+      if (on && !socket) { connect(); }
+      if (!on && socket) { socket.close(); }
+    }
+  };
+})();

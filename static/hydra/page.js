@@ -1,0 +1,38 @@
+/* Page-wide controls: time zone label, UTC toggle, live toggle, explore's label filter. */
+(function () {
+  "use strict";
+  function ready(fn) { if (document.readyState !== "loading") { fn(); } else { document.addEventListener("DOMContentLoaded", fn); } }
+
+  ready(function () {
+    var tz = document.getElementById("tz-label");
+    var utcBox = document.getElementById("utc-toggle");
+    var liveBox = document.getElementById("live-toggle");
+    function showZone() {
+      if (tz) { tz.textContent = window.HydraCharts && HydraCharts.utc() ? "UTC" : Intl.DateTimeFormat().resolvedOptions().timeZone; }
+    }
+    showZone();
+    if (utcBox) {
+      utcBox.checked = localStorage.getItem("hydra-utc") === "on";
+      utcBox.addEventListener("change", function () {
+        localStorage.setItem("hydra-utc", utcBox.checked ? "on" : "off");
+        showZone();
+        if (window.HydraCharts) { HydraCharts.redraw(); }
+      });
+    }
+    if (liveBox && window.HydraLive) {
+      liveBox.checked = !liveBox.disabled && HydraLive.enabled();
+      liveBox.addEventListener("change", function () { HydraLive.setEnabled(liveBox.checked); });
+    }
+    document.querySelectorAll("form").forEach(function (form) {
+      form.addEventListener("submit", function () {
+        var input = form.querySelector("[data-label-input]");
+        if (!input) { return; }
+        var parts = input.value.split("=");
+        if (parts.length === 2 && parts[0].trim()) {
+          input.name = "label." + parts[0].trim();
+          input.value = parts[1].trim();
+        } else { input.disabled = true; }
+      });
+    });
+  });
+})();
