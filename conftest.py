@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
 os.environ.setdefault("HYDRA_EMBEDDED_SCHEDULER", "false")
@@ -13,6 +14,13 @@ os.environ["HYDRA_CHANNEL_PREFIX"] = f"hydra-test-{worker}"
 os.environ["HYDRA_CACHE_PREFIX"] = f"hydra-test-{worker}"
 
 import pytest  # noqa: E402
+from django.conf import settings  # noqa: E402
+
+# pytest-django may have read the settings before this file ran: apply the same here.
+settings.HYDRA_EMBEDDED_SCHEDULER = False
+if settings.REDIS_URL:
+    settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = os.environ["HYDRA_CHANNEL_PREFIX"]
+    settings.CACHES["default"]["KEY_PREFIX"] = os.environ["HYDRA_CACHE_PREFIX"]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -51,6 +59,61 @@ def token_client(owner):
         return client
 
     return make
+
+
+ARTIFACTS = Path(__file__).resolve().parent / "test-artifacts"
+
+
+def _asgi_application():
+    from channels.routing import get_default_application
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+
+    return ASGIStaticFilesHandler(get_default_application())
+
+
+@pytest.fixture
+def asgi_server(transactional_db):
+    """Hydra served by daphne (ASGI: HTTP and websockets) in a child process, on the test
+    database. Yields its base URL."""
+    from daphne.testing import DaphneProcess
+    from django.conf import settings
+    from django.db import connections
+
+    name = connections["default"].settings_dict["NAME"]
+
+    def use_test_database():
+        settings.DATABASES["default"]["NAME"] = name
+
+    connections.close_all()  # the child must not share the parent's sockets
+    process = DaphneProcess("127.0.0.1", _asgi_application, setup=use_test_database)
+    process.start()
+    if not process.ready.wait(timeout=30):
+        raise RuntimeError("daphne did not start")
+    yield f"http://127.0.0.1:{process.port.value}"
+    process.terminate()
+    process.join(timeout=10)
+
+
+@pytest.fixture
+def screenshot(page, request):
+    """``screenshot("name")`` saves test-artifacts/<test>-<name>.png (CI keeps them)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    def take(name: str) -> Path:
+        path = ARTIFACTS / f"{request.node.name}-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+@pytest.fixture
+def console_errors(page):
+    """Console errors and uncaught exceptions seen by the page (a test asserts it stays empty)."""
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return errors
 
 
 @pytest.fixture(scope="session")

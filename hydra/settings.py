@@ -12,6 +12,7 @@ Two modes, same code:
 
 from __future__ import annotations
 
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -147,7 +148,8 @@ def _databases() -> dict:
                     "PRAGMA busy_timeout=30000; PRAGMA cache_size=-65536;"
                 ),
             },
-            "TEST": {"NAME": DATA_DIR / "test.sqlite3"},
+            # a file (browser tests share it with a daphne child), one per test process
+            "TEST": {"NAME": DATA_DIR / f"test-{os.getpid()}.sqlite3"},
         }
     }
 

@@ -1,0 +1,134 @@
+"""The dashboard in a real browser (Debian's Chromium via Playwright) against daphne."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+from playwright.sync_api import expect
+
+from hydra.services import api_token_create
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "browser-pass-123"
+
+
+@pytest.fixture
+def user(django_user_model):
+    return django_user_model.objects.create_user("carol", password=PASSWORD, is_staff=True)
+
+
+@pytest.fixture
+def token(user) -> str:
+    return api_token_create(user=user)[1]
+
+
+def send(base: str, token: str, points: list, host: str = "web-1", name: str = "cpu.usage") -> None:
+    body = {"series": [{"name": name, "host": host, "points": points}]}
+    response = httpx.post(
+        f"{base}/api/v1/metrics/", json=body, headers={"Authorization": f"Token {token}"}
+    )
+    assert response.status_code == 201, response.text
+
+
+def log_in(page, base: str) -> None:
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", "carol")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(f"{base}/")
+
+
+def test_anonymous_visitors_are_sent_to_login(page, asgi_server, screenshot):
+    page.goto(f"{asgi_server}/explore/")
+    expect(page).to_have_url(f"{asgi_server}/login/?next=/explore/")
+    expect(page.get_by_role("heading", name="Log in to Hydra")).to_be_visible()
+    screenshot("login")
+
+
+def test_log_in_and_see_the_overview_grid(
+    page, asgi_server, user, token, screenshot, console_errors
+):
+    now = time.time()
+    for host in ("web-1", "web-2", "db-1"):
+        send(asgi_server, token, [[now - 600 + i * 30, 20 + i] for i in range(20)], host=host)
+    log_in(page, asgi_server)
+    expect(page.locator(".host-card")).to_have_count(3)
+    expect(page.locator(".host-card[data-host=web-1] .kpi-value")).to_have_text("39.0")
+    page.fill("input[name=q]", "db")
+    expect(page.locator(".host-card")).to_have_count(1)
+    screenshot("overview")
+    assert console_errors == []
+
+
+def test_a_chart_extends_live_without_reload(
+    page, asgi_server, user, token, screenshot, console_errors
+):
+    now = time.time()
+    send(asgi_server, token, [[now - 300 + i * 10, 10.0 + i % 5] for i in range(30)])
+    log_in(page, asgi_server)
+    page.goto(f"{asgi_server}/hosts/web-1/?range=15m")
+    chart = page.locator(".hydra-chart").first
+    expect(chart).to_have_attribute("data-points", "30")
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "open")
+    page.evaluate("window.__not_reloaded = true")
+    sent = time.monotonic()
+    send(asgi_server, token, [[time.time(), 99.0]])
+    expect(chart).to_have_attribute("data-points", "31", timeout=2000)
+    assert time.monotonic() - sent < 2
+    assert page.evaluate("window.__not_reloaded") is True
+    screenshot("host-live")
+    assert console_errors == []
+
+
+def test_build_a_saved_dashboard_with_two_panels(
+    page, asgi_server, user, token, screenshot, console_errors
+):
+    send(asgi_server, token, [[time.time() - i * 10, float(i)] for i in range(30)])
+    send(asgi_server, token, [[time.time() - i * 10, float(i)] for i in range(30)], name="mem.used")
+    log_in(page, asgi_server)
+    page.goto(f"{asgi_server}/dashboards/")
+    page.fill("#id_title", "Web tier")
+    page.fill("#id_variables", "host=web-1")
+    page.click("text=Create")
+    for title, metric, chart in (("CPU", "cpu.usage", "line"), ("Memory", "mem.used", "area")):
+        page.fill("#add-panel #id_title", title)
+        page.fill("#add-panel #id_name", metric)
+        page.fill("#add-panel #id_host", "$host")
+        page.select_option("#add-panel #id_chart", chart)
+        page.click("text=Add panel")
+    expect(page.locator("#panel-list tbody tr")).to_have_count(2)
+    page.click("text=View")
+    page.reload()
+    expect(page.locator(".panel")).to_have_count(2)
+    expect(page.locator(".panel h2")).to_have_text(["CPU", "Memory"])
+    expect(page.locator(".panel .hydra-chart").first).to_have_attribute("data-points", "30")
+    screenshot("saved-dashboard")
+    assert console_errors == []
+
+
+def test_explore_keeps_the_query_in_the_url(
+    page, asgi_server, user, token, screenshot, console_errors
+):
+    send(asgi_server, token, [[time.time() - i * 10, float(i)] for i in range(30)])
+    log_in(page, asgi_server)
+    page.goto(f"{asgi_server}/explore/")
+    page.fill("input[name=name]", "cpu.usage")
+    page.select_option("select[name=agg]", "max")
+    page.click("text=Run")
+    assert "name=cpu.usage" in page.url and "agg=max" in page.url
+    expect(page.locator("#explore-chart")).to_have_attribute("data-points", "30")
+    screenshot("explore")
+    assert console_errors == []
+
+
+def test_the_layout_fits_a_phone(page, asgi_server, user, screenshot):
+    page.set_viewport_size({"width": 390, "height": 800})
+    log_in(page, asgi_server)
+    expect(page.locator("#nav")).to_be_hidden()
+    page.click("text=Menu")
+    expect(page.locator("#nav")).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 400
+    screenshot("phone")
