@@ -1,0 +1,232 @@
+"""Admin: rules (validated by ``clean()``, with a 7-day backtest), alerts, channels (with a
+"send test notification" action), notifications and attempts, silences, detection."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from alerts.models import (
+    Alert,
+    AlertEvent,
+    AlertRule,
+    Anomaly,
+    DetectorState,
+    Notification,
+    NotificationAttempt,
+    NotificationChannel,
+    Silence,
+)
+from alerts.services.backtest import rule_backtest
+from alerts.services.detection import anomaly_dismiss
+from alerts.services.notify import channel_send_test
+from alerts.services.rules import alert_acknowledge, rule_save, silence_save
+
+MAX_LISTED_FIRINGS = 50
+
+
+@admin.register(AlertRule)
+class AlertRuleAdmin(admin.ModelAdmin):
+    list_display = ("name", "metric", "condition", "severity", "enabled", "last_status", "version")
+    list_filter = ("enabled", "condition", "severity", "last_status")
+    search_fields = ("name", "metric")
+    filter_horizontal = ("channels",)
+    readonly_fields = ("version", "last_evaluated_at", "last_status", "error", "backtest")
+    fieldsets = (
+        (None, {"fields": ("name", "enabled", "severity", "channels")}),
+        ("Selector", {"fields": ("metric", "host_pattern", "host_regex", "label_matchers")}),
+        (
+            "Condition",
+            {
+                "fields": (
+                    "condition",
+                    "agg",
+                    "window_seconds",
+                    "op",
+                    "threshold",
+                    "resolve_threshold",
+                    "detector",
+                    "sensitivity",
+                    "horizon_seconds",
+                    "absence_minutes",
+                )
+            },
+        ),  # fmt: skip
+        (
+            "Timing",
+            {
+                "fields": (
+                    "for_seconds",
+                    "keep_firing_for_seconds",
+                    "flap_window_seconds",
+                    "flap_max_transitions",
+                )
+            },
+        ),
+        ("Messages", {"fields": ("summary_template", "description_template")}),
+        (
+            "Status",
+            {"fields": ("version", "last_evaluated_at", "last_status", "error", "backtest")},
+        ),
+    )
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change and not form.has_changed():
+            return
+        rule_save(rule=obj)
+
+    @admin.display(description="Backtest (last 7 days)")
+    def backtest(self, obj: AlertRule | None) -> str:
+        if obj is None or obj.pk is None:
+            return "Save the rule to see how often it would have fired."
+        result = rule_backtest(rule=obj)
+        if result.note:
+            return result.note
+        head = format_html(
+            "Would have fired <strong>{}</strong> times over {} series (step {} s).",
+            result.count, result.series, result.step_s,
+        )  # fmt: skip
+        items = format_html_join(
+            "",
+            "<li>{} — {}</li>",
+            ((f"{t:%Y-%m-%d %H:%M} UTC", s) for s, t in result.fired[:MAX_LISTED_FIRINGS]),
+        )
+        return format_html("{}<ul>{}</ul>", head, items)
+
+
+class AlertEventInline(admin.TabularInline):
+    model = AlertEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = (
+        "kind",
+        "from_state",
+        "to_state",
+        "value",
+        "at",
+        "rule_version",
+        "silenced",
+        "notified",
+    )
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Alert)
+class AlertAdmin(admin.ModelAdmin):
+    list_display = (
+        "rule",
+        "series",
+        "state",
+        "value",
+        "since",
+        "flapping",
+        "silenced",
+        "acknowledged_at",
+    )
+    list_filter = ("state", "flapping", "silenced", "rule__severity")
+    list_select_related = ("rule", "series")
+    readonly_fields = [f.name for f in Alert._meta.fields]
+    inlines = [AlertEventInline]
+    actions = ["acknowledge"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description="Acknowledge selected alerts")
+    def acknowledge(self, request, queryset) -> None:
+        for alert in queryset.select_related("rule", "series"):
+            alert_acknowledge(alert=alert, user=request.user)
+        self.message_user(request, f"Acknowledged {queryset.count()} alerts.", messages.SUCCESS)
+
+
+@admin.register(NotificationChannel)
+class NotificationChannelAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "enabled", "group_wait_seconds", "repeat_interval_seconds")
+    actions = ["send_test"]
+
+    @admin.action(description="Send test notification")
+    def send_test(self, request, queryset) -> None:
+        for channel in queryset:
+            note = channel_send_test(channel=channel)
+            if note.status == Notification.Status.SENT:
+                self.message_user(
+                    request, f"{channel.name}: test notification sent.", messages.SUCCESS
+                )
+            else:
+                self.message_user(
+                    request, f"{channel.name}: failed: {note.last_error}", messages.ERROR
+                )
+
+
+class NotificationAttemptInline(admin.TabularInline):
+    model = NotificationAttempt
+    extra = 0
+    can_delete = False
+    readonly_fields = ("at", "ok", "status_code", "error", "duration_ms")
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = (
+        "channel",
+        "rule",
+        "status",
+        "attempts",
+        "created_at",
+        "next_attempt_at",
+        "sent_at",
+    )
+    list_filter = ("status", "channel")
+    readonly_fields = [f.name for f in Notification._meta.fields]
+    inlines = [NotificationAttemptInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(Silence)
+class SilenceAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "starts_at", "ends_at", "rrule", "timezone", "created_by", "status")
+    readonly_fields = ("created_by", "created_at")
+
+    @admin.display(description="status")
+    def status(self, obj: Silence) -> str:
+        now = timezone.now()
+        if obj.expired(now):
+            return "expired"
+        return "active now" if obj.active_at(now) else "scheduled"
+
+    def save_model(self, request, obj, form, change) -> None:
+        silence_save(silence=obj, user=request.user)
+
+
+@admin.register(DetectorState)
+class DetectorStateAdmin(admin.ModelAdmin):
+    list_display = ("series", "detector", "sensitivity", "last_ts", "updated_at")
+    list_select_related = ("series",)
+    readonly_fields = ("series", "detector", "state", "last_ts", "sensitivity", "updated_at")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(Anomaly)
+class AnomalyAdmin(admin.ModelAdmin):
+    list_display = ("series", "ts", "detector", "value", "score", "expected", "dismissed")
+    list_filter = ("dismissed", "detector")
+    list_select_related = ("series",)
+    readonly_fields = [f.name for f in Anomaly._meta.fields]
+    actions = ["not_an_anomaly", "undo_not_an_anomaly"]
+
+    @admin.action(description="Not an anomaly (lowers the series' sensitivity)")
+    def not_an_anomaly(self, request, queryset) -> None:
+        for anomaly in queryset:
+            anomaly_dismiss(anomaly=anomaly, user=request.user)
+
+    @admin.action(description="Undo 'not an anomaly'")
+    def undo_not_an_anomaly(self, request, queryset) -> None:
+        for anomaly in queryset:
+            anomaly_dismiss(anomaly=anomaly, user=request.user, dismissed=False)

@@ -1,0 +1,117 @@
+"""The alerts API: alerts (+ acknowledge), rules CRUD, silences, anomalies (+ feedback)."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from alerts.api.serializers import (
+    AlertListQuerySerializer,
+    AlertRuleSerializer,
+    AlertSerializer,
+    AnomalySerializer,
+    SilenceSerializer,
+)
+from alerts.models import Alert, AlertRule, Anomaly, Silence
+from alerts.selectors import alerts_list
+from alerts.services.detection import anomaly_dismiss
+from alerts.services.rules import alert_acknowledge, rule_from_data, rule_save, silence_save
+
+
+class AlertViewSet(viewsets.ReadOnlyModelViewSet):
+    """``GET /api/v1/alerts/?state=pending|firing|resolved|acknowledged|all``."""
+
+    serializer_class = AlertSerializer
+
+    def get_queryset(self):
+        query = AlertListQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return alerts_list(state=query.validated_data["state"]).order_by("-since", "-id")
+
+    @extend_schema(parameters=[AlertListQuerySerializer])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+
+class AlertAcknowledgeApi(APIView):
+    """``POST /api/v1/alerts/{id}/acknowledge``: sets the acknowledged flag."""
+
+    @extend_schema(request=None, responses={200: AlertSerializer})
+    def post(self, request, pk: int):
+        alert = get_object_or_404(Alert.objects.select_related("rule", "series"), pk=pk)
+        alert = alert_acknowledge(alert=alert, user=request.user)
+        return Response(AlertSerializer(alert).data)
+
+
+class AlertRuleViewSet(viewsets.ModelViewSet):
+    """Rules CRUD; validation is the model's ``clean()``, edits bump ``version``."""
+
+    serializer_class = AlertRuleSerializer
+    queryset = AlertRule.objects.prefetch_related("channels").order_by("name")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = rule_save(
+            rule=rule_from_data(data=data), channels=data.get("channels", [])
+        )
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        rule = rule_from_data(data=data, rule=serializer.instance)
+        serializer.instance = rule_save(rule=rule, channels=data.get("channels"))
+
+
+class SilenceViewSet(viewsets.ModelViewSet):
+    serializer_class = SilenceSerializer
+    queryset = Silence.objects.select_related("created_by").order_by("-ends_at", "-id")
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
+    def perform_create(self, serializer):
+        serializer.instance = silence_save(
+            silence=Silence(**serializer.validated_data), user=self.request.user
+        )
+
+    def perform_update(self, serializer):
+        for field, value in serializer.validated_data.items():
+            setattr(serializer.instance, field, value)
+        silence_save(silence=serializer.instance)
+
+
+class AnomalyViewSet(viewsets.ReadOnlyModelViewSet):
+    """``GET /api/v1/anomalies/?series=<id>``: the newest first."""
+
+    serializer_class = AnomalySerializer
+
+    def get_queryset(self):
+        qs = Anomaly.objects.select_related("dismissed_by").order_by("-ts", "-id")
+        series = self.request.query_params.get("series")
+        if series is not None:
+            if not series.isdigit():
+                from rest_framework.exceptions import ValidationError
+
+                raise ValidationError({"series": "expected a series id"})
+            qs = qs.filter(series_id=int(series))
+        return qs
+
+
+class AnomalyDismissApi(APIView):
+    """``POST``: "not an anomaly" (lowers the series' sensitivity); ``DELETE``: undo it."""
+
+    @extend_schema(request=None, responses={200: AnomalySerializer})
+    def post(self, request, pk: int):
+        return self._set(request, pk, True)
+
+    @extend_schema(request=None, responses={200: AnomalySerializer})
+    def delete(self, request, pk: int):
+        return self._set(request, pk, False)
+
+    def _set(self, request, pk: int, dismissed: bool) -> Response:
+        anomaly = get_object_or_404(Anomaly, pk=pk)
+        anomaly = anomaly_dismiss(anomaly=anomaly, user=request.user, dismissed=dismissed)
+        return Response(AnomalySerializer(anomaly).data, status=status.HTTP_200_OK)

@@ -1,0 +1,37 @@
+"""Push alert changes to the ``alerts`` topic after the commit (``hydra.live.publish``)."""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+
+from alerts.models import Alert
+from alerts.payloads import AlertChanged, Envelope
+from hydra.live import publish
+
+ROW_TEMPLATE = "alerts/partials/_row.html"
+
+
+def alert_payload(alert: Alert) -> AlertChanged:
+    return AlertChanged(
+        type="alert",
+        id=alert.pk,
+        rule_id=alert.rule_id,
+        rule=alert.rule.name,
+        series_id=alert.series_id,
+        host=alert.series.host,
+        metric=alert.series.name,
+        state=alert.state,
+        severity=alert.rule.severity,
+        value=alert.value,
+        since=alert.since.isoformat(),
+        summary=alert.summary,
+        acknowledged=alert.acknowledged,
+        silenced=alert.silenced,
+        flapping=alert.flapping,
+        html=render_to_string(ROW_TEMPLATE, {"alert": alert}),
+    )
+
+
+def publish_alerts(alerts: list[Alert]) -> None:
+    """One message per changed alert; sent once the surrounding transaction commits."""
+    publish(("alerts", Envelope(type="alert.changed", payload=alert_payload(a))) for a in alerts)

@@ -1,0 +1,19 @@
+"""The alerts app's models, split by sub-domain."""
+
+from alerts.models.alerts import Alert, AlertEvent
+from alerts.models.detection import Anomaly, DetectorState
+from alerts.models.notifications import Notification, NotificationAttempt, NotificationChannel
+from alerts.models.rules import AlertRule
+from alerts.models.silences import Silence
+
+__all__ = [
+    "Alert",
+    "AlertEvent",
+    "AlertRule",
+    "Anomaly",
+    "DetectorState",
+    "Notification",
+    "NotificationAttempt",
+    "NotificationChannel",
+    "Silence",
+]

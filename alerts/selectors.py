@@ -1,0 +1,147 @@
+"""Reads of the alerts app: matching series, window values, alert lists, forecasts."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+from django.db import connection
+from django.db.models import Max, QuerySet
+
+from alerts.matchers import host_matches, matches
+from alerts.models import Alert, AlertRule, Anomaly, Silence
+from metrics.models import Series
+
+US = 1_000_000
+SERIES_FIELDS = ("id", "name", "host", "labels", "last_ts", "last_value")
+
+
+def series_of_metrics(names: Iterable[str]) -> dict[str, list[Series]]:
+    """Every series of the given metric names, in one query."""
+    out: dict[str, list[Series]] = defaultdict(list)
+    for s in Series.objects.filter(name__in=set(names)).only(*SERIES_FIELDS).order_by("id"):
+        out[s.name].append(s)
+    return out
+
+
+def rule_series(rule: AlertRule, candidates: list[Series]) -> list[Series]:
+    """The candidates (series of the rule's metric) that its host pattern and labels select."""
+    return [
+        s
+        for s in candidates
+        if host_matches(rule.host_pattern, s.host, regex=rule.host_regex)
+        and matches(rule.label_matchers, {**s.labels, "host": s.host})
+    ]
+
+
+def series_for_rule(rule: AlertRule) -> list[Series]:
+    return rule_series(rule, series_of_metrics([rule.metric])[rule.metric])
+
+
+def _ids(ids: Iterable[int]) -> str:
+    return ",".join(str(int(i)) for i in ids)
+
+
+def window_aggregate(
+    *, series_ids: list[int], agg: str, start_us: int, end_us: int
+) -> dict[int, float]:
+    """series id -> agg of its points in [start, end); series without points are absent."""
+    if not series_ids:
+        return {}
+    if agg in ("last", "p95", "rate"):
+        return _window_from_raw(series_ids, agg, start_us, end_us)
+    fn = {"avg": "AVG", "min": "MIN", "max": "MAX", "sum": "SUM", "count": "COUNT"}[agg]
+    sql = (
+        f"SELECT series_id, {fn}(value) FROM metrics_point WHERE series_id IN ({_ids(series_ids)}) "
+        "AND ts >= %s AND ts < %s GROUP BY series_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [start_us, end_us])
+        return {int(sid): float(v) for sid, v in cursor.fetchall()}
+
+
+def _window_from_raw(
+    series_ids: list[int], agg: str, start_us: int, end_us: int
+) -> dict[int, float]:
+    sql = (
+        f"SELECT series_id, ts, value FROM metrics_point WHERE series_id IN ({_ids(series_ids)}) "
+        "AND ts >= %s AND ts < %s ORDER BY series_id, ts"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [start_us, end_us])
+        rows = np.array(cursor.fetchall(), dtype=np.float64).reshape(-1, 3)
+    out: dict[int, float] = {}
+    if not len(rows):
+        return out
+    edges = np.flatnonzero(np.r_[True, rows[1:, 0] != rows[:-1, 0], True])
+    for a, b in zip(edges[:-1], edges[1:], strict=True):
+        out[int(rows[a, 0])] = reduce_window(agg, rows[a:b, 1], rows[a:b, 2])
+    return out
+
+
+def reduce_window(agg: str, ts: np.ndarray, values: np.ndarray) -> float:
+    """``last``, ``p95`` or ``rate`` (change per second, last minus first point)."""
+    if agg == "last":
+        return float(values[-1])
+    if agg == "p95":
+        return float(np.percentile(values, 95))
+    span = (ts[-1] - ts[0]) / US
+    return float((values[-1] - values[0]) / span) if span > 0 else float("nan")
+
+
+def max_anomaly_scores(*, series_ids: list[int], start_us: int) -> dict[int, float]:
+    """series id -> highest score of its (not dismissed) anomalies since ``start_us``."""
+    rows = (
+        Anomaly.objects.filter(series_id__in=series_ids, ts__gte=start_us, dismissed=False)
+        .values("series_id")
+        .annotate(top=Max("score"))
+    )
+    return {r["series_id"]: r["top"] for r in rows}
+
+
+def latest_forecast_for(series: Series) -> list[tuple[float, float, float, float]] | None:
+    """The latest forecast of ``series`` as ``[(epoch s, yhat, lower, upper), ...]``, or None.
+
+    The hook forecast-breach rules read. The forecasting app doesn't store forecasts yet,
+    so this returns None (the rule evaluates to "no data") until ``forecasting`` provides
+    a ``latest_forecast(series)`` selector, which it then delegates to.
+    """
+    try:
+        from forecasting import selectors  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    fetch: Any = getattr(selectors, "latest_forecast", None)
+    return fetch(series) if fetch is not None else None
+
+
+def alerts_list(*, state: str = "all") -> QuerySet[Alert]:
+    """``state``: pending, firing, resolved, acknowledged (the flag) or all."""
+    qs = Alert.objects.select_related("rule", "series", "acknowledged_by")
+    if state == "acknowledged":
+        return qs.filter(acknowledged_at__isnull=False)
+    if state in Alert.State.values:
+        return qs.filter(state=state)
+    return qs
+
+
+def active_silences(now) -> list[Silence]:
+    return [
+        s for s in Silence.objects.filter(starts_at__lte=now, ends_at__gt=now) if s.active_at(now)
+    ]
+
+
+def alert_labels(rule: AlertRule, series: Series) -> dict[str, str]:
+    """What silences match: series labels plus host, metric, rule and severity."""
+    return {
+        **{k: str(v) for k, v in series.labels.items()},
+        "host": series.host,
+        "metric": series.name,
+        "rule": rule.name,
+        "severity": rule.severity,
+    }
+
+
+def silenced(labels: dict[str, str], silences: list[Silence]) -> bool:
+    return any(matches(s.matchers, labels) for s in silences)

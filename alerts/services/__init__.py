@@ -1,0 +1,1 @@
+"""Writes of the alerts app, split by sub-domain (evaluation, notifications, detection, ...)."""

@@ -1,0 +1,184 @@
+"""Scheduled anomaly detection over watched series, scoring only points not yet scored.
+
+A series is watched when an enabled anomaly rule selects it or ``Series.watch`` is set.
+Its detector state is restored from ``DetectorState``, fed the new points, and saved
+with a conditional update on ``last_ts`` (two overlapping runs can't both save).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from alerts.detectors import DEFAULT_DETECTOR, get_detector
+from alerts.models import AlertRule, Anomaly, DetectorState
+from alerts.selectors import rule_series, series_of_metrics
+from metrics.models import Series
+
+US = 1_000_000
+WARMUP = timedelta(hours=6)  # history a new detector learns from (not reported as anomalies)
+STORE_AFTER = timedelta(minutes=2)  # warm-up anomalies newer than this are stored
+FEEDBACK_STEP = 0.1  # each "not an anomaly" lowers the series' sensitivity this much
+CHUNK = 500
+
+
+@dataclass
+class DetectionReport:
+    series: int = 0
+    points: int = 0
+    anomalies: int = 0
+
+
+@dataclass(frozen=True)
+class Watch:
+    detector: str
+    sensitivity: float  # before feedback
+
+
+def watched_series() -> dict[tuple[int, str], Watch]:
+    """(series id, detector) -> what to run: anomaly rules' series plus ``watch=True``."""
+    out: dict[tuple[int, str], Watch] = {}
+    rules = list(AlertRule.objects.filter(enabled=True, condition=AlertRule.Condition.ANOMALY))
+    candidates = series_of_metrics({r.metric for r in rules})
+    for rule in rules:
+        name = rule.detector or DEFAULT_DETECTOR
+        for s in rule_series(rule, candidates.get(rule.metric, [])):
+            prev = out.get((s.pk, name))
+            out[(s.pk, name)] = Watch(name, max(rule.sensitivity, prev.sensitivity if prev else 0))
+    for sid in Series.objects.filter(watch=True).values_list("id", flat=True):
+        out.setdefault((sid, DEFAULT_DETECTOR), Watch(DEFAULT_DETECTOR, 0.5))
+    return out
+
+
+def effective_sensitivity(base: float, dismissed: int) -> float:
+    return max(0.0, round(base - FEEDBACK_STEP * dismissed, 6))
+
+
+def detection_run(*, now: datetime | None = None) -> DetectionReport:
+    """Score every watched series' new points (the 60 s beat task)."""
+    now = now or timezone.now()
+    watched = watched_series()
+    report = DetectionReport(series=len(watched))
+    keys = sorted(watched)
+    for i in range(0, len(keys), CHUNK):
+        _run_chunk(keys[i : i + CHUNK], watched, now, report)
+    return report
+
+
+def _run_chunk(keys, watched, now: datetime, report: DetectionReport) -> None:
+    ids = sorted({sid for sid, _ in keys})
+    states = {(d.series_id, d.detector): d for d in DetectorState.objects.filter(series_id__in=ids)}
+    dismissed = _dismissed_counts(ids)
+    warmup_us = int((now - WARMUP).timestamp() * US)
+    since = {k: max(states[k].last_ts or 0, warmup_us) if k in states else warmup_us for k in keys}
+    points = _points_after(ids, min(since.values()))
+    for key in keys:
+        ts, values = points.get(key[0], (np.zeros(0, np.int64), np.zeros(0)))
+        new = ts > since[key]
+        if not new.any():
+            continue
+        sensitivity = effective_sensitivity(watched[key].sensitivity, dismissed.get(key[0], 0))
+        found = _score(key, states.get(key), ts[new], values[new], sensitivity, now)
+        report.points += int(new.sum())
+        report.anomalies += found
+
+
+def _dismissed_counts(ids: list[int]) -> dict[int, int]:
+    rows = Anomaly.objects.filter(series_id__in=ids, dismissed=True).values("series_id")
+    return {r["series_id"]: r["n"] for r in rows.annotate(n=Count("id"))}
+
+
+def _points_after(ids: list[int], after_us: int) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    sql = (
+        "SELECT series_id, ts, value FROM metrics_point WHERE series_id IN "
+        f"({','.join(str(int(i)) for i in ids)}) AND ts > %s ORDER BY series_id, ts"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [after_us])
+        rows = cursor.fetchall()
+    if not rows:
+        return {}
+    sid = np.fromiter((r[0] for r in rows), np.int64, len(rows))
+    ts = np.fromiter((r[1] for r in rows), np.int64, len(rows))
+    val = np.fromiter((r[2] for r in rows), np.float64, len(rows))
+    edges = np.flatnonzero(np.r_[True, sid[1:] != sid[:-1], True])
+    return {int(sid[a]): (ts[a:b], val[a:b]) for a, b in zip(edges[:-1], edges[1:], strict=True)}
+
+
+def _score(key, saved: DetectorState | None, ts, values, sensitivity: float, now) -> int:
+    sid, name = key
+    if saved is not None and saved.state:
+        det = get_detector(name, state=saved.state, sensitivity=sensitivity)
+    else:
+        det = get_detector(name, sensitivity=sensitivity)
+    result = det.update(ts.astype("datetime64[us]"), values)
+    keep = result.is_anomaly.copy()
+    if saved is None or not saved.state:
+        keep &= ts >= int((now - STORE_AFTER).timestamp() * US)
+    anomalies = [
+        Anomaly(
+            series_id=sid,
+            ts=int(ts[i]),
+            detector=name,
+            value=float(values[i]),
+            score=float(result.score[i]),
+            expected=_finite(result.expected[i]),
+            lower=_finite(result.lower[i]),
+            upper=_finite(result.upper[i]),
+        )
+        for i in np.flatnonzero(keep)
+    ]
+    saved_ok = _save_state(key, saved, det.get_state(), int(ts[-1]), sensitivity)
+    if saved_ok and anomalies:
+        Anomaly.objects.bulk_create(anomalies, ignore_conflicts=True)
+    return len(anomalies) if saved_ok else 0
+
+
+def _finite(x: float) -> float | None:
+    return float(x) if math.isfinite(float(x)) else None
+
+
+def _save_state(key, saved: DetectorState | None, state: dict, last_ts: int, sens: float) -> bool:
+    """Conditional on the ``last_ts`` we started from: a concurrent run's save wins."""
+    if saved is None:
+        try:
+            with transaction.atomic():
+                DetectorState.objects.create(
+                    series_id=key[0],
+                    detector=key[1],
+                    state=state,
+                    last_ts=last_ts,
+                    sensitivity=sens,
+                )
+        except IntegrityError:
+            return False
+        return True
+    rows = DetectorState.objects.filter(pk=saved.pk, last_ts=saved.last_ts).update(
+        state=state, last_ts=last_ts, sensitivity=sens, updated_at=timezone.now()
+    )
+    return rows == 1
+
+
+def anomaly_dismiss(*, anomaly: Anomaly, user, dismissed: bool = True) -> Anomaly:
+    """ "Not an anomaly" feedback (or its reversal): lowers (restores) the series' sensitivity
+    by ``FEEDBACK_STEP`` from the next detection cycle on."""
+    anomaly.dismissed = dismissed
+    anomaly.dismissed_by = user if dismissed else None
+    anomaly.dismissed_at = timezone.now() if dismissed else None
+    anomaly.save(update_fields=["dismissed", "dismissed_by", "dismissed_at"])
+    return anomaly
+
+
+def series_sensitivity(*, series_ids: list[int]) -> dict[int, float]:
+    """The stored (post-feedback) sensitivity per series, for display."""
+    out: dict[int, float] = defaultdict(lambda: 0.5)
+    for d in DetectorState.objects.filter(series_id__in=series_ids):
+        out[d.series_id] = d.sensitivity
+    return dict(out)
