@@ -133,8 +133,17 @@ TEMPLATES = [
 def _databases() -> dict:
     if DATABASE_URL:
         db = env.db_url("DATABASE_URL")
-        db.setdefault("CONN_MAX_AGE", env.int("HYDRA_DB_CONN_MAX_AGE", default=60))
-        db["CONN_HEALTH_CHECKS"] = True
+        if db["ENGINE"].endswith("postgresql") and env.int("HYDRA_DB_POOL_SIZE", default=20) > 0:
+            # under ASGI each request runs in a new thread: a pool, not per-thread connections
+            db["CONN_MAX_AGE"] = 0
+            db.setdefault("OPTIONS", {})["pool"] = {
+                "min_size": 2,
+                "max_size": env.int("HYDRA_DB_POOL_SIZE", default=20),
+                "timeout": 10,
+            }
+        else:
+            db.setdefault("CONN_MAX_AGE", env.int("HYDRA_DB_CONN_MAX_AGE", default=60))
+            db["CONN_HEALTH_CHECKS"] = True
         return {"default": db}
     return {
         "default": {
@@ -160,7 +169,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "hydra.cache.SharedRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("HYDRA_CACHE_PREFIX", default="hydra"),
         }

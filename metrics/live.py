@@ -20,13 +20,20 @@ def presence_key(topic: str) -> str:
     return f"live:sub:{topic}"
 
 
+ANY_KEY = "live:active"  # set while any page has a live subscription
+
+
+def _presence(topics: Iterable[str]) -> dict[str, int]:
+    return {ANY_KEY: 1, **{presence_key(t): 1 for t in topics}}
+
+
 def mark_subscribed(topics: Iterable[str]) -> None:
     """Called by the consumer: publishers skip topics nobody listens to."""
-    cache.set_many({presence_key(t): 1 for t in topics}, timeout=PRESENCE_TTL_S)
+    cache.set_many(_presence(topics), timeout=PRESENCE_TTL_S)
 
 
 async def amark_subscribed(topics: Iterable[str]) -> None:
-    await cache.aset_many({presence_key(t): 1 for t in topics}, timeout=PRESENCE_TTL_S)
+    await cache.aset_many(_presence(topics), timeout=PRESENCE_TTL_S)
 
 
 def _subscribed(topics: list[str]) -> set[str]:
@@ -36,6 +43,8 @@ def _subscribed(topics: list[str]) -> set[str]:
 
 def publish_points(rows: Written, hosts: dict[int, str]) -> None:
     """After commit, push the batch to ``series:<id>`` and ``host:<host>`` subscribers."""
+    if not cache.get(ANY_KEY):
+        return  # nobody is watching anything: one lookup, not one per series
     starts = np.flatnonzero(np.r_[True, rows.series_ids[1:] != rows.series_ids[:-1]])
     ends = np.r_[starts[1:], len(rows)]
     ids = rows.series_ids[starts].tolist()

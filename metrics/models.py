@@ -26,10 +26,10 @@ def series_key(name: str, host: str, labels: dict[str, str]) -> str:
 class Series(models.Model):
     """One metric name on one host with one label set; keeps its latest value current."""
 
-    name = models.CharField(max_length=200, db_index=True)
-    host = models.CharField(max_length=200, blank=True, default="", db_index=True)
+    name = models.CharField(max_length=200)
+    host = models.CharField(max_length=200, blank=True, default="")
     labels = models.JSONField(default=dict, blank=True)
-    key = models.CharField(max_length=32, unique=True, editable=False)
+    key = models.UUIDField(unique=True, editable=False, help_text="md5 of name, host, labels")
     unit = models.CharField(max_length=32, blank=True)
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -43,7 +43,8 @@ class Series(models.Model):
 
     class Meta:
         verbose_name_plural = "series"
-        indexes = [models.Index(fields=["name", "host"])]
+        # few indexes: every ingested batch updates last_ts/last_value (HOT updates, see 0004)
+        indexes = [models.Index(fields=["name", "host"]), models.Index(fields=["host"])]
 
     def __str__(self) -> str:
         labels = ",".join(f"{k}={v}" for k, v in sorted(self.labels.items()))

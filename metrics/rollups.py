@@ -2,8 +2,9 @@
 
 Ingestion marks each series with the oldest point it wrote since the last rollup
 (``rollup_from``) and bumps ``rollup_seq``. This job recomputes the affected buckets from
-raw points (idempotent, so overwrites and late points are handled), then clears the mark
-only if no new batch arrived meanwhile (conditional update on ``rollup_seq``).
+raw points in chunks of series (a few statements per chunk, not per series; idempotent,
+so overwrites and late points are handled), then clears each mark only if no new batch
+arrived meanwhile (conditional update on ``rollup_seq``).
 """
 
 from __future__ import annotations
@@ -13,49 +14,69 @@ from django.db import connection, transaction
 from metrics.models import Rollup1h, Rollup1m, Series
 
 TIERS = ((Rollup1m.WIDTH_US, "metrics_rollup1m"), (Rollup1h.WIDTH_US, "metrics_rollup1h"))
-BATCH_SERIES = 500
-
-UPSERT = """
-INSERT INTO {table} (series_id, bucket, count, sum, min, max)
-SELECT series_id, (ts / {width}) * {width} AS b, COUNT(*), SUM(value), MIN(value), MAX(value)
-FROM metrics_point WHERE series_id = %s AND ts >= %s AND ts < %s
-GROUP BY series_id, b
-ON CONFLICT (series_id, bucket) DO UPDATE SET
-  count = EXCLUDED.count, sum = EXCLUDED.sum, min = EXCLUDED.min, max = EXCLUDED.max
-"""
+CHUNK = 500
+Dirty = tuple[int, int, int, int]  # series id, oldest unrolled ts, newest ts, seq
 
 
-def _recompute(series_id: int, start_us: int, end_us: int) -> None:
+def _ranges_cte(dirty: list[Dirty], width: int) -> str:
+    rows = ", ".join(
+        f"({int(sid)}, {(lo // width) * width}, {(hi // width + 1) * width})"
+        for sid, lo, hi, _ in dirty
+    )
+    return f"WITH d(id, lo, hi) AS (VALUES {rows}) "
+
+
+def _recompute(dirty: list[Dirty]) -> None:
     with connection.cursor() as cursor:
         for width, table in TIERS:
-            lo = (start_us // width) * width
-            hi = (end_us // width + 1) * width
+            cte = _ranges_cte(dirty, width)
             # buckets that lost all their points (deleted) must not linger
             cursor.execute(
-                f"DELETE FROM {table} WHERE series_id = %s AND bucket >= %s AND bucket < %s",
-                [series_id, lo, hi],
+                f"{cte}DELETE FROM {table} WHERE EXISTS (SELECT 1 FROM d WHERE d.id = {table}.series_id "
+                f"AND {table}.bucket >= d.lo AND {table}.bucket < d.hi)"
             )
-            cursor.execute(UPSERT.format(table=table, width=width), [series_id, lo, hi])
+            cursor.execute(
+                f"{cte}INSERT INTO {table} (series_id, bucket, count, sum, min, max) "
+                f"SELECT p.series_id, (p.ts / {width}) * {width} AS b, COUNT(*), SUM(p.value), "
+                f"MIN(p.value), MAX(p.value) FROM metrics_point p, d "
+                "WHERE p.series_id = d.id AND p.ts >= d.lo AND p.ts < d.hi "
+                "GROUP BY p.series_id, b ORDER BY p.series_id, b "
+                "ON CONFLICT (series_id, bucket) DO UPDATE SET count = EXCLUDED.count, "
+                "sum = EXCLUDED.sum, min = EXCLUDED.min, max = EXCLUDED.max"
+            )
+
+
+def _clear(dirty: list[Dirty]) -> int:
+    """Clear the marks of series that got no new batch since they were read."""
+    pairs = ", ".join(f"({int(sid)}, {int(seq)})" for sid, _, _, seq in dirty)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH c(id, seq) AS (VALUES {pairs}) UPDATE metrics_series SET rollup_from = NULL "
+            "WHERE EXISTS (SELECT 1 FROM c WHERE c.id = metrics_series.id AND c.seq = metrics_series.rollup_seq)"
+        )
+        return cursor.rowcount
+
+
+def rollup_chunk(dirty: list[Dirty]) -> int:
+    """Recompute a chunk of series; returns how many marks were cleared."""
+    with transaction.atomic():
+        _recompute(dirty)
+        return _clear(dirty)
 
 
 def rollup_series(series_id: int, rollup_from: int, last_ts: int, seq: int) -> bool:
     """Recompute one series' dirty range; True when its mark was cleared."""
-    with transaction.atomic():
-        _recompute(series_id, rollup_from, last_ts)
-        cleared = Series.objects.filter(pk=series_id, rollup_seq=seq).update(rollup_from=None)
-    return bool(cleared)
+    return rollup_chunk([(series_id, rollup_from, last_ts, seq)]) == 1
 
 
-def rollups_update(*, limit: int = 50_000) -> int:
+def rollups_update(*, limit: int = 100_000) -> int:
     """Roll up every series with unrolled points; returns how many were processed."""
-    dirty = (
+    rows = (
         Series.objects.filter(rollup_from__isnull=False)
-        .order_by("rollup_from")
+        .order_by("id")
         .values_list("id", "rollup_from", "last_ts", "rollup_seq")[:limit]
     )
-    done = 0
-    for series_id, start, last_ts, seq in dirty:
-        assert start is not None  # filtered above
-        rollup_series(series_id, start, max(last_ts or start, start), seq)
-        done += 1
-    return done
+    dirty = [(sid, lo, max(hi or lo, lo), seq) for sid, lo, hi, seq in rows]
+    for start in range(0, len(dirty), CHUNK):
+        rollup_chunk(dirty[start : start + CHUNK])
+    return len(dirty)

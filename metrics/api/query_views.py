@@ -9,9 +9,10 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from metrics.api.serializers import SeriesSerializer, iso_us
+from metrics.api.serializers import SERIES_FIELDS, SeriesSerializer, iso_us, series_row
 from metrics.filters import SeriesFilter
 from metrics.models import Series
 from metrics.query.params import SeriesQuerySerializer, label_filters, now_us
@@ -75,13 +76,27 @@ def _csv(result: list[dict]) -> StreamingHttpResponse:
     return response
 
 
+class SeriesPagination(PageNumberPagination):
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 5_000
+
+
 class SeriesViewSet(viewsets.ReadOnlyModelViewSet):
-    """Series with their latest value. Filters: name, host, search, ``label.<k>=<v>``."""
+    """Series with their latest value. Filters: name, host, search, ``label.<k>=<v>``;
+    ``page_size`` up to 5,000."""
 
     serializer_class = SeriesSerializer
     queryset = Series.objects.order_by("name", "host", "id")
     filter_backends = [DjangoFilterBackend]
     filterset_class = SeriesFilter
+    pagination_class = SeriesPagination
+
+    def list(self, request, *args, **kwargs) -> Response:
+        """Rows straight from ``values()``: the latest values of 1,000 series in one cheap page."""
+        queryset = self.filter_queryset(self.get_queryset()).values(*SERIES_FIELDS)
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response([series_row(r) for r in page])
 
 
 class TrendsApi(viewsets.ViewSet):

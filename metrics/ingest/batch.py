@@ -51,5 +51,10 @@ class Batch:
         self.ts.append(ts_us)
         self.values.append(value)
 
+    def extend(self, position: int, ts_us: list[int], values: list[float]) -> None:
+        self.series_index.extend([position] * len(ts_us))
+        self.ts.extend(ts_us)
+        self.values.extend(values)
+
     def __len__(self) -> int:
         return len(self.ts)

@@ -12,6 +12,7 @@ from typing import Any
 
 import orjson
 
+from metrics.ingest import fastpath
 from metrics.ingest.batch import Batch, IngestError, PointError, RequestTooLarge
 from metrics.ingest.rules import (
     RuleError,
@@ -117,6 +118,10 @@ def _compact_series(batch: Batch, entry: Any, window: Window, errors: list, i: i
     if not isinstance(points, list):
         raise _FieldError("points", "points must be a list of [timestamp, value]")
     position = batch.series_position(key)
+    fast = fastpath.points(points, window)
+    if fast is not None:
+        batch.extend(position, *fast)
+        return
     for j, point in enumerate(points):
         try:
             _pair(batch, position, point, window, j)

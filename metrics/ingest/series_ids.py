@@ -68,7 +68,10 @@ def _fetch(hashes: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for start in range(0, len(hashes), 5_000):
         chunk = hashes[start : start + 5_000]
-        found.update(Series.objects.filter(key__in=chunk).values_list("key", "id"))
+        found.update(
+            (key.hex, pk)
+            for key, pk in Series.objects.filter(key__in=chunk).values_list("key", "id")
+        )
     return found
 
 

@@ -57,11 +57,19 @@ def _partial_sql(query: Query, tier: tuple[int, str] | None) -> tuple[str, list[
     width, table = tier
     cut = query.end_us if query.dirty_from_us is None else (query.dirty_from_us // width) * width
     cut = max(min(cut, query.end_us), query.start_us)
-    rolled = (
-        f"SELECT series_id, (bucket / {step}) * {step} AS b, SUM(count) AS c, SUM(sum) AS s, "
-        f"MIN(min) AS mn, MAX(max) AS mx FROM {table} "
-        f"WHERE series_id IN ({ids}) AND bucket >= %s AND bucket < %s GROUP BY series_id, b"
-    )
+    if step == width:  # one rollup row per bucket: no regrouping
+        rolled = (
+            f"SELECT series_id, bucket AS b, count AS c, sum AS s, min AS mn, max AS mx FROM {table} "
+            f"WHERE series_id IN ({ids}) AND bucket >= %s AND bucket < %s"
+        )
+    else:
+        rolled = (
+            f"SELECT series_id, (bucket / {step}) * {step} AS b, SUM(count) AS c, SUM(sum) AS s, "
+            f"MIN(min) AS mn, MAX(max) AS mx FROM {table} "
+            f"WHERE series_id IN ({ids}) AND bucket >= %s AND bucket < %s GROUP BY series_id, b"
+        )
+    if cut >= query.end_us:  # the rollups cover the whole range
+        return rolled, [query.start_us, cut]
     sql = (
         f"SELECT series_id, b, SUM(c), SUM(s), MIN(mn), MAX(mx) FROM ({rolled} UNION ALL {raw}) AS u "
         "GROUP BY series_id, b"

@@ -113,6 +113,14 @@ def test_the_series_list_has_latest_values_and_filters(api, loaded, now, django_
     assert api.get("/api/v1/series/", {"search": "b"}).json()["count"] == 1
 
 
+def test_the_series_list_pages_up_to_page_size_and_matches_the_detail(api, loaded):
+    body = api.get("/api/v1/series/", {"page_size": 1}).json()
+    assert body["count"] == 2 and len(body["results"]) == 1
+    row = body["results"][0]
+    assert api.get(f"/api/v1/series/{row['id']}/").json() == row
+    assert len(api.get("/api/v1/series/", {"page_size": 1000}).json()["results"]) == 2
+
+
 def test_trends_compare_with_the_previous_range(api, loaded):
     body = api.get(
         "/api/v1/analytics/trends",
