@@ -96,17 +96,27 @@ def _compact(data: dict, window: Window, max_points: int) -> Batch:
     if total > max_points:
         raise RequestTooLarge(f"{total} points; at most {max_points} per request")
     batch, errors = Batch(), list[PointError]()
+    raw_points, positions, parsed = [], [], []
     for i, entry in enumerate(entries):
         try:
-            _compact_series(batch, entry, window, errors, i)
+            position, points = _compact_series(batch, entry)
         except _FieldError as exc:
             errors.append(PointError(index=i, field=exc.field, message=exc.message))
+            continue
+        parsed.append((i, position, points))
+        raw_points.extend(points)
+        positions.extend([position] * len(points))
+    fast = None if errors else fastpath.points(raw_points, window)
+    if fast is not None:  # every point valid: checked in one vectorised pass
+        batch.series_index, (batch.ts, batch.values) = positions, fast
+        return batch
+    _careful(batch, parsed, window, errors)  # names each bad point (or accepts RFC 3339 times)
     if errors:
-        raise IngestError(errors, total=len(errors))
+        raise IngestError(errors)
     return batch
 
 
-def _compact_series(batch: Batch, entry: Any, window: Window, errors: list, i: int) -> None:
+def _compact_series(batch: Batch, entry: Any) -> tuple[int, list]:
     if not isinstance(entry, dict):
         raise _FieldError("series", "each series must be an object")
     key = (
@@ -117,16 +127,17 @@ def _compact_series(batch: Batch, entry: Any, window: Window, errors: list, i: i
     points = entry.get("points")
     if not isinstance(points, list):
         raise _FieldError("points", "points must be a list of [timestamp, value]")
-    position = batch.series_position(key)
-    fast = fastpath.points(points, window)
-    if fast is not None:
-        batch.extend(position, *fast)
-        return
-    for j, point in enumerate(points):
-        try:
-            _pair(batch, position, point, window, j)
-        except _FieldError as exc:
-            errors.append(PointError(index=i, field=exc.field, message=exc.message))
+    return batch.series_position(key), points
+
+
+def _careful(batch: Batch, parsed: list, window: Window, errors: list[PointError]) -> None:
+    """Point by point, when the vectorised pass can't vouch for every point."""
+    for i, position, points in parsed:
+        for j, point in enumerate(points):
+            try:
+                _pair(batch, position, point, window, j)
+            except _FieldError as exc:
+                errors.append(PointError(index=i, field=exc.field, message=exc.message))
 
 
 def _pair(batch: Batch, position: int, point: Any, window: Window, j: int) -> None:

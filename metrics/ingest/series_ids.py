@@ -16,7 +16,7 @@ from metrics.models import Series, series_key
 
 CACHE_TTL_S = 300
 CACHE_MAX = 200_000
-_cache: dict[str, tuple[int, float]] = {}
+_cache: dict[SeriesKey, tuple[int, float]] = {}  # key tuple -> (id, expires)
 _lock = threading.Lock()
 
 
@@ -25,22 +25,21 @@ def _hash(key: SeriesKey) -> str:
     return series_key(name, host, dict(labels))
 
 
-def _cached(hashes: list[str]) -> dict[str, int]:
+def _cached(keys: list[SeriesKey]) -> list[int | None]:
     now = time.monotonic()
-    found = {}
-    for h in hashes:
-        hit = _cache.get(h)
-        if hit is not None and hit[1] > now:
-            found[h] = hit[0]
-    return found
+    out: list[int | None] = []
+    for key in keys:
+        hit = _cache.get(key)
+        out.append(hit[0] if hit is not None and hit[1] > now else None)
+    return out
 
 
-def _remember(ids: dict[str, int]) -> None:
+def _remember(ids: dict[SeriesKey, int]) -> None:
     expires = time.monotonic() + CACHE_TTL_S
     with _lock:
         if len(_cache) + len(ids) > CACHE_MAX:
             _cache.clear()
-        _cache.update({h: (i, expires) for h, i in ids.items()})
+        _cache.update({k: (i, expires) for k, i in ids.items()})
 
 
 def forget_all() -> None:
@@ -50,18 +49,22 @@ def forget_all() -> None:
 
 
 def resolve(keys: list[SeriesKey]) -> list[int]:
-    """Ids for ``keys`` in order, creating missing series (inside the caller's transaction)."""
-    hashes = [_hash(k) for k in keys]
-    ids = _cached(hashes)
-    missing = [i for i, h in enumerate(hashes) if h not in ids]
+    """Ids for ``keys`` in order, creating missing series (inside the caller's transaction).
+
+    Cache hits cost a dict lookup; misses are hashed and fetched in one query."""
+    ids = _cached(keys)
+    missing = [i for i, found in enumerate(ids) if found is None]
     if missing:
-        fetched = _fetch([hashes[i] for i in missing])
+        hashes = {i: _hash(keys[i]) for i in missing}
+        fetched = _fetch(list(hashes.values()))
         new = [i for i in missing if hashes[i] not in fetched]
         if new:
             fetched.update(_create([keys[i] for i in new], [hashes[i] for i in new]))
-        ids.update(fetched)
-        transaction.on_commit(lambda: _remember(fetched))
-    return [ids[h] for h in hashes]
+        resolved = {keys[i]: fetched[hashes[i]] for i in missing}
+        for i in missing:
+            ids[i] = resolved[keys[i]]
+        transaction.on_commit(lambda: _remember(resolved))
+    return [int(i) for i in ids if i is not None]
 
 
 def _fetch(hashes: list[str]) -> dict[str, int]:

@@ -135,7 +135,8 @@ UPDATE metrics_series AS s SET
   last_ts = GREATEST(COALESCE(s.last_ts, v.max_ts), v.max_ts),
   rollup_from = LEAST(COALESCE(s.rollup_from, v.min_ts), v.min_ts),
   rollup_seq = s.rollup_seq + 1
-FROM unnest(%s::bigint[], %s::bigint[], %s::float8[], %s::bigint[]) AS v(id, max_ts, val, min_ts)
+FROM unnest(%s::text::bigint[], %s::text::bigint[], %s::text::float8[], %s::text::bigint[])
+  AS v(id, max_ts, val, min_ts)
 WHERE s.id = v.id
 """
 UPDATE_SQLITE = """
@@ -148,15 +149,23 @@ WHERE id = %s
 """
 
 
+def _pg_array(values: list) -> str:
+    """A PostgreSQL array literal: psycopg adapts a 1,000-element list far slower."""
+    return "{" + ",".join(map(repr, values)) + "}"
+
+
 def _update_series(rows: Written) -> None:
     ids, max_ts, vals, min_ts = series_bounds(rows)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # lock in id order so concurrent batches over the same series can't deadlock
+            arrays = [_pg_array(a) for a in (ids, max_ts, vals, min_ts)]  # cheaper than lists
             cursor.execute(
-                "SELECT id FROM metrics_series WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [ids]
+                "SELECT s.id FROM unnest(%s::text::bigint[]) AS u(id) JOIN metrics_series s ON s.id = u.id "
+                "ORDER BY s.id FOR UPDATE OF s",
+                [arrays[0]],
             )
-            cursor.execute(UPDATE_PG, [ids, max_ts, vals, min_ts])
+            cursor.execute(UPDATE_PG, arrays)
         else:
             params = [
                 (m, v, m, m, n, n, i) for i, m, v, n in zip(ids, max_ts, vals, min_ts, strict=True)

@@ -66,6 +66,15 @@ def test_it_stores_the_compact_shape(api, now):
     assert Series.objects.get(host="db-1").last_value == 6
 
 
+def test_the_compact_shape_takes_rfc3339_timestamps_too(api, now):
+    from datetime import UTC, datetime
+
+    iso = datetime.fromtimestamp(now, UTC).isoformat()
+    body = {"series": [{"name": "iso", "points": [[iso, 1.5], [now - 1, 2.5]]}]}
+    assert post(api, body).json() == {"accepted": 2}
+    assert stored("iso") == [((now - 1) * 1_000_000, 2.5), (now * 1_000_000, 1.5)]
+
+
 def test_a_point_without_timestamp_gets_server_time(api, now):
     post(api, {"name": "x", "value": 1})
     ((ts, _),) = stored("x")
