@@ -39,12 +39,13 @@ def parse_lines(body: bytes, *, precision: str | None, max_points: int) -> Batch
     factor = precision_factor(precision)
     window = Window.now()
     batch, errors, count = Batch(), [], 0
+    memo: dict[bytes, tuple] = {}  # series prefix -> (position per field name), per request
     for number, raw in enumerate(body.split(b"\n"), start=1):
         line = raw.strip()
         if not line or line.startswith(b"#"):
             continue
         try:
-            count += _line(batch, line, factor, window)
+            count += _line(batch, line, factor, window, memo)
         except (RuleError, LineFormatError, UnicodeDecodeError) as exc:
             errors.append(PointError(index=number, field="line", message=str(exc)))
         if count > max_points:
@@ -61,16 +62,28 @@ def _timestamp(parsed_time: int | None, factor: float, window: Window) -> int:
     return window.check(ts)
 
 
-def _line(batch: Batch, line: bytes, factor: float, window: Window) -> int:
-    parsed = parse_line(line)
-    ts = _timestamp(parsed["time"], factor, window)
+def _series(parsed: dict) -> tuple[str, str, tuple]:
     tags = dict(parsed["tags"])
     host = check_host(tags.pop("host", ""))
-    labels = check_labels(tags)
+    return parsed["measurement"], host, check_labels(tags)
+
+
+def _line(batch: Batch, line: bytes, factor: float, window: Window, memo: dict) -> int:
+    """One line: each field a point. Lines of the same series reuse its checked key."""
+    parsed = parse_line(line)
+    ts = _timestamp(parsed["time"], factor, window)
+    prefix = line.split(b" ", 1)[0]
+    known = memo.get(prefix) if b"\\" not in prefix else None
+    if known is None:
+        known = memo[prefix] = (_series(parsed), {})
+    (measurement, host, labels), positions = known
     for field, value in parsed["fields"].items():
         if isinstance(value, str):
             raise RuleError(f"field {field!r} is a string; only numbers and booleans are stored")
-        name = check_name(f"{parsed['measurement']}.{field}")
         number = float(value) if isinstance(value, bool) else check_value(value)
-        batch.add(batch.series_position((name, host, labels)), ts, number)
+        position = positions.get(field)
+        if position is None:
+            name = check_name(f"{measurement}.{field}")
+            position = positions[field] = batch.series_position((name, host, labels))
+        batch.add(position, ts, number)
     return len(parsed["fields"])

@@ -53,6 +53,16 @@ def test_escaped_tags_and_spaces(api, now):
     assert series.host == "w,1" and series.labels == {"path": "/a b"}
 
 
+def test_lines_of_many_series_in_one_request_stay_apart(api, now):
+    lines = [f"req,path=/a\\ {c},host=w n={i} {now - i}" for i, c in enumerate("bbcc")]
+    lines += [f"cpu,host=h{i % 2} user={i},sys={i}i {now - i}" for i in range(4)]
+    assert write(api, "\n".join(lines), precision="s").status_code == 204
+    paths = sorted(Series.objects.filter(name="req.n").values_list("labels__path", flat=True))
+    assert paths == ["/a b", "/a c"]
+    assert Series.objects.filter(name__startswith="cpu.").count() == 4
+    assert point_count() == 4 + 8
+
+
 def test_a_string_field_is_refused_with_its_line_and_nothing_written(api, now):
     body = f'cpu value=1 {now}\nlog msg="hello" {now}'
     response = write(api, body, precision="s")
