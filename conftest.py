@@ -71,10 +71,8 @@ def _asgi_application():
     return ASGIStaticFilesHandler(get_default_application())
 
 
-@pytest.fixture
-def asgi_server(transactional_db):
-    """Hydra served by daphne (ASGI: HTTP and websockets) in a child process, on the test
-    database. Yields its base URL."""
+def start_daphne_process():
+    """A daphne child process on the test database; returns (process, base URL)."""
     from daphne.testing import DaphneProcess
     from django.conf import settings
     from django.db import connections
@@ -89,7 +87,24 @@ def asgi_server(transactional_db):
     process.start()
     if not process.ready.wait(timeout=30):
         raise RuntimeError("daphne did not start")
-    yield f"http://127.0.0.1:{process.port.value}"
+    return process, f"http://127.0.0.1:{process.port.value}"
+
+
+@pytest.fixture
+def asgi_server(transactional_db):
+    """Hydra served by daphne (ASGI: HTTP and websockets) in a child process, on the test
+    database. Yields its base URL."""
+    process, url = start_daphne_process()
+    yield url
+    process.terminate()
+    process.join(timeout=10)
+
+
+@pytest.fixture
+def second_asgi_server(transactional_db, asgi_server):
+    """Another daphne process on the same database and channel layer (full mode fan-out)."""
+    process, url = start_daphne_process()
+    yield url
     process.terminate()
     process.join(timeout=10)
 

@@ -615,7 +615,7 @@ def series_key(name: str, host: str) -> str:
 SERIES_INSERT = """
 INSERT INTO metrics_series (name, host, labels, key, unit, description, created_at,
   last_ts, last_value, rollup_from, rollup_seq, watch)
-SELECT %s, h, '{}'::jsonb, k, '', '', now(), %s, v, %s, 1, false
+SELECT %s, h, '{}'::jsonb, k::uuid, '', '', now(), %s, v, %s, 1, false
 FROM unnest(%s::text[], %s::text[], %s::float8[]) AS u(h, k, v)
 ORDER BY h
 RETURNING id, host
