@@ -82,6 +82,22 @@ def test_a_chart_extends_live_without_reload(
     assert console_errors == []
 
 
+def test_after_a_disconnect_the_chart_reconnects_and_backfills(page, asgi_server, user, token, console_errors):
+    now = time.time()
+    send(asgi_server, token, [[now - 300 + i * 10, 1.0] for i in range(30)])
+    log_in(page, asgi_server)
+    page.goto(f"{asgi_server}/hosts/web-1/?range=15m")
+    chart = page.locator(".hydra-chart").first
+    status = page.locator("#live-status")
+    expect(status).to_have_attribute("data-state", "open")
+    page.evaluate("HydraLive.dropConnection(1500)")
+    expect(status).to_have_attribute("data-state", "closed")
+    send(asgi_server, token, [[time.time(), 7.0]])  # sent while the page is offline
+    expect(status).to_have_attribute("data-state", "open", timeout=5000)
+    expect(chart).to_have_attribute("data-points", "31", timeout=5000)
+    assert console_errors == []
+
+
 def test_build_a_saved_dashboard_with_two_panels(
     page, asgi_server, user, token, screenshot, console_errors
 ):

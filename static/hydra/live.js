@@ -9,6 +9,7 @@
   var socket = null;
   var backoff = 500;
   var everOpen = false;
+  var holdUntil = 0;          // dropConnection(ms): stay offline that long
   var statusEl = function () { return document.getElementById("live-status"); };
 
   function setStatus(state, title) {
@@ -47,7 +48,7 @@
       socket = null;
       if (!enabled()) { setStatus("idle", "Live updates off"); return; }
       setStatus("closed", "Live: disconnected, reconnecting…");
-      setTimeout(connect, backoff);
+      setTimeout(connect, Math.max(backoff, holdUntil - Date.now()));
       backoff = Math.min(backoff * 2, 15000);
     };
   }
@@ -65,6 +66,12 @@
       send("unsubscribe", list);
     },
     enabled: enabled,
+    /* Drop the socket as a network failure would (for diagnosis and tests); the page
+     * reconnects after ``holdMs`` at the earliest and back-fills what it missed. */
+    dropConnection: function (holdMs) {
+      holdUntil = Date.now() + (holdMs || 0);
+      if (socket) { socket.close(); }
+    },
     setEnabled: function (on) {
       localStorage.setItem("hydra-live", on ? "on" : "off");
       if (on && !socket) { connect(); }
