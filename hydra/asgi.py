@@ -1,5 +1,6 @@
 """ASGI entry point: Django (views, API, admin) over HTTP, Channels over websockets."""
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -27,3 +28,7 @@ if settings.HYDRA_EMBEDDED_SCHEDULER:
     from hydra import embedded  # noqa: E402
 
     embedded.start()
+
+# Everything loaded so far lives as long as the process: keep it out of the garbage
+# collector's full passes (a query building 60k points ran 3x faster in measurements).
+gc.freeze()

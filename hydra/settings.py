@@ -295,6 +295,10 @@ CELERY_BEAT_SCHEDULE = {
     "alerts-evaluate": beat_entry("alerts.tasks.evaluate_rules", 15),
     "alerts-notifications": beat_entry("alerts.tasks.notifications_sweep", 10),
     "alerts-detect": beat_entry("alerts.tasks.detect_anomalies", 60),
+    "forecasting-run-due": beat_entry(
+        "forecasting.tasks.run_due_forecasts", env.int("HYDRA_FORECAST_CHECK_INTERVAL", default=300)
+    ),
+    "forecasting-prune": beat_entry("forecasting.tasks.prune_forecasts", 3600),
 }
 HYDRA_EMBEDDED_SCHEDULER = env.bool("HYDRA_EMBEDDED_SCHEDULER", default=HYDRA_EMBEDDED_TASKS)
 HYDRA_EMBEDDED_WORKERS = env.int("HYDRA_EMBEDDED_WORKERS", default=4)
@@ -311,6 +315,9 @@ HYDRA_INGEST_MAX_POINTS = env.int("HYDRA_INGEST_MAX_POINTS", default=100_000)
 HYDRA_MAX_SERIES_PER_METRIC = env.int("HYDRA_MAX_SERIES_PER_METRIC", default=10_000)
 HYDRA_RETENTION_BATCH = env.int("HYDRA_RETENTION_BATCH", default=50_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = HYDRA_INGEST_MAX_BYTES + 1024  # the view answers 413 itself
+
+# Forecasting: forecasts kept per series (older ones are pruned hourly)
+HYDRA_FORECAST_KEEP = env.int("HYDRA_FORECAST_KEEP", default=24)
 
 HYDRA_METRICS_ALLOWED_IPS = env.list("HYDRA_METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
 

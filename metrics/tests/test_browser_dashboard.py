@@ -82,7 +82,9 @@ def test_a_chart_extends_live_without_reload(
     assert console_errors == []
 
 
-def test_after_a_disconnect_the_chart_reconnects_and_backfills(page, asgi_server, user, token, console_errors):
+def test_after_a_disconnect_the_chart_reconnects_and_backfills(
+    page, asgi_server, user, token, console_errors
+):
     now = time.time()
     send(asgi_server, token, [[now - 300 + i * 10, 1.0] for i in range(30)])
     log_in(page, asgi_server)
