@@ -1,7 +1,7 @@
 """Benchmark adapters (contract, see ARCHITECTURE.md).
 
 ``nab_detect`` and ``m4_forecast`` call the production detector and forecaster code
-(``alerts.detectors`` and ``forecasting.models``), which is pure Python and imports
+(``alerts.detectors`` and ``forecasting.forecasters``), which is pure Python and imports
 without Django. Use either form from the repository root::
 
     PYTHONPATH=. python ../shared/bench/nab_run.py --source ../shared/data/nab-dev \
@@ -28,6 +28,6 @@ def nab_detect(timestamps, values) -> list[float]:
 
 def m4_forecast(y, h: int, m: int) -> list[float]:
     """Forecast ``h`` steps of ``y`` (season ``m``) with the production ``auto`` model."""
-    from forecasting.models import forecast_values
+    from forecasting.forecasters import forecast_values
 
     return [float(v) for v in forecast_values(y, h, m, model="auto").yhat]

@@ -54,7 +54,9 @@ def choose_periods(
     daily, weekly = _steps_in(DAY, step), _steps_in(7 * DAY, step)
     if "daily" in wanted and daily and n >= 2 * daily and daily <= MAX_PERIOD:
         out.append(daily)
-    weekly_fits = bool(weekly) and "weekly" in wanted and n >= 3 * weekly and weekly <= MAX_PERIOD
+    weekly_fits = (
+        weekly is not None and "weekly" in wanted and n >= 3 * weekly and weekly <= MAX_PERIOD
+    )
     if weekly and weekly_fits and (seasonalities != "auto" or weekly_detected(values, weekly)):
         out.append(weekly)
     return tuple(out)
