@@ -1,0 +1,139 @@
+"""Forecast configuration and stored forecasts.
+
+A ``ForecastConfig`` applies to one series, or to every series matching a selector
+(metric name + host glob). ``Forecast`` is one run for one series (ok or error) and its
+``ForecastPoint`` rows hold the curve; ``ts`` is µs since the epoch, like ``Point.ts``.
+"""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from forecasting.spec import MODEL_NAMES, SEASONALITIES, ForecastSpec
+
+US = 1_000_000
+
+
+class ForecastConfig(models.Model):
+    """How to forecast one series, or every series matching ``metric`` + ``host_pattern``.
+
+    A config naming a series wins over selectors; among selectors the most specific host
+    pattern wins (then the oldest config).
+    """
+
+    name = models.CharField(max_length=200, blank=True)
+    series = models.ForeignKey(
+        "metrics.Series", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    metric = models.CharField(max_length=200, blank=True, help_text="metric name (selector)")
+    host_pattern = models.CharField(
+        max_length=200, blank=True, default="*", help_text="glob, e.g. web-* (selector)"
+    )
+    enabled = models.BooleanField(default=True)
+    horizon_seconds = models.PositiveIntegerField(default=86400)
+    step_seconds = models.PositiveIntegerField(default=3600, help_text="resampling step")
+    history_seconds = models.PositiveIntegerField(default=14 * 86400)
+    model = models.CharField(max_length=20, choices=[(m, m) for m in MODEL_NAMES], default="auto")
+    seasonalities = models.CharField(
+        max_length=20, choices=[(k, k) for k in SEASONALITIES], default="auto"
+    )
+    level = models.FloatField(default=0.8, help_text="central interval width (0.8 = 80%)")
+    interval_seconds = models.PositiveIntegerField(default=3600, help_text="run every")
+    next_run_at = models.DateTimeField(null=True, blank=True, help_text="empty = due now")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name or (
+            str(self.series) if self.series_id else f"{self.metric}@{self.host_pattern}"
+        )
+
+    def clean(self) -> None:
+        errors = self.spec().errors()
+        if bool(self.series_id) == bool(self.metric):
+            errors["metric"] = (
+                "set either a series or a metric name (with a host pattern), not both"
+            )
+        if self.interval_seconds < 60:
+            errors["interval_seconds"] = "run at most once a minute (60 seconds or more)"
+        if errors:
+            raise ValidationError(errors)
+
+    def matches(self, name: str, host: str) -> bool:
+        return name == self.metric and fnmatchcase(host, self.host_pattern or "*")
+
+    def spec(self) -> ForecastSpec:
+        return ForecastSpec(
+            horizon_seconds=self.horizon_seconds,
+            step_seconds=self.step_seconds,
+            history_seconds=self.history_seconds,
+            model=self.model,
+            seasonalities=self.seasonalities,
+            level=self.level,
+        )
+
+
+class Forecast(models.Model):
+    """One forecast run of one series: the curve's metadata, or the error that stopped it."""
+
+    class Status(models.TextChoices):
+        OK = "ok"
+        ERROR = "error"
+
+    series = models.ForeignKey("metrics.Series", on_delete=models.CASCADE, related_name="+")
+    config = models.ForeignKey(ForecastConfig, null=True, blank=True, on_delete=models.SET_NULL)
+    model = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    horizon_seconds = models.PositiveIntegerField()
+    step_seconds = models.PositiveIntegerField()
+    params = models.JSONField(default=dict, blank=True)
+    metrics = models.JSONField(default=dict, blank=True, help_text="backtest sMAPE/MASE")
+    reliable = models.BooleanField(default=True)
+    reasons = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OK)
+    error = models.TextField(blank=True)
+    duration_ms = models.FloatField(default=0.0)
+
+    class Meta:
+        indexes = [models.Index(fields=["series", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.series_id} {self.model or self.status} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+    def __iter__(self):
+        """Iterating a forecast yields ``point_rows()`` (what alerts' forecast rules read)."""
+        return iter(self.point_rows())
+
+    @property
+    def ok(self) -> bool:
+        return self.status == self.Status.OK
+
+    def point_rows(self) -> list[tuple[float, float, float, float]]:
+        """``[(epoch seconds, yhat, lower, upper), ...]`` in time order (uses a prefetch)."""
+        return [(p.ts / US, p.yhat, p.yhat_lower, p.yhat_upper) for p in self.points.all()]
+
+
+class ForecastPoint(models.Model):
+    """One forecast step: the point forecast and its interval bounds."""
+
+    forecast = models.ForeignKey(
+        Forecast, on_delete=models.CASCADE, related_name="points", db_index=False
+    )  # the unique (forecast, ts) index covers it
+    ts = models.BigIntegerField(help_text="µs since epoch")
+    yhat = models.FloatField()
+    yhat_lower = models.FloatField()
+    yhat_upper = models.FloatField()
+
+    class Meta:
+        ordering = ["forecast", "ts"]
+        constraints = [
+            models.UniqueConstraint(fields=["forecast", "ts"], name="forecast_point_unique_ts")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.forecast_id}@{self.ts}={self.yhat}"

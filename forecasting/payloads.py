@@ -1,0 +1,22 @@
+"""Shapes of the live messages the forecasting app publishes (sent through ``hydra.live``)."""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+
+class ForecastPayload(TypedDict):
+    """A newly stored forecast of one series (``series:<id>`` topic)."""
+
+    type: str  # "forecast"
+    series: int
+    forecast: int
+    model: str
+    created_at: str
+    reliable: bool
+    points: list[list[float]]  # [[epoch seconds, yhat, yhat_lower, yhat_upper], ...]
+
+
+class ForecastEnvelope(TypedDict):
+    type: str  # the consumer handler: "forecast.ready"
+    payload: ForecastPayload
