@@ -24,7 +24,9 @@ class Silence(models.Model):
     """
 
     matchers = models.JSONField(
-        default=list, help_text='[{"label": "host", "op": "=", "value": "web-1"}]'
+        default=list,
+        blank=True,
+        help_text='[{"label": "host", "op": "=", "value": "web-1"}]; none: everything',
     )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField(help_text="expiry")

@@ -27,6 +27,7 @@ WARMUP = timedelta(hours=6)  # history a new detector learns from (not reported 
 STORE_AFTER = timedelta(minutes=2)  # warm-up anomalies newer than this are stored
 FEEDBACK_STEP = 0.1  # each "not an anomaly" lowers the series' sensitivity this much
 CHUNK = 500
+MAX_NEW_PER_CYCLE = 200  # warm-ups are costly (hours of history): spread them over cycles
 
 
 @dataclass
@@ -66,10 +67,17 @@ def detection_run(*, now: datetime | None = None) -> DetectionReport:
     now = now or timezone.now()
     watched = watched_series()
     report = DetectionReport(series=len(watched))
-    keys = sorted(watched)
+    keys = _this_cycle(sorted(watched))
     for i in range(0, len(keys), CHUNK):
         _run_chunk(keys[i : i + CHUNK], watched, now, report)
     return report
+
+
+def _this_cycle(keys: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Every series with a state, and at most ``MAX_NEW_PER_CYCLE`` new ones."""
+    known = set(DetectorState.objects.values_list("series_id", "detector"))
+    fresh = [k for k in keys if k not in known]
+    return [k for k in keys if k in known] + fresh[:MAX_NEW_PER_CYCLE]
 
 
 def _run_chunk(keys, watched, now: datetime, report: DetectionReport) -> None:

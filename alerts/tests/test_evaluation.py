@@ -122,3 +122,34 @@ def test_a_resolution_is_notified_and_an_edited_rule_records_its_new_version(web
     events = list(AlertEvent.objects.values_list("to_state", "rule_version"))
     assert events == [("firing", 1), ("resolved", 2)]
     assert [b["alerts"][0]["kind"] for b in webhook.bodies()] == ["firing", "resolved"]
+
+
+def test_a_forecast_rule_fires_when_the_latest_forecast_crosses_within_the_horizon():
+    models = pytest.importorskip("forecasting.models")
+    if not hasattr(models, "ForecastPoint"):
+        pytest.skip("the forecasting app stores no forecasts yet")
+    series = ingest("disk.used", "db-1", [(t0 - 10, 70)])
+    forecast = models.Forecast.objects.create(
+        series=series, horizon_seconds=7200, step_seconds=3600
+    )
+    for hours, upper in ((1, 85), (2, 95)):
+        models.ForecastPoint.objects.create(
+            forecast=forecast,
+            ts=int((t0 + hours * 3600) * 1e6),
+            yhat=upper - 5,
+            yhat_lower=upper - 10,
+            yhat_upper=upper,
+        )
+    make_rule(metric="disk.used", condition="forecast", op=">", threshold=90, horizon_seconds=3600)
+    rules_evaluate(now=T0)
+    assert not Alert.objects.exists()  # the 95 lies beyond the one-hour horizon
+    make_rule(
+        name="within 6 h",
+        metric="disk.used",
+        condition="forecast",
+        op=">",
+        threshold=90,
+        horizon_seconds=21600,
+    )
+    rules_evaluate(now=at(15))
+    assert Alert.objects.get().value == 95
