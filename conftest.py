@@ -71,7 +71,7 @@ def _asgi_application():
     return ASGIStaticFilesHandler(get_default_application())
 
 
-def start_daphne_process():
+def start_daphne_process(extra_setup=None):
     """A daphne child process on the test database; returns (process, base URL)."""
     from daphne.testing import DaphneProcess
     from django.conf import settings
@@ -81,6 +81,8 @@ def start_daphne_process():
 
     def use_test_database():
         settings.DATABASES["default"]["NAME"] = name
+        if extra_setup is not None:
+            extra_setup()
 
     connections.close_all()  # the child must not share the parent's sockets
     process = DaphneProcess("127.0.0.1", _asgi_application, setup=use_test_database)
@@ -95,6 +97,32 @@ def asgi_server(transactional_db):
     """Hydra served by daphne (ASGI: HTTP and websockets) in a child process, on the test
     database. Yields its base URL."""
     process, url = start_daphne_process()
+    yield url
+    process.terminate()
+    process.join(timeout=10)
+
+
+def _run_tasks_in_the_server(fast: dict[str, float]):
+    """In the child: beat's schedule runs in-process (both modes), some entries faster."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    from hydra import embedded
+
+    settings.HYDRA_EMBEDDED_TASKS = True
+    for name, seconds in fast.items():
+        settings.CELERY_BEAT_SCHEDULE[name]["schedule"] = timedelta(seconds=seconds)
+    embedded.start()
+
+
+@pytest.fixture
+def asgi_server_with_tasks(transactional_db):
+    """Like ``asgi_server``, plus beat's schedule running inside the server process, with
+    alert evaluation every second (so a test sees alerts appear within seconds)."""
+    from functools import partial
+
+    process, url = start_daphne_process(partial(_run_tasks_in_the_server, {"alerts-evaluate": 1}))
     yield url
     process.terminate()
     process.join(timeout=10)

@@ -1,9 +1,98 @@
-from django.shortcuts import render
+"""The alerts page: filter, acknowledge and silence without reloading, each alert's history."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from alerts.models import Alert, Silence
+from alerts.selectors import alerts_list
+from alerts.services.rules import alert_acknowledge, silence_save
+
+STATES = ("firing", "pending", "resolved", "acknowledged", "all")
+SILENCE_HOURS = (1, 4, 24)
+
+
+def _filtered(request):
+    state = request.GET.get("state", "firing")
+    state = state if state in STATES else "firing"
+    qs = alerts_list(state=state).order_by("-since")
+    if q := request.GET.get("q", "").strip()[:100]:
+        qs = qs.filter(rule__name__icontains=q) | qs.filter(series__host__icontains=q)
+    return state, q, qs[:500]
 
 
 def index(request):
-    return render(
-        request,
-        "hydra/empty_page.html",
-        {"title": "Alerts", "empty_message": "No alerts yet. Alert rules are edited in the admin."},
+    state, q, alerts = _filtered(request)
+    context = {
+        "alerts": alerts,
+        "state": state,
+        "q": q,
+        "states": STATES,
+        "inline": True,
+    }
+    template = "alerts/partials/_table.html" if request.htmx else "alerts/list.html"
+    return render(request, template, context)
+
+
+def detail(request, pk: int):
+    alert = get_object_or_404(
+        Alert.objects.select_related("rule", "series", "acknowledged_by"), pk=pk
     )
+    since = alert.pending_since or alert.since
+    start = since - timedelta(hours=1)
+    query = json.dumps({"series": str(alert.series_id), "agg": "avg"})
+    context = {
+        "alert": alert,
+        "events": alert.events.order_by("-at")[:200],
+        "query": query,
+        "range_seconds": int((timezone.now() - start).total_seconds()),
+        "inline": True,
+    }
+    return render(request, "alerts/detail.html", context)
+
+
+def _row(request, alert: Alert):
+    alert.refresh_from_db()
+    return render(request, "alerts/partials/_row.html", {"alert": alert, "inline": True})
+
+
+@require_POST
+def acknowledge(request, pk: int):
+    alert = get_object_or_404(Alert.objects.select_related("rule"), pk=pk)
+    alert_acknowledge(alert=alert, user=request.user)
+    return _row(request, alert)
+
+
+@require_POST
+def silence(request, pk: int):
+    """Silence this alert's rule on its host for 1, 4 or 24 hours."""
+    alert = get_object_or_404(Alert.objects.select_related("rule", "series"), pk=pk)
+    try:
+        hours = int(request.POST.get("hours", ""))
+    except ValueError:
+        hours = 0
+    if hours not in SILENCE_HOURS:
+        return HttpResponseBadRequest(f"hours must be one of {SILENCE_HOURS}")
+    now = timezone.now()
+    matchers = [{"label": "rule", "op": "=", "value": alert.rule.name}]
+    if alert.series.host:
+        matchers.append({"label": "host", "op": "=", "value": alert.series.host})
+    item = Silence(
+        matchers=matchers,
+        starts_at=now,
+        ends_at=now + timedelta(hours=hours),
+        comment=f"silenced from the alerts page for {hours} h",
+    )
+    try:
+        item.full_clean(exclude=["created_by"])
+    except ValidationError as exc:
+        return HttpResponseBadRequest("; ".join(exc.messages))
+    silence_save(silence=item, user=request.user)
+    return _row(request, alert)

@@ -30,8 +30,12 @@ class HostCard:
     group: str = ""
     key: list[dict] = field(default_factory=list)  # [{id, name, value, spark: [[ts, v]...]}]
 
+    alert: str = ""  # highest severity of its firing alerts
+
     @property
     def status(self) -> str:
+        if self.alert:
+            return self.alert
         if self.last_seen_us is None:
             return "unknown"
         age = time.time() - self.last_seen_us / US
@@ -57,7 +61,42 @@ def host_cards(*, search: str = "", group_by: str = "") -> list[HostCard]:
             card.key.append({"id": s.pk, "name": s.name, "value": s.last_value, "spark": []})
             key_series.append(s)
     _attach_sparklines(cards, key_series)
+    for host, severity in firing_by_host().items():
+        if host in cards:
+            cards[host].alert = severity
     return sorted(cards.values(), key=lambda c: (c.group, c.host))
+
+
+SEVERITY_RANK = {"info": 1, "warning": 2, "critical": 3}
+
+
+def firing_by_host() -> dict[str, str]:
+    """Host -> the highest severity among its firing alerts (one query)."""
+    from alerts.models import Alert
+
+    worst: dict[str, str] = {}
+    rows = Alert.objects.filter(state=Alert.State.FIRING).values_list(
+        "series__host", "rule__severity"
+    )
+    for host, severity in rows:
+        if SEVERITY_RANK.get(severity, 0) > SEVERITY_RANK.get(worst.get(host, ""), 0):
+            worst[host] = severity
+    return worst
+
+
+def firing_alerts(limit: int = 10) -> list:
+    from alerts.models import Alert
+
+    qs = Alert.objects.filter(state=Alert.State.FIRING).select_related("rule", "series")
+    return list(qs.order_by("-since")[:limit])
+
+
+def recent_anomalies(limit: int = 8) -> list:
+    from alerts.models import Anomaly
+
+    return list(
+        Anomaly.objects.filter(dismissed=False).select_related("series").order_by("-ts")[:limit]
+    )
 
 
 def _attach_sparklines(cards: dict[str, HostCard], series: list[Series]) -> None:

@@ -27,11 +27,19 @@ def _grid_context(request) -> dict:
     }
 
 
+def _panels() -> dict:
+    return {"firing": ds.firing_alerts(), "anomalies": ds.recent_anomalies()}
+
+
 def dashboard(request):
-    """Overview: the host grid (searchable, grouped by a label), ingestion rate, status."""
+    """Overview: the host grid (searchable, grouped by a label), ingestion rate, status,
+    firing alerts and recent anomalies (``?panel=side`` re-renders those two)."""
+    if request.htmx and request.GET.get("panel") == "side":
+        return render(request, "metrics/partials/_side_panels.html", _panels())
     context = _grid_context(request)
     if request.htmx:
         return render(request, "metrics/partials/_host_grid.html", context)
+    context.update(_panels())
     context["ingest_rate"] = ds.ingestion_rate()
     context["range"] = timerange.from_request(request)
     return render(request, "metrics/overview.html", context)

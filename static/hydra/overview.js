@@ -38,7 +38,13 @@
     if (card) { card.classList.remove("status-stale"); }
   });
 
-  function subscribe() { HydraLive.subscribe(hosts().map(function (h) { return "host:" + h; })); }
+  HydraLive.on("alert", function () {
+    document.body.dispatchEvent(new CustomEvent("hydra:alerts-changed"));
+  });
+
+  function subscribe() {
+    HydraLive.subscribe(["alerts"].concat(hosts().map(function (h) { return "host:" + h; })));
+  }
   document.addEventListener("DOMContentLoaded", subscribe);
   document.addEventListener("htmx:afterSwap", subscribe);
 })();
