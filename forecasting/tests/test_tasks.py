@@ -20,7 +20,7 @@ pytestmark = [
 SMALL = {"horizon_seconds": 6 * HOUR, "history_seconds": 7 * 86400, "model": "seasonal_naive"}
 
 
-def test_ingest_then_the_due_task_stores_a_forecast_the_api_returns(api):
+def test_ingest_then_the_due_task_stores_a_forecast_the_api_and_page_show(api, client, owner):
     body = {"series": [{"name": "cpu.usage", "host": "web-1", "points": hourly(days=4)}]}
     assert api.post("/api/v1/metrics/", body, format="json").status_code == 201
     ForecastConfig.objects.create(metric="cpu.usage", host_pattern="web-*", **SMALL)
@@ -33,6 +33,9 @@ def test_ingest_then_the_due_task_stores_a_forecast_the_api_returns(api):
     assert response.json()["model"] == "seasonal_naive" and len(response.json()["points"]) == 6
     by_name = api.get("/api/v1/predictions/?name=cpu.usage&host=web-1")
     assert by_name.json()["forecast"] == forecast.pk
+    client.force_login(owner)
+    page = client.get(f"/forecasts/{series.pk}/").content.decode()
+    assert "seasonal_naive" in page and f'data-series-id="{series.pk}"' in page
 
 
 def test_a_failing_series_is_recorded_while_the_others_succeed():

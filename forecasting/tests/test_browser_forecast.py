@@ -1,0 +1,77 @@
+"""The forecast page in a real browser (Chromium via Playwright) against daphne."""
+
+from __future__ import annotations
+
+import threading
+
+import httpx
+import pytest
+from django.conf import settings
+from django.db import connection
+from playwright.sync_api import expect
+
+from forecasting import services
+from forecasting.spec import ForecastSpec
+from hydra.services import api_token_create
+
+from .conftest import HOUR, hourly, ingest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "browser-pass-123"
+SPEC = ForecastSpec(horizon_seconds=12 * HOUR, history_seconds=7 * 86400, model="seasonal_naive")
+
+
+@pytest.fixture
+def user(django_user_model):
+    return django_user_model.objects.create_user("carol", password=PASSWORD, is_staff=True)
+
+
+def log_in(page, base: str) -> None:
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", "carol")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(f"{base}/")
+
+
+def _forecast_and_close(series) -> None:
+    try:
+        services.forecast_run(series=series, spec=SPEC)
+    finally:
+        connection.close()
+
+
+def run_again(base: str, user, series) -> None:
+    """A new forecast: made here when Redis carries live updates to daphne (in a thread:
+    Playwright's event loop owns this one), else through the API so daphne's in-process
+    task pool runs and publishes it."""
+    if settings.REDIS_URL:
+        worker = threading.Thread(target=_forecast_and_close, args=(series,))
+        worker.start()
+        worker.join(timeout=30)
+        return
+    headers = {"Authorization": f"Token {api_token_create(user=user)[1]}"}
+    body = {"series": series.pk, "model": "seasonal_naive", "horizon_seconds": 12 * HOUR}
+    response = httpx.post(f"{base}/api/v1/predictions/run", json=body, headers=headers)
+    assert response.status_code == 202, response.text
+
+
+def test_the_forecast_page_draws_the_band_and_updates_live(
+    page, asgi_server, user, screenshot, console_errors
+):
+    series = ingest("cpu.usage", "web-1", hourly(days=4))
+    first = services.forecast_run(series=series, spec=SPEC)
+    log_in(page, asgi_server)
+    page.goto(f"{asgi_server}/forecasts/{series.pk}/")
+    chart = page.locator("#forecast-chart")
+    expect(chart).to_have_attribute("data-traces", "4")
+    expect(chart).to_have_attribute("data-forecast-points", "12")
+    assert page.evaluate("document.getElementById('forecast-chart').data[2].fill") == "tonexty"
+    expect(chart).to_have_attribute("data-forecast-id", str(first.pk))
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "open")
+    page.evaluate("window.__not_reloaded = true")
+    run_again(asgi_server, user, series)
+    expect(chart).not_to_have_attribute("data-forecast-id", str(first.pk), timeout=15000)
+    assert page.evaluate("window.__not_reloaded") is True
+    screenshot("forecast")
+    assert console_errors == []
