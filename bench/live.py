@@ -73,6 +73,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import numpy as np
 import orjson
 import psycopg
+import redis
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
@@ -248,8 +249,18 @@ def table_sizes(url: str) -> dict[str, int]:
 # --------------------------------------------------------------------------- server
 
 
+TAG = f"hydra-live-bench-{os.getpid()}"  # cache and channel-layer key prefix in Redis
+
+
+def redis_cleanup(url: str) -> None:
+    """Delete this run's keys (live presence marks live 24 h, channel groups)."""
+    client = redis.Redis.from_url(url)
+    for key in client.scan_iter(match=f"{TAG}*", count=1000):
+        client.delete(key)
+
+
 def server_env(args: argparse.Namespace, data_dir: str) -> dict[str, str]:
-    tag = f"hydra-live-bench-{os.getpid()}"
+    tag = TAG
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "hydra.settings",
@@ -1053,6 +1064,7 @@ def main() -> None:
     finally:
         if not args.keep:
             database_drop(args.database_url)
+        redis_cleanup(args.redis_url)
     report.machine["load_at_end"] = os.getloadavg()
     print()
     print(render(report))
