@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.template.loader import render_to_string
 
 from alerts.models import Alert
 from alerts.payloads import AlertChanged, Envelope
 from hydra.live import publish
+from metrics.live import presence_key
 
 ROW_TEMPLATE = "alerts/partials/_row.html"
 
@@ -33,5 +35,7 @@ def alert_payload(alert: Alert) -> AlertChanged:
 
 
 def publish_alerts(alerts: list[Alert]) -> None:
-    """One message per changed alert; sent once the surrounding transaction commits."""
+    """One message per changed alert, sent after the commit; nothing when nobody listens."""
+    if not alerts or cache.get(presence_key("alerts")) is None:
+        return
     publish(("alerts", Envelope(type="alert.changed", payload=alert_payload(a))) for a in alerts)

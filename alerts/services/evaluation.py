@@ -8,7 +8,7 @@ One rule's failure marks that rule in error; the others carry on.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
@@ -20,7 +20,8 @@ from alerts.live import publish_alerts
 from alerts.models import Alert, AlertEvent, AlertRule, Silence
 from alerts.observations import observe
 from alerts.selectors import active_silences, alert_labels, silenced
-from alerts.services.notify import Change, notifications_queue
+from alerts.services.alert_writes import alerts_save, alerts_touch
+from alerts.services.notify import Change, notifications_mark, notifications_queue
 from alerts.templating import render, template_context
 from metrics.models import Series
 
@@ -53,65 +54,82 @@ def rules_evaluate(*, now: datetime | None = None) -> EvalReport:
     report = EvalReport(rules=len(rules))
     if not rules:
         return report
-    now_us = int(now.timestamp() * US)
     silences = active_silences(now)
-    observations, series, failed = observe(rules, now_us)
+    observations, series, failed = observe(rules, int(now.timestamp() * US))
+    existing = _alerts_by_rule(rules, series)
+    touches: list = []
+    statuses: dict[str, list[int]] = {"ok": [], "no data": []}
     for rule in rules:
         if rule.pk in failed:
-            _mark_errors([rule], failed[rule.pk], report)
-        else:
-            _evaluate_one(rule, observations[rule.pk], series, now, silences, report)
+            _mark_error(rule, failed[rule.pk], report)
+            continue
+        values = observations[rule.pk]
+        context = Context(rule, now, silences, existing.get(rule.pk, {}), series)
+        if _evaluate_one(context, values, report):
+            touches += context.touches
+            no_data = bool(values) and all(v is None for v in values.values())
+            statuses["no data" if no_data else "ok"].append(rule.pk)
+    alerts_touch(touches)
+    _set_statuses(rules, statuses)
     return report
 
 
-def _evaluate_one(rule, values, series, now, silences, report: EvalReport) -> None:
+def _alerts_by_rule(
+    rules: list[AlertRule], series: dict[int, Series]
+) -> dict[int, dict[int, Alert]]:
+    """Every alert of the claimed rules in one query, with rule and series attached."""
+    by_pk = {r.pk: r for r in rules}
+    out: dict[int, dict[int, Alert]] = {}
+    for alert in Alert.objects.filter(rule_id__in=by_pk):
+        alert.rule = by_pk[alert.rule_id]
+        if alert.series_id in series:
+            alert.series = series[alert.series_id]
+        out.setdefault(alert.rule_id, {})[alert.series_id] = alert
+    return out
+
+
+def _evaluate_one(context: Context, values, report: EvalReport) -> bool:
     try:
         with transaction.atomic():
-            report.transitions += rule_apply(
-                rule=rule, values=values, series=series, now=now, silences=silences
-            )
-        status = "no data" if values and all(v is None for v in values.values()) else "ok"
-        _set_status(rule, status, "")
+            report.transitions += rule_apply(context=context, values=values)
     except Exception as exc:
-        _mark_errors([rule], exc, report)
+        _mark_error(context.rule, exc, report)
+        return False
+    return True
 
 
-def _mark_errors(rules: list[AlertRule], exc: Exception, report: EvalReport) -> None:
-    logger.error("alert rule evaluation failed: %s", [r.name for r in rules], exc_info=exc)
-    for rule in rules:
-        report.errors.append(f"{rule.name}: {exc}")
-        _set_status(rule, "error", f"{type(exc).__name__}: {exc}")
+def _mark_error(rule: AlertRule, exc: Exception, report: EvalReport) -> None:
+    logger.error("alert rule %r evaluation failed", rule.name, exc_info=exc)
+    report.errors.append(f"{rule.name}: {exc}")
+    error = f"{type(exc).__name__}: {exc}"
+    AlertRule.objects.filter(pk=rule.pk).update(last_status="error", error=error)
 
 
-def _set_status(rule: AlertRule, status: str, error: str) -> None:
-    if (rule.last_status, rule.error) != (status, error):
-        AlertRule.objects.filter(pk=rule.pk).update(last_status=status, error=error)
-        rule.last_status, rule.error = status, error
+def _set_statuses(rules: list[AlertRule], statuses: dict[str, list[int]]) -> None:
+    """One update per status, only for the rules whose status changed."""
+    current = {r.pk: (r.last_status, r.error) for r in rules}
+    for status, ids in statuses.items():
+        changed = [pk for pk in ids if current[pk] != (status, "")]
+        if changed:
+            AlertRule.objects.filter(pk__in=changed).update(last_status=status, error="")
 
 
-def rule_apply(
-    *,
-    rule: AlertRule,
-    values: dict[int, float | None],
-    series: dict[int, Series],
-    now: datetime,
-    silences: list[Silence],
-) -> int:
+def rule_apply(*, context: Context, values: dict[int, float | None]) -> int:
     """Step the rule's alerts with one observation each; write changes in bulk."""
-    existing = {a.series_id: a for a in Alert.objects.filter(rule=rule)}
-    params, t = rule.params, now.timestamp()
-    step = _Step(rule, now, silences)
+    params, t = context.rule.params, context.now.timestamp()
     for sid, value in values.items():
-        alert = existing.get(sid)
+        alert = context.existing.get(sid)
         if alert is None and (value is None or not params.breaches(value)):
             continue  # quiet series never get a row
         new, events = lifecycle.step(to_state(alert), value, t, params)
-        step.record(alert, series[sid], new, events, value)
-    for sid, alert in existing.items():
+        context.record(
+            alert, context.series[sid] if alert is None else alert.series, new, events, value
+        )
+    for sid, alert in context.existing.items():
         if sid not in values and alert.state != Alert.State.RESOLVED:
             new, events = lifecycle.step(to_state(alert), None, t, params)  # series deselected
-            step.record(alert, alert.series, new, events, None)
-    return step.write()
+            context.record(alert, alert.series, new, events, None)
+    return context.write()
 
 
 def to_state(alert: Alert | None) -> lifecycle.State:
@@ -131,13 +149,17 @@ def _dt(t: float | None) -> datetime | None:
     return None if t is None else datetime.fromtimestamp(t, tz=UTC)
 
 
-class _Step:
-    """Collects one rule's changes, then writes them with a few bulk statements."""
+class Context:
+    """One rule's evaluation: collects its changes, then writes them in a few statements."""
 
-    def __init__(self, rule: AlertRule, now: datetime, silences: list[Silence]) -> None:
+    def __init__(self, rule, now: datetime, silences: list[Silence], existing, series) -> None:
         self.rule, self.now, self.silences = rule, now, silences
+        self.existing: dict[int, Alert] = existing
+        self.series: dict[int, Series] = series
         self.created: list[Alert] = []
         self.updated: list[Alert] = []
+        self.touches: list[tuple[Alert, float | None, datetime | None]] = []
+        self.new_episodes: list[Alert] = []
         self.events: list[tuple[Alert, lifecycle.Event, bool, bool]] = []
         self.changes: list[Change] = []
         self.channels = [c for c in rule.channels.all() if c.enabled]
@@ -146,8 +168,12 @@ class _Step:
         fresh = alert is None
         if fresh:
             alert = Alert(rule=self.rule, series=series)
+        if not events and not fresh:
+            self._still(alert, new, value)
+            return
         was_flapping = alert.flapping
-        changed = fresh or _changed(alert, new, value)
+        if new.state == lifecycle.FIRING and alert.state != Alert.State.FIRING and not fresh:
+            self.new_episodes.append(alert)
         _apply(alert, new, value, self.rule)
         is_silenced = silenced(alert_labels(self.rule, series), self.silences)
         starts_flapping = any(e.kind == lifecycle.FLAPPING for e in events)
@@ -157,32 +183,45 @@ class _Step:
             self.events.append((alert, event, is_silenced, notify))
             if notify:
                 self.changes.append(Change(alert=alert, kind=_kind(event)))
-        if events:
-            alert.silenced = is_silenced
-            alert.summary = _summary(self.rule, series, alert)
-        elif not is_silenced:
-            self._maybe_repeat(alert)
-        if fresh:
-            self.created.append(alert)
-        elif changed or events:
-            self.updated.append(alert)
+        alert.silenced = is_silenced
+        alert.summary = _summary(self.rule, series, alert)
+        (self.created if fresh else self.updated).append(alert)
 
-    def _maybe_repeat(self, alert: Alert) -> None:
+    def _still(self, alert: Alert, new: lifecycle.State, value) -> None:
+        """No transition: usually only the value and last-active time changed (a cheap
+        cycle-wide touch); a flapping window ending or a repeat needs a full save."""
+        repeats = not alert.silenced and self._maybe_repeat(alert)
+        old = to_state(alert)
+        if repeats or old != replace(new, last_active_at=old.last_active_at):
+            _apply(alert, new, value, self.rule)
+            self.updated.append(alert)
+        elif alert.value != value or old.last_active_at != new.last_active_at:
+            self.touches.append((alert, value, _dt(new.last_active_at)))
+
+    def _maybe_repeat(self, alert: Alert) -> bool:
         if alert.state != Alert.State.FIRING or alert.flapping:
-            return
-        t = self.now.timestamp()
+            return False
+        t, due = self.now.timestamp(), []
         for channel in self.channels:
             last = alert.last_notified.get(str(channel.pk))
             if last is not None and t - last >= channel.repeat_interval_seconds:
-                self.changes.append(Change(alert=alert, kind="repeat", channels=[channel]))
+                due.append(channel)
+        if due:
+            self.changes.append(Change(alert=alert, kind="repeat", channels=due))
+        return bool(due)
 
     def write(self) -> int:
+        if self.changes:
+            notifications_mark(changes=self.changes, channels=self.channels, now=self.now)
         Alert.objects.bulk_create(self.created)
+        alerts_save(self.updated)
+        if self.new_episodes:  # a new firing episode needs a new acknowledgement
+            ids = [a.pk for a in self.new_episodes]
+            Alert.objects.filter(pk__in=ids).update(acknowledged_at=None, acknowledged_by=None)
         if self.changes:
             notifications_queue(
                 rule=self.rule, changes=self.changes, channels=self.channels, now=self.now
             )
-        Alert.objects.bulk_update(self.updated + self.created, UPDATE_FIELDS)
         AlertEvent.objects.bulk_create(
             [
                 AlertEvent(
@@ -199,30 +238,8 @@ class _Step:
                 for alert, e, is_silenced, notify in self.events
             ]
         )
-        moved = {a.pk: a for a, e, _, _ in self.events}
-        publish_alerts(list(moved.values()))
+        publish_alerts(list({a.pk: a for a, _, _, _ in self.events}.values()))
         return len(self.events)
-
-
-UPDATE_FIELDS = [
-    "state",
-    "value",
-    "since",
-    "pending_since",
-    "last_active_at",
-    "transitions",
-    "flapping",
-    "silenced",
-    "acknowledged_at",
-    "acknowledged_by",
-    "rule_version",
-    "summary",
-    "last_notified",
-]
-
-
-def _changed(alert: Alert, new: lifecycle.State, value) -> bool:
-    return alert.value != value or to_state(alert) != new
 
 
 def _apply(alert: Alert, new: lifecycle.State, value, rule: AlertRule) -> None:

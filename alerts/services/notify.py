@@ -53,6 +53,16 @@ def notification_item(change: Change, now: datetime) -> dict:
     }
 
 
+def notifications_mark(
+    *, changes: list[Change], channels: list[NotificationChannel], now: datetime
+) -> None:
+    """Record on each alert when each channel was told (before the alerts are saved)."""
+    for channel in channels:
+        for c in changes:
+            if c.channels is None or channel in c.channels:
+                c.alert.last_notified[str(channel.pk)] = now.timestamp()
+
+
 def notifications_queue(
     *, rule: AlertRule, changes: list[Change], channels: list[NotificationChannel], now: datetime
 ) -> list[int]:
@@ -69,9 +79,6 @@ def notifications_queue(
         note = _add_to_group(channel, rule, items, now)
         if note.next_attempt_at <= now:
             due.append(note.pk)
-        for c in changes:
-            if c.channels is None or channel in c.channels:
-                c.alert.last_notified[str(channel.pk)] = now.timestamp()
     if due:
         transaction.on_commit(lambda: _enqueue_sends(due))
     return due

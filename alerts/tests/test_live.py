@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -14,6 +15,7 @@ from alerts.services.evaluation import rules_evaluate
 from alerts.services.rules import alert_acknowledge
 from alerts.tests.conftest import T0, ingest, make_rule
 from hydra.live import group_for
+from metrics.live import mark_subscribed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,6 +36,7 @@ def in_thread(fn, *args):
 
 @pytest.fixture
 def listener():
+    mark_subscribed(["alerts"])  # what the consumer does on subscribe
     layer = get_channel_layer()
     channel = in_thread(async_to_sync(layer.new_channel))
     in_thread(async_to_sync(layer.group_add), group_for("alerts"), channel)
@@ -69,3 +72,21 @@ def test_an_acknowledgement_is_published(listener, owner):
     in_thread(lambda: alert_acknowledge(alert=Alert.objects.get(), user=owner))
     payload = listener(2)[1]["payload"]
     assert payload["acknowledged"] is True and "acknowledged by alice" in payload["html"]
+
+
+def test_nothing_is_sent_when_no_page_is_subscribed():
+    layer = get_channel_layer()
+    channel = in_thread(async_to_sync(layer.new_channel))
+    in_thread(async_to_sync(layer.group_add), group_for("alerts"), channel)
+    ingest("cpu.usage", "web-1", [(T0.timestamp() - 10, 95)])
+    make_rule()
+    in_thread(lambda: rules_evaluate(now=T0))
+
+    async def nothing() -> bool:
+        try:
+            await asyncio.wait_for(layer.receive(channel), timeout=0.5)
+        except TimeoutError:
+            return True
+        return False
+
+    assert Alert.objects.get().state == "firing" and in_thread(async_to_sync(nothing))
