@@ -195,6 +195,8 @@ class Context:
         if repeats or old != replace(new, last_active_at=old.last_active_at):
             _apply(alert, new, value, self.rule)
             self.updated.append(alert)
+        elif alert.state == Alert.State.RESOLVED:
+            return  # a resolved alert keeps the value it resolved with: no write at all
         elif alert.value != value or old.last_active_at != new.last_active_at:
             self.touches.append((alert, value, _dt(new.last_active_at)))
 

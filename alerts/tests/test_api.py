@@ -123,3 +123,14 @@ def test_anomalies_filter_by_series_and_take_feedback(api, owner):
     a1.refresh_from_db()
     assert a1.dismissed and a1.dismissed_by == owner
     assert api.delete(f"/api/v1/anomalies/{a1.pk}/dismiss").json()["dismissed"] is False
+
+
+def test_the_alert_list_needs_a_fixed_number_of_queries(api, django_assert_max_num_queries):
+    now = time.time()
+    for i in range(12):
+        ingest("cpu.usage", f"web-{i}", [(now - 5, 99)])
+    make_rule()
+    rules_evaluate()
+    with django_assert_max_num_queries(6):  # token, throttle/session, count, page
+        response = api.get("/api/v1/alerts/")
+    assert response.json()["count"] == 12
