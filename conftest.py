@@ -27,10 +27,19 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Throttle counters and cached lookups must not leak between tests."""
+    """Throttle counters and cached lookups must not leak between tests (only this test
+    process's keys: other xdist workers share the Redis database)."""
     from django.core.cache import cache
 
-    cache.clear()
+    if settings.REDIS_URL:
+        client = cache._cache.get_client(write=True)
+        keys = list(
+            client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*", count=1000)
+        )
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
     yield
 
 
@@ -80,7 +89,17 @@ def start_daphne_process(extra_setup=None):
     name = connections["default"].settings_dict["NAME"]
 
     def use_test_database():
+        from concurrent.futures import ThreadPoolExecutor
+
+        from asgiref.sync import SyncToAsync
+        from channels.layers import channel_layers
+
         settings.DATABASES["default"]["NAME"] = name
+        # a fork keeps objects but not threads: the parent's async tests may have left a
+        # channel layer bound to their loops and asgiref's one-thread executor without
+        # its thread (database_sync_to_async would then wait forever)
+        channel_layers.backends = {}
+        SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
         if extra_setup is not None:
             extra_setup()
 

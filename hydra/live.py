@@ -19,6 +19,7 @@ from django.db import transaction
 
 logger = logging.getLogger(__name__)
 TOPIC_RE = re.compile(r"^(series:\d{1,18}|host:[^\s]{1,200}|alerts|run:\d{1,18})$")
+BROADCAST = "live:points"  # internal: the metrics batch broadcast every live socket joins
 _SAFE = re.compile(r"^[A-Za-z0-9._-]{1,80}$")
 
 

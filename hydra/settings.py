@@ -16,6 +16,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 
@@ -166,11 +167,20 @@ def _databases() -> dict:
 DATABASES = _databases()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def _next_redis_db(url: str) -> str:
+    """The same server, the next database: a cache clear (FLUSHDB) must never wipe the
+    Celery queues or the channel layer, which live in REDIS_URL's database."""
+    parts = urlsplit(url)
+    db = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{db + 1}"))
+
+
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "hydra.cache.SharedRedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": env("HYDRA_CACHE_URL", default=_next_redis_db(REDIS_URL)),
             "KEY_PREFIX": env("HYDRA_CACHE_PREFIX", default="hydra"),
         }
     }
@@ -178,9 +188,13 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # channels_redis blocks 5 s per read: the socket timeout must be longer
+                # (redis-py 8 defaults it to 5 s, which killed idle consumers)
+                "hosts": [
+                    {"address": REDIS_URL, "socket_timeout": 30, "socket_connect_timeout": 5}
+                ],
                 "prefix": env("HYDRA_CHANNEL_PREFIX", default="hydra"),
-                "capacity": 1000,
+                "capacity": 10_000,
                 "expiry": 30,
             },
         }

@@ -7,8 +7,9 @@ import contextlib
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from hydra.live import group_for, valid_topic
+from hydra.live import BROADCAST, group_for, valid_topic
 from metrics.live import PRESENCE_TTL_S, amark_subscribed
+from metrics.payloads import HostPoints, SeriesPoints
 
 MAX_TOPICS = 500
 CLOSE_UNAUTHENTICATED = 4401
@@ -34,6 +35,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
                 await amark_subscribed(self.topics)
 
     async def disconnect(self, code: int) -> None:
+        if getattr(self, "topics", None):
+            await self.channel_layer.group_discard(group_for(BROADCAST), self.channel_name)
         refresher = getattr(self, "_refresher", None)
         if refresher is not None:
             refresher.cancel()
@@ -63,6 +66,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         for topic in new:
             await self.channel_layer.group_add(group_for(topic), self.channel_name)
             self.topics.add(topic)
+        if any(t.startswith(("series:", "host:")) for t in new):
+            await self.channel_layer.group_add(group_for(BROADCAST), self.channel_name)
         await amark_subscribed(new)
         await self.send_json({"type": "subscribed", "topics": sorted(self.topics)})
 
@@ -81,8 +86,18 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             return
         await self.send_json(event["payload"])
 
-    async def series_points(self, event: dict) -> None:
-        await self._forward(event)
+    async def series_batch(self, event: dict) -> None:
+        """One ingested batch for everybody: send this socket its own topics' share."""
+        user = self.scope.get("user")
+        if user is None or not user.is_active:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        for sid, points in event["series"].items():
+            if f"series:{sid}" in self.topics:
+                await self.send_json(SeriesPoints(type="points", series=int(sid), points=points))
+        for host, latest in event["hosts"].items():
+            if f"host:{host}" in self.topics:
+                await self.send_json(HostPoints(type="host_points", host=host, series=latest))
 
     async def alert_changed(self, event: dict) -> None:
         await self._forward(event)

@@ -1,5 +1,11 @@
-"""Coalesced live publishing of ingested points: one message per series per batch and
-one per host, only for topics someone is subscribed to (one cache lookup per batch)."""
+"""Coalesced live publishing of ingested points.
+
+One ingested batch becomes ONE broadcast message (group ``live.points``) that carries,
+for the series and hosts somebody is subscribed to, the new points; each consumer picks
+out its own topics and sends the browser the usual ``points`` / ``host_points``
+messages. So a 1,000-series batch costs one channel-layer send, not 1,000. Which topics
+have subscribers is kept in the cache (one lookup per batch; none when nobody watches).
+"""
 
 from __future__ import annotations
 
@@ -10,17 +16,16 @@ from django.core.cache import cache
 
 from hydra.live import publish
 from metrics.ingest.writer import Written
-from metrics.payloads import Envelope, HostPoints, SeriesPoints
+from metrics.payloads import BatchMessage
 
-MAX_POINTS_PER_MESSAGE = 1_000
+MAX_POINTS_PER_SERIES = 1_000
 PRESENCE_TTL_S = 24 * 3600
+BROADCAST_TOPIC = "live:points"  # hydra.live maps it to the group "live.points"
+ANY_KEY = "live:active"  # set while any page has a live subscription
 
 
 def presence_key(topic: str) -> str:
     return f"live:sub:{topic}"
-
-
-ANY_KEY = "live:active"  # set while any page has a live subscription
 
 
 def _presence(topics: Iterable[str]) -> dict[str, int]:
@@ -42,46 +47,42 @@ def _subscribed(topics: list[str]) -> set[str]:
 
 
 def publish_points(rows: Written, hosts: dict[int, str]) -> None:
-    """After commit, push the batch to ``series:<id>`` and ``host:<host>`` subscribers."""
+    """After commit, one broadcast with the batch's points for subscribed series/hosts."""
     if not cache.get(ANY_KEY):
         return  # nobody is watching anything: one lookup, not one per series
     starts = np.flatnonzero(np.r_[True, rows.series_ids[1:] != rows.series_ids[:-1]])
     ends = np.r_[starts[1:], len(rows)]
     ids = rows.series_ids[starts].tolist()
-    topics = [f"series:{i}" for i in ids] + [f"host:{h}" for h in set(hosts.values()) if h]
-    live = _subscribed(topics)
+    host_names = {h for h in hosts.values() if h}
+    live = _subscribed([f"series:{i}" for i in ids] + [f"host:{h}" for h in host_names])
     if not live:
         return
-    messages = _series_messages(rows, ids, starts, ends, live)
-    messages += _host_messages(rows, ids, ends, hosts, live)
-    publish(messages)
+    message = BatchMessage(
+        type="series.batch",
+        series=_series_points(rows, ids, starts, ends, live),
+        hosts=_host_latest(rows, ids, ends, hosts, live),
+    )
+    publish([(BROADCAST_TOPIC, message)])
 
 
-def _series_messages(rows, ids, starts, ends, live) -> list[tuple[str, Envelope]]:
-    out = []
+def _series_points(rows, ids, starts, ends, live) -> dict[str, list[list[float]]]:
+    out = {}
     for sid, start, end in zip(ids, starts, ends, strict=True):
-        topic = f"series:{sid}"
-        if topic not in live:
-            continue
-        start = max(start, end - MAX_POINTS_PER_MESSAGE)
-        points = np.column_stack((rows.ts[start:end] / 1e6, rows.values[start:end])).tolist()
-        payload = SeriesPoints(type="points", series=sid, points=points)
-        out.append((topic, Envelope(type="series.points", payload=payload)))
+        if f"series:{sid}" in live:
+            start = max(start, end - MAX_POINTS_PER_SERIES)
+            out[str(sid)] = np.column_stack(
+                (rows.ts[start:end] / 1e6, rows.values[start:end])
+            ).tolist()
     return out
 
 
-def _host_messages(rows, ids, ends, hosts, live) -> list[tuple[str, Envelope]]:
+def _host_latest(rows, ids, ends, hosts, live) -> dict[str, dict[str, list[float]]]:
     latest: dict[str, dict[str, list[float]]] = {}
     for sid, end in zip(ids, ends, strict=True):
         host = hosts.get(sid, "")
         if host and f"host:{host}" in live:
-            latest.setdefault(host, {})[str(sid)] = [rows.ts[end - 1] / 1e6, rows.values[end - 1]]
-    return [
-        (
-            f"host:{h}",
-            Envelope(
-                type="series.points", payload=HostPoints(type="host_points", host=h, series=s)
-            ),
-        )
-        for h, s in latest.items()
-    ]
+            latest.setdefault(host, {})[str(sid)] = [
+                float(rows.ts[end - 1]) / 1e6,
+                float(rows.values[end - 1]),
+            ]
+    return latest

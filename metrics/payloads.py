@@ -1,26 +1,30 @@
-"""Shapes of the live messages the metrics app publishes (sent through ``hydra.live``)."""
+"""Shapes of the live messages of the metrics app (sent through ``hydra.live``)."""
 
 from __future__ import annotations
 
 from typing import TypedDict
 
 
+class BatchMessage(TypedDict):
+    """Channel-layer broadcast for one ingested batch (group ``live.points``); only the
+    series and hosts somebody subscribed to. Consumers split it per topic."""
+
+    type: str  # "series.batch": the consumer handler
+    series: dict[str, list[list[float]]]  # series id -> [[epoch seconds, value], ...]
+    hosts: dict[str, dict[str, list[float]]]  # host -> {series id: [epoch seconds, value]}
+
+
 class SeriesPoints(TypedDict):
-    """New points of one series from one ingested batch (``series:<id>`` topic)."""
+    """To the browser, per subscribed series: its new points, oldest first."""
 
     type: str  # "points"
     series: int
-    points: list[list[float]]  # [[epoch seconds, value], ...], oldest first
+    points: list[list[float]]
 
 
 class HostPoints(TypedDict):
-    """Latest values of a host's series touched by one batch (``host:<host>`` topic)."""
+    """To the browser, per subscribed host: latest value of each series in the batch."""
 
     type: str  # "host_points"
     host: str
-    series: dict[str, list[float]]  # series id -> [epoch seconds, value]
-
-
-class Envelope(TypedDict):
-    type: str  # the consumer handler: "series.points"
-    payload: SeriesPoints | HostPoints
+    series: dict[str, list[float]]
