@@ -19,7 +19,7 @@ from django.conf import settings  # noqa: E402
 # pytest-django may have read the settings before this file ran: apply the same here.
 settings.HYDRA_EMBEDDED_SCHEDULER = False
 if settings.REDIS_URL:
-    settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = os.environ["HYDRA_CHANNEL_PREFIX"]
+    settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = os.environ["HYDRA_CHANNEL_PREFIX"]  # type: ignore[index]
     settings.CACHES["default"]["KEY_PREFIX"] = os.environ["HYDRA_CACHE_PREFIX"]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

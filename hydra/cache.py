@@ -16,7 +16,11 @@ _lock = threading.Lock()
 
 
 class SharedRedisCache(RedisCache):
-    @property
+    _servers: list[str]
+    _options: dict
+    _class: type[RedisCacheClient]
+
+    @property  # type: ignore[override]
     def _cache(self) -> RedisCacheClient:
         key = (tuple(self._servers), tuple(sorted(self._options.items())))
         client = _clients.get(key)

@@ -76,7 +76,9 @@ def rollups_update(*, limit: int = 100_000) -> int:
         .order_by("id")
         .values_list("id", "rollup_from", "last_ts", "rollup_seq")[:limit]
     )
-    dirty = [(sid, lo, max(hi or lo, lo), seq) for sid, lo, hi, seq in rows]
+    dirty: list[Dirty] = [
+        (sid, lo, max(hi or lo, lo), seq) for sid, lo, hi, seq in rows if lo is not None
+    ]
     for start in range(0, len(dirty), CHUNK):
         rollup_chunk(dirty[start : start + CHUNK])
     return len(dirty)

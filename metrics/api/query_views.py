@@ -95,7 +95,7 @@ class SeriesViewSet(viewsets.ReadOnlyModelViewSet):
     def list(self, request, *args, **kwargs) -> Response:
         """Rows straight from ``values()``: the latest values of 1,000 series in one cheap page."""
         queryset = self.filter_queryset(self.get_queryset()).values(*SERIES_FIELDS)
-        page = self.paginate_queryset(queryset)
+        page = self.paginate_queryset(queryset) or []
         return self.get_paginated_response([series_row(r) for r in page])
 
 

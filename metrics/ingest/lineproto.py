@@ -39,7 +39,7 @@ def parse_lines(body: bytes, *, precision: str | None, max_points: int) -> Batch
     factor = precision_factor(precision)
     window = Window.now()
     batch, errors, count = Batch(), [], 0
-    memo: dict[bytes, tuple] = {}  # series prefix -> (position per field name), per request
+    memo: dict[bytes, tuple] = {}  # series prefix -> (checked key, {field: position})
     for number, raw in enumerate(body.split(b"\n"), start=1):
         line = raw.strip()
         if not line or line.startswith(b"#"):
@@ -68,7 +68,9 @@ def _series(parsed: dict) -> tuple[str, str, tuple]:
     return parsed["measurement"], host, check_labels(tags)
 
 
-def _line(batch: Batch, line: bytes, factor: float, window: Window, memo: dict) -> int:
+def _line(
+    batch: Batch, line: bytes, factor: float, window: Window, memo: dict[bytes, tuple]
+) -> int:
     """One line: each field a point. Lines of the same series reuse its checked key."""
     parsed = parse_line(line)
     ts = _timestamp(parsed["time"], factor, window)
@@ -76,7 +78,7 @@ def _line(batch: Batch, line: bytes, factor: float, window: Window, memo: dict) 
     known = memo.get(prefix) if b"\\" not in prefix else None
     if known is None:
         known = memo[prefix] = (_series(parsed), {})
-    (measurement, host, labels), positions = known
+    (measurement, host, labels), positions = known  # positions: field -> series position
     for field, value in parsed["fields"].items():
         if isinstance(value, str):
             raise RuleError(f"field {field!r} is a string; only numbers and booleans are stored")
