@@ -83,7 +83,13 @@ def make_series(name_of, hosts: int, watch: bool = False) -> list:
             labels = {"region": ("eu", "us")[h % 2]}
             host = f"host-{h:04d}"
             rows.append(
-                Series(name=name, host=host, labels=labels, key=series_key(name, host, labels), watch=watch)
+                Series(
+                    name=name,
+                    host=host,
+                    labels=labels,
+                    key=series_key(name, host, labels),
+                    watch=watch,
+                )
             )
     return Series.objects.bulk_create(rows, batch_size=5000)
 
@@ -119,7 +125,9 @@ def make_rules(count: int) -> None:
                 name=f"bench rule {r}",
                 metric=f"bench.m{m:02d}",
                 host_pattern=f"host-{(r // METRICS) % 10}*" if r % 3 else "*",
-                label_matchers=[{"label": "region", "op": "=", "value": "eu"}] if r % 4 == 0 else [],
+                label_matchers=[{"label": "region", "op": "=", "value": "eu"}]
+                if r % 4 == 0
+                else [],
                 agg=aggs[r % 5],
                 window_seconds=(60, 300)[r % 2],
                 op=">",
@@ -149,12 +157,20 @@ def bench_evaluation(args, now: datetime) -> None:
     copy_points(ids, start, 60, lambda i, k: 95.0 if i in hot else 40.0 + (k % 7))
     make_rules(args.rules)
     print(f"evaluation: {args.rules} rules over {len(ids)} series ({60 * len(ids)} points)")
-    for label, offset in (("first cycle (alerts created)", 0), ("steady cycle", 15), ("steady cycle", 30)):
+    for label, offset in (
+        ("first cycle (alerts created)", 0),
+        ("steady cycle", 15),
+        ("steady cycle", 30),
+    ):
         report, seconds = timed(rules_evaluate, now=now + timedelta(seconds=offset))
-        print(f"  {label:34s} {seconds:6.2f} s  transitions={report.transitions} errors={len(report.errors)}")
+        print(
+            f"  {label:34s} {seconds:6.2f} s  transitions={report.transitions} errors={len(report.errors)}"
+        )
     copy_points([ids[i] for i in sorted(hot)], int(now.timestamp()) + 1, 6, lambda i, k: 10.0)
     report, seconds = timed(rules_evaluate, now=now + timedelta(seconds=45 + 300))
-    print(f"  {'cool-down cycle (bulk resolutions)':34s} {seconds:6.2f} s  transitions={report.transitions}")
+    print(
+        f"  {'cool-down cycle (bulk resolutions)':34s} {seconds:6.2f} s  transitions={report.transitions}"
+    )
     print(f"  alerts: {Alert.objects.filter(state='firing').count()} firing, "
           f"{Alert.objects.filter(state='resolved').count()} resolved")  # fmt: skip
 
@@ -175,8 +191,15 @@ def bench_detection(args, now: datetime) -> None:
     while DetectorState.objects.count() < len(ids):
         report, seconds = timed(detection_run, now=now)
         cycles, total = cycles + 1, total + seconds
-    print(f"  warm-up: {cycles} cycles, {total:.1f} s in all ({total / len(ids) * 1000:.1f} ms per series, once)")
-    copy_points(ids, int(now.timestamp()) + 1, 6, lambda i, k: wave(i, 360 + k) + (30 if i % 100 == 0 and k == 3 else 0))
+    print(
+        f"  warm-up: {cycles} cycles, {total:.1f} s in all ({total / len(ids) * 1000:.1f} ms per series, once)"
+    )
+    copy_points(
+        ids,
+        int(now.timestamp()) + 1,
+        6,
+        lambda i, k: wave(i, 360 + k) + (30 if i % 100 == 0 and k == 3 else 0),
+    )
     report, seconds = timed(detection_run, now=now + timedelta(seconds=60))
     print(f"  steady cycle: {seconds:.2f} s for {report.points} new points of {report.series} series, "
           f"{report.anomalies} anomalies (target < 60 s)")  # fmt: skip
