@@ -19,7 +19,8 @@ US = 1_000_000
 KEY_METRICS = ("cpu.usage", "memory.used", "http.latency.p95")
 STALE_AFTER_S = 300
 SPARK_RANGE_US = 3600 * US
-SPARK_STEP_US = 60 * US
+SPARK_STEP_US = 120 * US
+CARD_FIELDS = ("id", "name", "host", "labels", "last_ts", "last_value", "rollup_from")
 
 
 @dataclass
@@ -44,23 +45,23 @@ class HostCard:
 
 def host_cards(*, search: str = "", group_by: str = "") -> list[HostCard]:
     """Every host with its key metrics' latest values and last-hour sparklines (3 queries)."""
-    qs = Series.objects.exclude(host="").only(
-        "id", "name", "host", "labels", "last_ts", "last_value", "rollup_from"
-    )
+    qs = Series.objects.exclude(host="")
     if search:
         qs = qs.filter(Q(host__icontains=search) | Q(labels__icontains=search))
     cards: dict[str, HostCard] = {}
-    key_series: list[Series] = []
-    for s in qs.order_by("host", "name", "id"):
-        card = cards.setdefault(s.host, HostCard(host=s.host))
+    key_rows: list[tuple[int, int | None]] = []
+    for sid, name, host, labels, last_ts, last_value, rollup_from in qs.order_by(
+        "host", "name", "id"
+    ).values_list(*CARD_FIELDS):
+        card = cards.get(host) or cards.setdefault(host, HostCard(host=host))
         card.series += 1
-        card.last_seen_us = max(card.last_seen_us or 0, s.last_ts or 0) or None
+        card.last_seen_us = max(card.last_seen_us or 0, last_ts or 0) or None
         if group_by and not card.group:
-            card.group = str(s.labels.get(group_by, ""))
-        if s.name in KEY_METRICS and not any(k["name"] == s.name for k in card.key):
-            card.key.append({"id": s.pk, "name": s.name, "value": s.last_value, "spark": []})
-            key_series.append(s)
-    _attach_sparklines(cards, key_series)
+            card.group = str(labels.get(group_by, ""))
+        if name in KEY_METRICS and all(k["name"] != name for k in card.key):
+            card.key.append({"id": sid, "name": name, "value": last_value, "spark": []})
+            key_rows.append((sid, rollup_from))
+    _attach_sparklines(cards, key_rows)
     for host, severity in firing_by_host().items():
         if host in cards:
             cards[host].alert = severity
@@ -99,14 +100,15 @@ def recent_anomalies(limit: int = 8) -> list:
     )
 
 
-def _attach_sparklines(cards: dict[str, HostCard], series: list[Series]) -> None:
+def _attach_sparklines(cards: dict[str, HostCard], series: list[tuple[int, int | None]]) -> None:
+    """Last hour at 2-minute steps (30 points) from the rollups: one query for all."""
     if not series:
         return
     now = int(time.time() * US)
-    dirty = [s.rollup_from for s in series if s.rollup_from is not None]
+    dirty = [rollup_from for _, rollup_from in series if rollup_from is not None]
     points = bucketed(
         Query(
-            series_ids=[s.pk for s in series],
+            series_ids=[sid for sid, _ in series],
             start_us=now - SPARK_RANGE_US,
             end_us=now,
             step_us=SPARK_STEP_US,

@@ -81,4 +81,13 @@ def rollups_update(*, limit: int = 100_000) -> int:
     ]
     for start in range(0, len(dirty), CHUNK):
         rollup_chunk(dirty[start : start + CHUNK])
+    _summarize_brin()
     return len(dirty)
+
+
+def _summarize_brin() -> None:
+    """New block ranges of the BRIN time index are only used once summarised: do it each
+    run (cheap) so reads of the last minutes stay on the newest blocks."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT brin_summarize_new_values('metrics_point_ts_brin')")

@@ -32,7 +32,9 @@ def sparkline(points, series_id, width=120, height=32):
         w=width,
         h=height,
         sid=series_id,
-        data=json.dumps(points or []),
+        data=json.dumps(
+            [[round(t), float(f"{v:.4g}")] for t, v in points or ()], separators=(",", ":")
+        ),
         pts=_polyline(points or [], width, height),
     )
 
