@@ -139,3 +139,11 @@ def group_hosts(cards: list[HostCard]) -> list[tuple[str, list[HostCard]]]:
     for card in cards:
         groups[card.group].append(card)
     return sorted(groups.items())
+
+
+def series_with_forecasts(series_ids: list[int]) -> set[int]:
+    """Which of these series have a stored forecast (charts then draw its band)."""
+    from forecasting.models import Forecast
+
+    ok = Forecast.objects.filter(series_id__in=series_ids, status=Forecast.Status.OK)
+    return set(ok.values_list("series_id", flat=True).distinct())

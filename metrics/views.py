@@ -55,8 +55,14 @@ def host_detail(request, host: str):
     series = ds.host_series(host)
     if not series:
         raise Http404(f"No series for host {host!r}")
+    forecasts = ds.series_with_forecasts([s.pk for s in series])
     charts = [
-        {"title": str(s), "query": json.dumps({"series": str(s.pk), "agg": "avg"}), "series": s}
+        {
+            "title": str(s),
+            "query": json.dumps({"series": str(s.pk), "agg": "avg"}),
+            "series": s,
+            "forecast": s.pk in forecasts,
+        }
         for s in series
     ]
     context = {"host": host, "charts": charts, "range": timerange.from_request(request)}
@@ -72,7 +78,13 @@ def explore(request):
     step = request.GET.get("step", "").strip()
     query = {"name": name, "host": host, "agg": agg, "step": step}
     query.update({f"label.{k}": v for k, v in labels.items()})
-    matched = series_matching(name=name, host=host or None, labels=labels).count() if name else 0
+    matching = series_matching(name=name, host=host or None, labels=labels) if name else None
+    matched = matching.count() if matching is not None else 0
+    with_forecast = (
+        ds.series_with_forecasts(list(matching.values_list("pk", flat=True)[:5]))
+        if matching is not None
+        else set()
+    )
     context = {
         "names": Series.objects.order_by("name").values_list("name", flat=True).distinct()[:2000],
         "query": query,
@@ -82,5 +94,6 @@ def explore(request):
         "matched": matched,
         "range": timerange.from_request(request),
         "csv_params": request.GET.urlencode(),
+        "forecast_ids": ",".join(map(str, sorted(with_forecast))),
     }
     return render(request, "metrics/explore.html", context)

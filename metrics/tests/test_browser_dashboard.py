@@ -100,6 +100,30 @@ def test_after_a_disconnect_the_chart_reconnects_and_backfills(
     assert console_errors == []
 
 
+def test_a_host_chart_draws_the_forecast_band_when_there_is_one(
+    page, asgi_server, user, console_errors
+):
+    from forecasting import services
+    from forecasting.spec import ForecastSpec
+    from forecasting.tests.conftest import hourly, ingest
+
+    series = ingest("disk.used", "web-1", hourly(days=4))
+    ingest("cpu.usage", "web-1", hourly(days=1))
+    spec = ForecastSpec(horizon_seconds=6 * 3600, history_seconds=7 * 86400, model="seasonal_naive")
+    assert services.forecast_run(series=series, spec=spec).ok
+    log_in(page, asgi_server)
+    page.goto(f"{asgi_server}/hosts/web-1/?range=24h")
+    disk = page.locator(f".hydra-chart[data-series-id='{series.pk}']")
+    expect(disk).to_have_attribute("data-forecasts", "1")
+    assert (
+        page.evaluate(f"document.querySelector(\"[data-series-id='{series.pk}']\").data.length")
+        == 4
+    )
+    cpu = page.locator(".hydra-chart[data-forecast='']")
+    expect(cpu).to_have_attribute("data-points", "24")
+    assert console_errors == []
+
+
 def test_build_a_saved_dashboard_with_two_panels(
     page, asgi_server, user, token, screenshot, console_errors
 ):

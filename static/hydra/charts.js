@@ -82,6 +82,7 @@
         self.lastTs[s.id] = last;
       });
       self.draw();
+      if (self.el.dataset.forecast) { self.addForecasts(self.el.dataset.forecast.split(",")); }
       if (self.live && self.kind !== "table" && self.kind !== "stat" && HydraLive.enabled()) {
         HydraLive.subscribe(self.series.map(function (s) { return "series:" + s.id; }));
       }
@@ -101,6 +102,27 @@
     }
     var traces = this.series.map(function (s) { return traceFor(s, kind); });
     Plotly.newPlot(el, traces, layout(this.title), {responsive: true, displaylogo: false});
+  };
+
+  /* Forecast bands (latest forecast of each series, when one exists): lower and upper
+   * bounds as a filled band plus the dashed forecast line. */
+  Chart.prototype.addForecasts = function (ids) {
+    var self = this;
+    self.series.filter(function (s) { return ids.indexOf(String(s.id)) >= 0; }).forEach(function (s) {
+      fetch("/api/v1/predictions/?series=" + s.id, {headers: {Accept: "application/json"}})
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (f) {
+          if (!f || !f.points || !f.points.length) { return; }
+          var x = f.points.map(function (p) { return fmt(p[0]); });
+          var name = label(s) + " forecast (" + f.model + ")";
+          Plotly.addTraces(self.el, [
+            {x: x, y: f.points.map(function (p) { return p[2]; }), mode: "lines", line: {width: 0}, showlegend: false, hoverinfo: "skip"},
+            {x: x, y: f.points.map(function (p) { return p[3]; }), mode: "lines", line: {width: 0}, fill: "tonexty", fillcolor: "rgba(47,111,235,0.15)", name: name + " band"},
+            {x: x, y: f.points.map(function (p) { return p[1]; }), mode: "lines", line: {dash: "dash"}, name: name}
+          ]);
+          self.el.dataset.forecasts = String(parseInt(self.el.dataset.forecasts || "0", 10) + 1);
+        });
+    });
   };
 
   Chart.prototype.append = function (seriesId, points) {
