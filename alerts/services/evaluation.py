@@ -37,7 +37,7 @@ class EvalReport:
     errors: list[str] = field(default_factory=list)
 
 
-def rules_claim(*, now: datetime, lease_s: float = INTERVAL_S - 1) -> list[AlertRule]:
+def rules_claim(*, now: datetime, lease_s: float = INTERVAL_S * 0.8) -> list[AlertRule]:
     """Claim the due rules with one conditional update; a concurrent run gets none of them."""
     due = Q(next_eval_at__isnull=True) | Q(next_eval_at__lte=now)
     ids = list(AlertRule.objects.filter(due, enabled=True).values_list("id", flat=True))

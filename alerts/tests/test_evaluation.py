@@ -153,3 +153,17 @@ def test_a_forecast_rule_fires_when_the_latest_forecast_crosses_within_the_horiz
     )
     rules_evaluate(now=at(15))
     assert Alert.objects.get().value == 95
+
+
+def test_a_grouped_notification_waiting_across_a_restart_is_sent_once(webhook, hook_channel):
+    hook_channel.group_wait_seconds = 30
+    hook_channel.save()
+    ingest("cpu.usage", "web-1", [(t0 - 10, 95), (t0 + 10, 95)])
+    make_rule(channels=[hook_channel])
+    rules_evaluate(now=at(0))
+    assert webhook.requests == []  # waiting for the group; only the database knows
+    rules_evaluate(now=at(15))
+    notifications_sweep(now=at(45))
+    notifications_sweep(now=at(60))
+    assert len(webhook.requests) == 1
+    assert Notification.objects.get().status == "sent"
