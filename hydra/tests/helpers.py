@@ -22,7 +22,9 @@ def free_port() -> int:
 
 def clean_env(**extra: str) -> dict[str, str]:
     """The current environment without Hydra's mode variables, plus ``extra``."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY")
+    }
     env.pop("PYTEST_XDIST_WORKER", None)
     env.update(extra)
     return env
