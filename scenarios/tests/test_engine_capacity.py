@@ -10,12 +10,6 @@ from scenarios.engine import ScenarioSpec, StepResult, find_capacity, make_run_s
 from scenarios.engine.testserver import TargetServer
 
 
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    """The engine needs no Django: neutralize the root conftest's cache reset."""
-    yield
-
-
 def fake_service(capacity: float, calls: list[float] | None = None):
     """A step runner whose p95 jumps from 10 ms to 500 ms above ``capacity``."""
 

@@ -11,21 +11,6 @@ import pytest
 
 from scenarios.engine import ScenarioRun, ScenarioSpec
 from scenarios.engine.client import classify_exception
-from scenarios.engine.testserver import TargetServer
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    """The engine needs no Django: neutralize the root conftest's cache reset."""
-    yield
-
-
-@pytest.fixture
-async def target():
-    server = TargetServer()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 def closed_port() -> int:

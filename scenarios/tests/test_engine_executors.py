@@ -6,21 +6,6 @@ import pytest
 
 from scenarios.engine import ScenarioRun, ScenarioSpec, SecondStats
 from scenarios.engine.executors import Profile
-from scenarios.engine.testserver import TargetServer
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    """The engine needs no Django: neutralize the root conftest's cache reset."""
-    yield
-
-
-@pytest.fixture
-async def target():
-    server = TargetServer()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 async def run(spec: dict) -> tuple[object, list[SecondStats]]:

@@ -24,12 +24,6 @@ from scenarios.engine import (
 URL = "http://127.0.0.1:8000/health"
 
 
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    """The engine needs no Django: neutralize the root conftest's cache reset."""
-    yield
-
-
 def spec_dict(**extra) -> dict:
     return {"requests": [{"url": URL}], **extra}
 

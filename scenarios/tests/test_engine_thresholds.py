@@ -7,22 +7,7 @@ import pytest
 
 from scenarios.engine import ScenarioRun, ScenarioSpec, parse_threshold
 from scenarios.engine.stats import Recorder
-from scenarios.engine.testserver import TargetServer
 from scenarios.engine.thresholds import ThresholdTracker
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    """The engine needs no Django: neutralize the root conftest's cache reset."""
-    yield
-
-
-@pytest.fixture
-async def target():
-    server = TargetServer()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 @pytest.mark.parametrize(
