@@ -1,7 +1,7 @@
 """The one helper that publishes live updates to channel groups.
 
-Topics (what a page subscribes to) are ``series:<id>``, ``host:<host>``, ``alerts`` and
-``run:<id>``; channel group names only allow ``[A-Za-z0-9._-]``, so ``group_for`` maps a
+Topics (what a page subscribes to) are ``series:<id>``, ``host:<host>``, ``alerts``,
+``run:<id>`` and ``training:<id>``; channel group names only allow ``[A-Za-z0-9._-]``, so ``group_for`` maps a
 topic to a safe group name. Publishing never raises: a live update is best effort and
 must not fail the write that caused it (the write is already committed).
 """
@@ -18,7 +18,9 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
-TOPIC_RE = re.compile(r"^(series:\d{1,18}|host:[^\s]{1,200}|alerts|run:\d{1,18})$")
+TOPIC_RE = re.compile(
+    r"^(series:\d{1,18}|host:[^\s]{1,200}|alerts|run:\d{1,18}|training:\d{1,18})$"
+)
 BROADCAST = "live:points"  # internal: the metrics batch broadcast every live socket joins
 _SAFE = re.compile(r"^[A-Za-z0-9._-]{1,80}$")
 

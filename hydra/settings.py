@@ -284,7 +284,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "alerts.tasks.detect_*": {"queue": "detection"},
     "forecasting.tasks.*": {"queue": "forecasting"},
-    "scenarios.tasks.*": {"queue": "scenarios"},
+    "scenarios.tasks.run_*": {"queue": "scenarios"},
 }
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = True
@@ -313,6 +313,7 @@ CELERY_BEAT_SCHEDULE = {
         "forecasting.tasks.run_due_forecasts", env.int("HYDRA_FORECAST_CHECK_INTERVAL", default=300)
     ),
     "forecasting-prune": beat_entry("forecasting.tasks.prune_forecasts", 3600),
+    "scenarios-reap": beat_entry("scenarios.tasks.reap_stale_runs", 60),
 }
 HYDRA_EMBEDDED_SCHEDULER = env.bool("HYDRA_EMBEDDED_SCHEDULER", default=HYDRA_EMBEDDED_TASKS)
 HYDRA_EMBEDDED_WORKERS = env.int("HYDRA_EMBEDDED_WORKERS", default=4)
@@ -329,6 +330,17 @@ HYDRA_INGEST_MAX_POINTS = env.int("HYDRA_INGEST_MAX_POINTS", default=100_000)
 HYDRA_MAX_SERIES_PER_METRIC = env.int("HYDRA_MAX_SERIES_PER_METRIC", default=10_000)
 HYDRA_RETENTION_BATCH = env.int("HYDRA_RETENTION_BATCH", default=50_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = HYDRA_INGEST_MAX_BYTES + 1024  # the view answers 413 itself
+
+# Load tests: which hosts scenarios may target (IPs, CIDRs, names, *.wildcards) and caps
+HYDRA_SCENARIO_ALLOWED_HOSTS = env.list(
+    "HYDRA_SCENARIO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "::1"]
+)
+HYDRA_SCENARIO_MAX_VUS = env.int("HYDRA_SCENARIO_MAX_VUS", default=1000)
+HYDRA_SCENARIO_MAX_RATE = env.float("HYDRA_SCENARIO_MAX_RATE", default=20_000.0)
+HYDRA_SCENARIO_MAX_DURATION = env_duration("HYDRA_SCENARIO_MAX_DURATION", "4h")
+HYDRA_SCENARIO_MAX_INFLIGHT = env.int("HYDRA_SCENARIO_MAX_INFLIGHT", default=10_000)
+# a running load test whose worker has not reported for this long is marked failed
+HYDRA_SCENARIO_STALE_AFTER = env_duration("HYDRA_SCENARIO_STALE_AFTER", "2m")
 
 # Forecasting: forecasts kept per series (older ones are pruned hourly)
 HYDRA_FORECAST_KEEP = env.int("HYDRA_FORECAST_KEEP", default=24)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/", include("metrics.api.urls")),
     path("api/v1/", include("alerts.api.urls")),
     path("api/v1/", include("forecasting.api.urls")),
+    path("api/v1/", include("scenarios.api.urls")),
     path("write", LineProtocolWriteApi.as_view(), name="influx-write-v1"),
     path("api/v2/write", LineProtocolWriteApi.as_view(), name="influx-write-v2"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

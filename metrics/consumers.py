@@ -105,5 +105,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def run_progress(self, event: dict) -> None:
         await self._forward(event)
 
+    async def training_progress(self, event: dict) -> None:
+        await self._forward(event)
+
     async def forecast_ready(self, event: dict) -> None:
         await self._forward(event)

@@ -9,6 +9,7 @@ while the request rate (measured over the last ``window`` seconds) stays at or b
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections import deque
 
@@ -38,9 +39,9 @@ class TargetServer:
         app.router.add_get("/capacity", self.capacity)
         return app
 
-    async def start(self) -> None:
-        """Listen on an ephemeral loopback port."""
-        self._server = TestServer(self.app(), host="127.0.0.1")
+    async def start(self, port: int | None = None) -> None:
+        """Listen on loopback, on ``port`` or an ephemeral one."""
+        self._server = TestServer(self.app(), host="127.0.0.1", port=port)
         await self._server.start_server()
 
     async def stop(self) -> None:
@@ -100,3 +101,37 @@ class TargetServer:
         if len(self.hits) / self.window > self.capacity_rps:
             await asyncio.sleep(self.slow_ms / 1000)
         return web.Response(text="cap")
+
+
+class ThreadedTargetServer:
+    """A ``TargetServer`` on its own event loop in a daemon thread, for synchronous code
+    (Django tests, the ``demo_target`` command). ``with ThreadedTargetServer() as t:``."""
+
+    def __init__(self, port: int | None = None, **options: float) -> None:
+        """``options`` go to ``TargetServer`` (capacity_rps, slow_ms, window)."""
+        self.server = TargetServer(**options)
+        self.port = port
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+
+    def start(self) -> ThreadedTargetServer:
+        """Start the loop and the server; returns self."""
+        self.thread.start()
+        asyncio.run_coroutine_threadsafe(self.server.start(self.port), self.loop).result(10)
+        return self
+
+    def stop(self) -> None:
+        """Stop the server and the loop."""
+        asyncio.run_coroutine_threadsafe(self.server.stop(), self.loop).result(10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+
+    def url(self, path: str) -> str:
+        """Absolute URL for ``path``."""
+        return self.server.url(path)
+
+    def __enter__(self) -> ThreadedTargetServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,70 @@
+"""Reads of the scenarios app: lists for pages and the API, a run's series, training."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+
+from metrics.models import Series
+from scenarios.models import Scenario, ScenarioRun, TrainingSession
+from scenarios.recording import SERIES
+
+RUN_SERIES = [name for name, _ in SERIES]
+HOST_METRICS_LIMIT = 8
+
+
+def scenario_list() -> QuerySet[Scenario]:
+    return Scenario.objects.select_related("created_by")
+
+
+def recent_generated(limit: int = 8) -> list[Scenario]:
+    """The "recent problems": scenarios the generator made, newest first."""
+    return list(Scenario.objects.filter(generated=True).order_by("-created_at")[:limit])
+
+
+def run_list() -> QuerySet[ScenarioRun]:
+    return ScenarioRun.objects.select_related("scenario", "created_by")
+
+
+def runs_active() -> list[ScenarioRun]:
+    return list(ScenarioRun.objects.filter(status__in=ScenarioRun.ACTIVE).order_by("-id"))
+
+
+def runs_overlapping(start: datetime, end: datetime) -> list[ScenarioRun]:
+    """Runs that started before ``end`` and had not ended by ``start`` (oldest first)."""
+    overlap = Q(started_at__lte=end) & (Q(ended_at__isnull=True) | Q(ended_at__gte=start))
+    return list(ScenarioRun.objects.filter(overlap).order_by("started_at"))
+
+
+def runs_at(when: datetime) -> list[ScenarioRun]:
+    """Runs that were generating load at ``when`` (to tag alerts fired during a load test)."""
+    return runs_overlapping(when, when)
+
+
+def run_series(run: ScenarioRun) -> dict[str, int]:
+    """Metric name → series id of the run's client-side series (those written so far)."""
+    rows = Series.objects.filter(name__in=RUN_SERIES, host="", labels__run=str(run.pk))
+    return dict(rows.values_list("name", "id"))
+
+
+def host_series(host: str) -> list[Series]:
+    """The monitored host's own series (server-side metrics), shown beside a run's."""
+    if not host:
+        return []
+    return list(Series.objects.filter(host=host).order_by("name")[:HOST_METRICS_LIMIT])
+
+
+def training_current() -> TrainingSession | None:
+    """The active session, else the newest one."""
+    active = TrainingSession.objects.filter(status__in=TrainingSession.ACTIVE).order_by("-id")
+    return active.first() or TrainingSession.objects.order_by("-id").first()
+
+
+def training_history(limit: int = 20) -> list[TrainingSession]:
+    return list(TrainingSession.objects.order_by("-id")[:limit])
+
+
+def run_pair(first: int, second: int) -> tuple[ScenarioRun | None, ScenarioRun | None]:
+    runs = {r.pk: r for r in ScenarioRun.objects.filter(pk__in=[first, second])}
+    return runs.get(first), runs.get(second)
