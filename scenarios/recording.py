@@ -81,7 +81,7 @@ class SecondWriter:
 
     def close(self) -> None:
         """Close the thread's database connection and stop the thread."""
-        self.pool.submit(connection.close).result()
+        self.pool.submit(lambda: connection.close()).result()  # the thread's own connection
         self.pool.shutdown(wait=True)
 
 

@@ -42,7 +42,7 @@ class TargetServer:
     async def start(self, port: int | None = None) -> None:
         """Listen on loopback, on ``port`` or an ephemeral one."""
         self._server = TestServer(self.app(), host="127.0.0.1", port=port)
-        await self._server.start_server()
+        await self._server.start_server(access_log=None)
 
     async def stop(self) -> None:
         """Shut the server down."""
