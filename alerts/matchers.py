@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import TypedDict
 
@@ -66,8 +66,17 @@ def matches(matchers: Iterable[Mapping[str, str]], labels: Mapping[str, str]) ->
 
 def host_matches(pattern: str, host: str, *, regex: bool = False) -> bool:
     """An empty pattern or ``*`` matches every host; globs use fnmatch, regexes fullmatch."""
+    return host_predicate(pattern, regex)(host)
+
+
+def _any_host(host: str) -> bool:
+    return True
+
+
+@lru_cache(maxsize=4096)
+def host_predicate(pattern: str, regex: bool = False) -> Callable[[str], bool]:
+    """``host_matches`` compiled once per pattern (case-sensitive, like ``fnmatchcase``)."""
     if not pattern or pattern == "*":
-        return True
-    if regex:
-        return bool(_regex(pattern).fullmatch(host))
-    return fnmatch.fnmatchcase(host, pattern)
+        return _any_host
+    compiled = _regex(pattern if regex else fnmatch.translate(pattern))
+    return lambda host: compiled.fullmatch(host) is not None

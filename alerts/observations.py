@@ -15,6 +15,7 @@ from alerts.selectors import (
     latest_forecast_for,
     max_anomaly_scores,
     rule_series,
+    selector_key,
     series_of_metrics,
     window_aggregate,
 )
@@ -29,10 +30,13 @@ def observe(
 ) -> tuple[Observations, dict[int, Series], dict[int, Exception]]:
     """Values per rule and series, the series involved (by id), and each failed rule's error."""
     candidates = series_of_metrics({r.metric for r in rules})
-    selected, failed = {}, {}
+    selected, failed, memo = {}, {}, {}
     for rule in rules:
         try:
-            selected[rule.pk] = rule_series(rule, candidates.get(rule.metric, []))
+            key = selector_key(rule)
+            if key not in memo:  # rules often share a selector (warning and critical)
+                memo[key] = rule_series(rule, candidates.get(rule.metric, []))
+            selected[rule.pk] = memo[key]
         except Exception as exc:  # e.g. a regex saved around validation
             failed[rule.pk] = exc
     by_id = {s.pk: s for group in selected.values() for s in group}

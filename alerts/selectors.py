@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 from django.db import connection
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Max, QuerySet
 
-from alerts.matchers import host_matches, matches
+from alerts.matchers import host_predicate, matches
 from alerts.models import Alert, AlertRule, Anomaly, Silence
+from alerts.sensitivity import DEFAULT, Sensitivity
 from metrics.models import Series
 
 US = 1_000_000
@@ -28,12 +30,19 @@ def series_of_metrics(names: Iterable[str]) -> dict[str, list[Series]]:
 
 def rule_series(rule: AlertRule, candidates: list[Series]) -> list[Series]:
     """The candidates (series of the rule's metric) that its host pattern and labels select."""
+    host_ok, matchers = host_predicate(rule.host_pattern, rule.host_regex), rule.label_matchers
+    if not matchers:
+        return [s for s in candidates if host_ok(s.host)]
     return [
-        s
-        for s in candidates
-        if host_matches(rule.host_pattern, s.host, regex=rule.host_regex)
-        and matches(rule.label_matchers, {**s.labels, "host": s.host})
+        s for s in candidates if host_ok(s.host) and matches(matchers, {**s.labels, "host": s.host})
     ]
+
+
+def selector_key(rule: AlertRule) -> str:
+    """Rules with equal keys select the same series."""
+    return json.dumps(
+        [rule.metric, rule.host_pattern, rule.host_regex, rule.label_matchers], sort_keys=True
+    )
 
 
 def series_for_rule(rule: AlertRule) -> list[Series]:
@@ -89,6 +98,40 @@ def reduce_window(agg: str, ts: np.ndarray, values: np.ndarray) -> float:
         return float(np.percentile(values, 95))
     span = (ts[-1] - ts[0]) / US
     return float((values[-1] - values[0]) / span) if span > 0 else float("nan")
+
+
+def dismissed_counts(*, series_ids: list[int]) -> dict[int, int]:
+    """series id -> how many of its anomalies were marked "not an anomaly"."""
+    rows = Anomaly.objects.filter(series_id__in=series_ids, dismissed=True).values("series_id")
+    return {r["series_id"]: r["n"] for r in rows.annotate(n=Count("id"))}
+
+
+def series_sensitivities(*, series: list[Series]) -> dict[int, Sensitivity]:
+    """series id -> its base sensitivity (the highest of the enabled anomaly rules selecting
+    it, else the default) and its dismissed anomalies. Two queries."""
+    if not series:
+        return {}
+    rules = AlertRule.objects.filter(
+        enabled=True, condition=AlertRule.Condition.ANOMALY, metric__in={s.name for s in series}
+    )
+    base: dict[int, float] = {}
+    for rule in rules:
+        for s in rule_series(rule, [s for s in series if s.name == rule.metric]):
+            base[s.pk] = max(base.get(s.pk, 0.0), rule.sensitivity)
+    counts = dismissed_counts(series_ids=[s.pk for s in series])
+    return {s.pk: Sensitivity(base.get(s.pk, DEFAULT), counts.get(s.pk, 0)) for s in series}
+
+
+def anomalies_list(
+    *, series_id: int | None = None, dismissed: bool | None = None
+) -> QuerySet[Anomaly]:
+    """Anomalies, newest first, with their series (and who dismissed them)."""
+    qs = Anomaly.objects.select_related("series", "dismissed_by").order_by("-ts", "-id")
+    if series_id is not None:
+        qs = qs.filter(series_id=series_id)
+    if dismissed is not None:
+        qs = qs.filter(dismissed=dismissed)
+    return qs
 
 
 def max_anomaly_scores(*, series_ids: list[int], start_us: int) -> dict[int, float]:

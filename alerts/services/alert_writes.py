@@ -1,8 +1,10 @@
-"""Bulk writes of alert state: one rule's transitions, and a cycle's "still active" touches.
+"""Bulk writes of alert state: a cycle's new alerts, transitions, events and "still
+active" touches.
 
-On PostgreSQL an update of many alerts is one ``UPDATE … FROM unnest(arrays)`` statement
-(Django's ``bulk_update`` builds a CASE per row and field: seconds for thousands of
-rows); elsewhere (SQLite, small installs) ``bulk_update``.
+On PostgreSQL they are one ``INSERT … SELECT FROM unnest(arrays)`` or ``UPDATE … FROM
+unnest(arrays)`` statement each, fed plain Python values (Django's ``bulk_update`` builds
+a CASE per row and field, and ``bulk_create`` prepares every value through its field:
+seconds for thousands of rows); elsewhere (SQLite, small installs) the ORM's bulk calls.
 """
 
 from __future__ import annotations
@@ -10,14 +12,79 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from django.db import connection
+from django.db import connection, models
+from django.utils import timezone
 
-from alerts.models import Alert
+from alerts.models import Alert, AlertEvent
 
 SAVED_FIELDS = [
     "state", "value", "since", "pending_since", "last_active_at", "transitions", "flapping",
     "silenced", "rule_version", "summary", "last_notified",
 ]  # fmt: skip
+CREATED_FIELDS = ["rule", "series", *SAVED_FIELDS, "updated_at"]
+EVENT_FIELDS = [
+    "alert", "kind", "from_state", "to_state", "value", "at", "rule_version", "silenced",
+    "notified",
+]  # fmt: skip
+
+
+def alerts_create(alerts: list[Alert]) -> None:
+    """Insert new alerts; their ids are set on the objects."""
+    now = timezone.now()
+    for alert in alerts:
+        alert.updated_at = alert.updated_at or now
+    bulk_insert(Alert, alerts, CREATED_FIELDS)
+
+
+def events_create(events: list[AlertEvent]) -> None:
+    bulk_insert(AlertEvent, events, EVENT_FIELDS)
+
+
+def bulk_insert(model: type[models.Model], objs: list, fields: list[str]) -> None:
+    """Insert ``objs`` (only ``fields``; the rest take their database defaults) and set
+    their primary keys. PostgreSQL: one statement; elsewhere ``bulk_create``."""
+    if not objs:
+        return
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_create(objs, batch_size=500)
+        return
+    meta_fields = [_field(model, name) for name in fields]
+    columns = [str(f.column) for f in meta_fields]
+    arrays = ", ".join(f"%s::{_array_type(f)}[]" for f in meta_fields)
+    select = ", ".join(
+        f"v.{c}::jsonb" if isinstance(f, models.JSONField) else f"v.{c}"
+        for f, c in zip(meta_fields, columns, strict=True)
+    )
+    sql = (
+        f'INSERT INTO "{model._meta.db_table}" ({", ".join(columns)}) SELECT {select} '
+        f"FROM unnest({arrays}) AS v({', '.join(columns)}) RETURNING id"
+    )
+    values = [_values(objs, f) for f in meta_fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        ids = [row[0] for row in cursor.fetchall()]
+    for obj, pk in zip(objs, ids, strict=True):
+        obj.pk, obj._state.adding, obj._state.db = pk, False, connection.alias
+
+
+def _field(model: type[models.Model], name: str) -> models.Field:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field), name
+    return field
+
+
+def _array_type(field: models.Field) -> str:
+    """The element type of the array a column is sent as (JSON goes as text, then cast)."""
+    if isinstance(field, models.JSONField):
+        return "text"
+    return str(field.db_type(connection)).split("(")[0]
+
+
+def _values(objs: list, field: models.Field) -> list:
+    values = [getattr(obj, field.attname) for obj in objs]
+    return [json.dumps(v) for v in values] if isinstance(field, models.JSONField) else values
+
+
 _PG_TYPES = {
     "state": "text", "value": "float8", "since": "timestamptz", "pending_since": "timestamptz",
     "last_active_at": "timestamptz", "transitions": "jsonb", "flapping": "bool",
@@ -27,7 +94,7 @@ _JSON = {"transitions", "last_notified"}
 
 
 def alerts_save(alerts: list[Alert], fields: list[str] = SAVED_FIELDS) -> None:
-    """Write ``fields`` of existing alerts in one statement (per 5,000 on SQLite)."""
+    """Write ``fields`` of existing alerts in one statement (per 500 on SQLite)."""
     if not alerts:
         return
     if connection.vendor != "postgresql":

@@ -3,6 +3,12 @@
 Everything an alert is lives in its row (restart-safe): a process that restarts reads
 the same state and reaches the same decisions, so nothing is lost or re-notified.
 One rule's failure marks that rule in error; the others carry on.
+
+Each rule is stepped in memory first; then the whole cycle's changes are written in one
+transaction of a few statements (a cycle that creates thousands of alerts would
+otherwise pay one commit and several inserts per rule). Should that batch fail, the
+rules are written one by one, each in its own transaction, so only a rule whose own
+write fails is marked in error.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from alerts.live import publish_alerts
 from alerts.models import Alert, AlertEvent, AlertRule, Silence
 from alerts.observations import observe
 from alerts.selectors import active_silences, alert_labels, silenced
-from alerts.services.alert_writes import alerts_save, alerts_touch
+from alerts.services.alert_writes import alerts_create, alerts_save, alerts_touch, events_create
 from alerts.services.notify import Change, notifications_mark, notifications_queue
 from alerts.templating import render, template_context
 from metrics.models import Series
@@ -57,21 +63,52 @@ def rules_evaluate(*, now: datetime | None = None) -> EvalReport:
     silences = active_silences(now)
     observations, series, failed = observe(rules, int(now.timestamp() * US))
     existing = _alerts_by_rule(rules, series)
-    touches: list = []
-    statuses: dict[str, list[int]] = {"ok": [], "no data": []}
+    stepped: list[Context] = []
     for rule in rules:
         if rule.pk in failed:
             _mark_error(rule, failed[rule.pk], report)
             continue
-        values = observations[rule.pk]
         context = Context(rule, now, silences, existing.get(rule.pk, {}), series)
-        if _evaluate_one(context, values, report):
-            touches += context.touches
-            no_data = bool(values) and all(v is None for v in values.values())
-            statuses["no data" if no_data else "ok"].append(rule.pk)
-    alerts_touch(touches)
-    _set_statuses(rules, statuses)
+        try:
+            rule_apply(context=context, values=observations[rule.pk])
+        except Exception as exc:
+            _mark_error(rule, exc, report)
+            continue
+        stepped.append(context)
+    written = _write_all(stepped, report)
+    alerts_touch([touch for context in written for touch in context.touches])
+    _set_statuses(rules, _statuses(written, observations))
     return report
+
+
+def _write_all(contexts: list[Context], report: EvalReport) -> list[Context]:
+    """Write every rule's changes in one transaction, or rule by rule if that fails."""
+    try:
+        with transaction.atomic():
+            report.transitions += contexts_write(contexts)
+        return contexts
+    except Exception:
+        logger.warning("batched alert write failed; writing rule by rule", exc_info=True)
+    written = []
+    for context in contexts:
+        context.forget_inserted()
+        try:
+            with transaction.atomic():
+                report.transitions += contexts_write([context])
+        except Exception as exc:
+            _mark_error(context.rule, exc, report)
+            continue
+        written.append(context)
+    return written
+
+
+def _statuses(written: list[Context], observations) -> dict[str, list[int]]:
+    statuses: dict[str, list[int]] = {"ok": [], "no data": []}
+    for context in written:
+        values = observations[context.rule.pk]
+        no_data = bool(values) and all(v is None for v in values.values())
+        statuses["no data" if no_data else "ok"].append(context.rule.pk)
+    return statuses
 
 
 def _alerts_by_rule(
@@ -86,16 +123,6 @@ def _alerts_by_rule(
             alert.series = series[alert.series_id]
         out.setdefault(alert.rule_id, {})[alert.series_id] = alert
     return out
-
-
-def _evaluate_one(context: Context, values, report: EvalReport) -> bool:
-    try:
-        with transaction.atomic():
-            report.transitions += rule_apply(context=context, values=values)
-    except Exception as exc:
-        _mark_error(context.rule, exc, report)
-        return False
-    return True
 
 
 def _mark_error(rule: AlertRule, exc: Exception, report: EvalReport) -> None:
@@ -114,8 +141,9 @@ def _set_statuses(rules: list[AlertRule], statuses: dict[str, list[int]]) -> Non
             AlertRule.objects.filter(pk__in=changed).update(last_status=status, error="")
 
 
-def rule_apply(*, context: Context, values: dict[int, float | None]) -> int:
-    """Step the rule's alerts with one observation each; write changes in bulk."""
+def rule_apply(*, context: Context, values: dict[int, float | None]) -> None:
+    """Step the rule's alerts with one observation each (in memory: ``contexts_write``
+    stores the changes)."""
     params, t = context.rule.params, context.now.timestamp()
     for sid, value in values.items():
         alert = context.existing.get(sid)
@@ -129,7 +157,6 @@ def rule_apply(*, context: Context, values: dict[int, float | None]) -> int:
         if sid not in values and alert.state != Alert.State.RESOLVED:
             new, events = lifecycle.step(to_state(alert), None, t, params)  # series deselected
             context.record(alert, alert.series, new, events, None)
-    return context.write()
 
 
 def to_state(alert: Alert | None) -> lifecycle.State:
@@ -212,36 +239,43 @@ class Context:
             self.changes.append(Change(alert=alert, kind="repeat", channels=due))
         return bool(due)
 
-    def write(self) -> int:
-        if self.changes:
-            notifications_mark(changes=self.changes, channels=self.channels, now=self.now)
-        Alert.objects.bulk_create(self.created)
-        alerts_save(self.updated)
-        if self.new_episodes:  # a new firing episode needs a new acknowledgement
-            ids = [a.pk for a in self.new_episodes]
-            Alert.objects.filter(pk__in=ids).update(acknowledged_at=None, acknowledged_by=None)
-        if self.changes:
-            notifications_queue(
-                rule=self.rule, changes=self.changes, channels=self.channels, now=self.now
-            )
-        AlertEvent.objects.bulk_create(
-            [
-                AlertEvent(
-                    alert=alert,
-                    kind=e.kind,
-                    from_state=e.from_state,
-                    to_state=e.to_state,
-                    value=e.value,
-                    at=self.now,
-                    rule_version=self.rule.version,
-                    silenced=is_silenced,
-                    notified=notify,
-                )
-                for alert, e, is_silenced, notify in self.events
-            ]
-        )
-        publish_alerts(list({a.pk: a for a, _, _, _ in self.events}.values()))
-        return len(self.events)
+    def forget_inserted(self) -> None:
+        """Undo what a rolled-back insert left on the new alerts, to insert them again."""
+        for alert in self.created:
+            alert.pk, alert._state.adding = None, True
+
+
+def contexts_write(contexts: list[Context]) -> int:
+    """Store the changes of the stepped rules in a few statements; returns the events."""
+    for c in contexts:
+        if c.changes:
+            notifications_mark(changes=c.changes, channels=c.channels, now=c.now)
+    alerts_create([a for c in contexts for a in c.created])
+    alerts_save([a for c in contexts for a in c.updated])
+    episodes = [a.pk for c in contexts for a in c.new_episodes]
+    if episodes:  # a new firing episode needs a new acknowledgement
+        Alert.objects.filter(pk__in=episodes).update(acknowledged_at=None, acknowledged_by=None)
+    for c in contexts:
+        if c.changes:
+            notifications_queue(rule=c.rule, changes=c.changes, channels=c.channels, now=c.now)
+    events = [_event(c, *item) for c in contexts for item in c.events]
+    events_create(events)
+    publish_alerts(list({e.alert.pk: e.alert for e in events}.values()))
+    return len(events)
+
+
+def _event(context: Context, alert: Alert, e: lifecycle.Event, silenced: bool, notify: bool):
+    return AlertEvent(
+        alert=alert,
+        kind=e.kind,
+        from_state=e.from_state,
+        to_state=e.to_state,
+        value=e.value,
+        at=context.now,
+        rule_version=context.rule.version,
+        silenced=silenced,
+        notified=notify,
+    )
 
 
 def _apply(alert: Alert, new: lifecycle.State, value, rule: AlertRule) -> None:

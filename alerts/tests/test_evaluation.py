@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import IntegrityError
 
 from alerts.models import Alert, AlertEvent, AlertRule, Notification
+from alerts.services import evaluation
 from alerts.services.evaluation import rules_claim, rules_evaluate
 from alerts.services.notify import notifications_sweep
 from alerts.tests.conftest import T0, ingest, make_rule
@@ -69,6 +71,29 @@ def test_a_rule_that_raises_is_marked_in_error_and_the_others_carry_on():
     assert broken.last_status == "error" and "missing )" in broken.error
     assert good.last_status == "ok" and good.error == ""
     assert Alert.objects.filter(rule=good, state="firing").exists()
+
+
+def test_when_the_batched_write_fails_only_the_rule_whose_own_write_fails_is_in_error(
+    monkeypatch,
+):
+    ingest("cpu.usage", "web-1", [(t0 - 10, 95)])
+    good, broken = make_rule(), make_rule(name="broken")
+    real_create = evaluation.alerts_create
+
+    def refuse_broken(alerts):  # a write the database refuses, e.g. a constraint
+        if any(a.rule_id == broken.pk for a in alerts):
+            raise IntegrityError("refused")
+        real_create(alerts)
+
+    monkeypatch.setattr(evaluation, "alerts_create", refuse_broken)
+    report = rules_evaluate(now=T0)
+    assert report.transitions == 1 and report.errors == ["broken: refused"]
+    good.refresh_from_db()
+    broken.refresh_from_db()
+    assert (good.last_status, broken.last_status) == ("ok", "error")
+    alert = Alert.objects.get()
+    assert alert.rule == good and alert.state == "firing"
+    assert list(AlertEvent.objects.values_list("alert_id", flat=True)) == [alert.pk]
 
 
 def test_an_overlapping_evaluation_claims_nothing():
