@@ -1,4 +1,5 @@
-"""The alerts page: filter, acknowledge and silence without reloading, each alert's history."""
+"""The alerts page: filter, acknowledge and silence without reloading, each alert's history;
+recent anomalies with "not an anomaly" feedback (and its undo)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,16 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from alerts.models import Alert, Silence
-from alerts.selectors import alerts_list
+from alerts.models import Alert, Anomaly, Silence
+from alerts.selectors import alerts_list, anomalies_list, series_sensitivities
+from alerts.sensitivity import FEEDBACK_STEP, Sensitivity
+from alerts.services.detection import anomaly_dismiss
 from alerts.services.rules import alert_acknowledge, silence_save
 
 STATES = ("firing", "pending", "resolved", "acknowledged", "all")
 SILENCE_HOURS = (1, 4, 24)
+ANOMALY_SHOW = {"all": None, "open": False, "dismissed": True}
+ANOMALY_PAGE, ANOMALY_RECENT = 100, 10
 
 
 def _filtered(request):
@@ -37,8 +42,10 @@ def index(request):
         "states": STATES,
         "inline": True,
     }
-    template = "alerts/partials/_table.html" if request.htmx else "alerts/list.html"
-    return render(request, template, context)
+    if request.htmx:
+        return render(request, "alerts/partials/_table.html", context)
+    context["anomaly_rows"] = anomaly_rows(anomalies_list()[:ANOMALY_RECENT])
+    return render(request, "alerts/list.html", context)
 
 
 def detail(request, pk: int):
@@ -54,6 +61,7 @@ def detail(request, pk: int):
         "query": query,
         "range_seconds": int((timezone.now() - start).total_seconds()),
         "inline": True,
+        "anomaly_rows": anomaly_rows(anomalies_list(series_id=alert.series_id)[:ANOMALY_RECENT]),
     }
     return render(request, "alerts/detail.html", context)
 
@@ -96,3 +104,36 @@ def silence(request, pk: int):
         return HttpResponseBadRequest("; ".join(exc.messages))
     silence_save(silence=item, user=request.user)
     return _row(request, alert)
+
+
+def anomaly_rows(anomalies) -> list[tuple[Anomaly, Sensitivity]]:
+    """(anomaly, its series' sensitivity) pairs for the anomaly rows: two more queries."""
+    anomalies = list(anomalies)
+    sensitivity = series_sensitivities(
+        series=list({a.series_id: a.series for a in anomalies}.values())
+    )
+    return [(a, sensitivity[a.series_id]) for a in anomalies]
+
+
+def anomalies(request):
+    """Recent anomalies, ``?show=all|open|dismissed`` and ``?series=<id>``."""
+    show = request.GET.get("show", "all")
+    show = show if show in ANOMALY_SHOW else "all"
+    series = request.GET.get("series", "")
+    series_id = int(series) if series.isdigit() else None
+    qs = anomalies_list(series_id=series_id, dismissed=ANOMALY_SHOW[show])
+    context = {"anomaly_rows": anomaly_rows(qs[:ANOMALY_PAGE]), "show": show, "series": series_id}
+    context |= {"shows": list(ANOMALY_SHOW), "step": FEEDBACK_STEP}
+    template = "alerts/partials/_anomaly_table.html" if request.htmx else "alerts/anomalies.html"
+    return render(request, template, context)
+
+
+@require_POST
+def anomaly_feedback(request, pk: int, dismissed: bool):
+    """ "Not an anomaly" (or its undo): the updated row, and the series' new sensitivity
+    swapped into its other rows out of band."""
+    anomaly = get_object_or_404(Anomaly.objects.select_related("series"), pk=pk)
+    anomaly_dismiss(anomaly=anomaly, user=request.user, dismissed=dismissed)
+    [(anomaly, sensitivity)] = anomaly_rows([anomaly])
+    context = {"anomaly": anomaly, "sensitivity": sensitivity, "oob": True}
+    return render(request, "alerts/partials/_anomaly_row.html", context)

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
+
+US = 1_000_000
+EXPLORE_AROUND_S = 1800
 
 
 class DetectorState(models.Model):
@@ -55,3 +62,15 @@ class Anomaly(models.Model):
 
     def __str__(self) -> str:
         return f"{self.series_id}@{self.ts} score={self.score:.2f}"
+
+    @property
+    def at(self) -> datetime:
+        return datetime.fromtimestamp(self.ts / US, tz=UTC)
+
+    def explore_url(self, around_s: int = EXPLORE_AROUND_S) -> str:
+        """The explore page on this series, ``around_s`` either side of the anomaly."""
+        t = self.ts // US
+        params = {"name": self.series.name, "host": self.series.host}
+        params |= {f"label.{k}": str(v) for k, v in self.series.labels.items()}
+        params |= {"start": str(t - around_s), "end": str(t + around_s)}
+        return f"{reverse('explore')}?{urlencode(params)}"

@@ -8,24 +8,27 @@ with a conditional update on ``last_ts`` (two overlapping runs can't both save).
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count
 from django.utils import timezone
 
 from alerts.detectors import DEFAULT_DETECTOR, get_detector
 from alerts.models import AlertRule, Anomaly, DetectorState
-from alerts.selectors import rule_series, series_of_metrics
+from alerts.selectors import (
+    dismissed_counts,
+    rule_series,
+    series_of_metrics,
+    series_sensitivities,
+)
+from alerts.sensitivity import DEFAULT, effective_sensitivity
 from metrics.models import Series
 
 US = 1_000_000
 WARMUP = timedelta(hours=6)  # history a new detector learns from (not reported as anomalies)
 STORE_AFTER = timedelta(minutes=2)  # warm-up anomalies newer than this are stored
-FEEDBACK_STEP = 0.1  # each "not an anomaly" lowers the series' sensitivity this much
 CHUNK = 500
 MAX_NEW_PER_CYCLE = 200  # warm-ups are costly (hours of history): spread them over cycles
 
@@ -54,12 +57,8 @@ def watched_series() -> dict[tuple[int, str], Watch]:
             prev = out.get((s.pk, name))
             out[(s.pk, name)] = Watch(name, max(rule.sensitivity, prev.sensitivity if prev else 0))
     for sid in Series.objects.filter(watch=True).values_list("id", flat=True):
-        out.setdefault((sid, DEFAULT_DETECTOR), Watch(DEFAULT_DETECTOR, 0.5))
+        out.setdefault((sid, DEFAULT_DETECTOR), Watch(DEFAULT_DETECTOR, DEFAULT))
     return out
-
-
-def effective_sensitivity(base: float, dismissed: int) -> float:
-    return max(0.0, round(base - FEEDBACK_STEP * dismissed, 6))
 
 
 def detection_run(*, now: datetime | None = None) -> DetectionReport:
@@ -83,7 +82,7 @@ def _this_cycle(keys: list[tuple[int, str]]) -> list[tuple[int, str]]:
 def _run_chunk(keys, watched, now: datetime, report: DetectionReport) -> None:
     ids = sorted({sid for sid, _ in keys})
     states = {(d.series_id, d.detector): d for d in DetectorState.objects.filter(series_id__in=ids)}
-    dismissed = _dismissed_counts(ids)
+    dismissed = dismissed_counts(series_ids=ids)
     warmup_us = int((now - WARMUP).timestamp() * US)
     since = {k: max(states[k].last_ts or 0, warmup_us) if k in states else warmup_us for k in keys}
     points = _points_after(ids, min(since.values()))
@@ -96,11 +95,6 @@ def _run_chunk(keys, watched, now: datetime, report: DetectionReport) -> None:
         found = _score(key, states.get(key), ts[new], values[new], sensitivity, now)
         report.points += int(new.sum())
         report.anomalies += found
-
-
-def _dismissed_counts(ids: list[int]) -> dict[int, int]:
-    rows = Anomaly.objects.filter(series_id__in=ids, dismissed=True).values("series_id")
-    return {r["series_id"]: r["n"] for r in rows.annotate(n=Count("id"))}
 
 
 def _points_after(ids: list[int], after_us: int) -> dict[int, tuple[np.ndarray, np.ndarray]]:
@@ -175,18 +169,20 @@ def _save_state(key, saved: DetectorState | None, state: dict, last_ts: int, sen
 
 
 def anomaly_dismiss(*, anomaly: Anomaly, user, dismissed: bool = True) -> Anomaly:
-    """ "Not an anomaly" feedback (or its reversal): lowers (restores) the series' sensitivity
-    by ``FEEDBACK_STEP`` from the next detection cycle on."""
-    anomaly.dismissed = dismissed
-    anomaly.dismissed_by = user if dismissed else None
-    anomaly.dismissed_at = timezone.now() if dismissed else None
-    anomaly.save(update_fields=["dismissed", "dismissed_by", "dismissed_at"])
+    """ "Not an anomaly" feedback (or its undo): lowers (restores) the series' sensitivity by
+    ``FEEDBACK_STEP``, stored on its detector states at once and used from the next cycle.
+
+    Idempotent: a second dismissal keeps the first one's record and lowers nothing more.
+    """
+    with transaction.atomic():
+        Anomaly.objects.filter(pk=anomaly.pk, dismissed=not dismissed).update(
+            dismissed=dismissed,
+            dismissed_by=user if dismissed else None,
+            dismissed_at=timezone.now() if dismissed else None,
+        )
+        anomaly.refresh_from_db(fields=["dismissed", "dismissed_by", "dismissed_at"])
+        sensitivity = series_sensitivities(series=[anomaly.series])[anomaly.series_id]
+        DetectorState.objects.filter(series_id=anomaly.series_id).update(
+            sensitivity=sensitivity.effective
+        )
     return anomaly
-
-
-def series_sensitivity(*, series_ids: list[int]) -> dict[int, float]:
-    """The stored (post-feedback) sensitivity per series, for display."""
-    out: dict[int, float] = defaultdict(lambda: 0.5)
-    for d in DetectorState.objects.filter(series_id__in=series_ids):
-        out[d.series_id] = d.sensitivity
-    return dict(out)
