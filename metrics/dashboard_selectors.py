@@ -9,18 +9,20 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.fields.json import KT
 
 from metrics.models import Series
-from metrics.query.timeseries import Query, bucketed
+from metrics.sparklines import Window, sparklines
+from metrics.timerange import TimeRange
 
 US = 1_000_000
 KEY_METRICS = ("cpu.usage", "memory.used", "http.latency.p95")
 STALE_AFTER_S = 300
-SPARK_RANGE_US = 3600 * US
-SPARK_STEP_US = 120 * US
-CARD_FIELDS = ("id", "name", "host", "labels", "last_ts", "last_value", "rollup_from")
+CARD_FIELDS = ("id", "name", "host", "last_ts", "last_value")
+STATUS_FILTERS = ("", "problem", "alerting", "stale", "ok")
 
 
 @dataclass
@@ -29,7 +31,7 @@ class HostCard:
     series: int = 0
     last_seen_us: int | None = None
     group: str = ""
-    key: list[dict] = field(default_factory=list)  # [{id, name, value, spark: [[ts, v]...]}]
+    key: list[dict] = field(default_factory=list)  # [{id, name, value, spark: Spark | None}]
 
     alert: str = ""  # highest severity of its firing alerts
 
@@ -42,54 +44,94 @@ class HostCard:
         age = time.time() - self.last_seen_us / US
         return "stale" if age > STALE_AFTER_S else "ok"
 
+    def matches(self, status: str) -> bool:
+        """``status``: "" (all), "problem" (alerting or not reporting), "alerting", "stale",
+        "ok"."""
+        mine = self.status
+        if status == "problem":
+            return mine not in ("ok", "info")
+        if status == "alerting":
+            return bool(self.alert)
+        if status == "stale":
+            return mine in ("stale", "unknown")
+        return not status or mine == status
 
-def host_cards(*, search: str = "", group_by: str = "") -> list[HostCard]:
-    """Every host with its key metrics' latest values and last-hour sparklines (3 queries)."""
+
+def host_cards(
+    *,
+    search: str = "",
+    group_by: str = "",
+    status: str = "",
+    firing: list[dict] | None = None,
+) -> list[HostCard]:
+    """Every host (matching ``search`` and ``status``) with its key metrics' latest values
+    and its status (from ``firing``, see ``firing_alerts``): one query."""
     qs = Series.objects.exclude(host="")
     if search:
         qs = qs.filter(Q(host__icontains=search) | Q(labels__icontains=search))
+    # the label is read in SQL: decoding 2,000 JSON objects per render costs more
+    qs = qs.annotate(group=KT(f"labels__{group_by}") if group_by else Value(""))
     cards: dict[str, HostCard] = {}
-    key_rows: list[tuple[int, int | None]] = []
-    for sid, name, host, labels, last_ts, last_value, rollup_from in qs.order_by(
-        "host", "name", "id"
-    ).values_list(*CARD_FIELDS):
-        card = cards.get(host) or cards.setdefault(host, HostCard(host=host))
+    rows = qs.order_by("host", "name", "id").values_list(*CARD_FIELDS, "group")
+    for sid, name, host, last_ts, last_value, group in rows:
+        card = cards.get(host)
+        if card is None:
+            card = cards[host] = HostCard(host=host, group=group or "")
         card.series += 1
-        card.last_seen_us = max(card.last_seen_us or 0, last_ts or 0) or None
-        if group_by and not card.group:
-            card.group = str(labels.get(group_by, ""))
+        if last_ts and last_ts > (card.last_seen_us or 0):
+            card.last_seen_us = last_ts
+        if group and not card.group:
+            card.group = group
         if name in KEY_METRICS and all(k["name"] != name for k in card.key):
-            card.key.append({"id": sid, "name": name, "value": last_value, "spark": []})
-            key_rows.append((sid, rollup_from))
-    _attach_sparklines(cards, key_rows)
-    for host, severity in firing_by_host().items():
+            card.key.append(
+                {"id": sid, "name": name, "value": last_value, "ts": last_ts, "spark": None}
+            )
+    for host, severity in worst_by_host(firing or []).items():
         if host in cards:
             cards[host].alert = severity
-    return sorted(cards.values(), key=lambda c: (c.group, c.host))
+    shown = [c for c in cards.values() if c.matches(status)]
+    return sorted(shown, key=lambda c: (c.group, c.host))
+
+
+def attach_sparklines(cards: list[HostCard], window: TimeRange) -> Window:
+    """Sets ``spark`` on the cards' key metrics (one query, none when cached); returns the
+    window the sparklines span."""
+    latest = {k["id"]: (k["ts"], k["value"]) for c in cards for k in c.key}
+    spark_window, sparks = sparklines(
+        latest=latest, start_us=window.start_us, end_us=window.end_us, live=window.live
+    )
+    for card in cards:
+        for key in card.key:
+            key["spark"] = sparks.get(key["id"])
+    return spark_window
 
 
 SEVERITY_RANK = {"info": 1, "warning": 2, "critical": 3}
 
 
-def firing_by_host() -> dict[str, str]:
-    """Host -> the highest severity among its firing alerts (one query)."""
+FIRING_FIELDS = ("id", "series__host", "series__name", "rule__name", "rule__severity", "value")
+
+
+def firing_alerts() -> list[dict]:
+    """Every firing alert, newest first, as plain rows (one query serves the grid's status
+    colours and the firing-alerts panel)."""
     from alerts.models import Alert
 
+    rows = Alert.objects.filter(state=Alert.State.FIRING).order_by("-since", "-id")
+    return [
+        dict(zip(("id", "host", "metric", "rule", "severity", "value"), row, strict=True))
+        for row in rows.values_list(*FIRING_FIELDS)
+    ]
+
+
+def worst_by_host(firing: list[dict]) -> dict[str, str]:
+    """Host -> the highest severity among its firing alerts."""
     worst: dict[str, str] = {}
-    rows = Alert.objects.filter(state=Alert.State.FIRING).values_list(
-        "series__host", "rule__severity"
-    )
-    for host, severity in rows:
+    for alert in firing:
+        host, severity = alert["host"], alert["severity"]
         if SEVERITY_RANK.get(severity, 0) > SEVERITY_RANK.get(worst.get(host, ""), 0):
             worst[host] = severity
     return worst
-
-
-def firing_alerts(limit: int = 10) -> list:
-    from alerts.models import Alert
-
-    qs = Alert.objects.filter(state=Alert.State.FIRING).select_related("rule", "series")
-    return list(qs.order_by("-since")[:limit])
 
 
 def recent_anomalies(limit: int = 8) -> list:
@@ -100,45 +142,54 @@ def recent_anomalies(limit: int = 8) -> list:
     )
 
 
-def _attach_sparklines(cards: dict[str, HostCard], series: list[tuple[int, int | None]]) -> None:
-    """Last hour at 2-minute steps (30 points) from the rollups: one query for all."""
-    if not series:
-        return
-    now = int(time.time() * US)
-    dirty = [rollup_from for _, rollup_from in series if rollup_from is not None]
-    points = bucketed(
-        Query(
-            series_ids=[sid for sid, _ in series],
-            start_us=now - SPARK_RANGE_US,
-            end_us=now,
-            step_us=SPARK_STEP_US,
-            agg="avg",
-            dirty_from_us=min(dirty) if dirty else None,
-        )
-    )
-    for card in cards.values():
-        for key in card.key:
-            key["spark"] = points.get(key["id"], [])
-
-
 def host_series(host: str) -> list[Series]:
     return list(Series.objects.filter(host=host).order_by("name", "id"))
 
 
-def ingestion_rate(window_s: int = 60) -> float:
-    """Points per second stored over the last ``window_s`` seconds."""
-    since = int((time.time() - window_s) * US)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) FROM metrics_point WHERE ts >= %s", [since])
-        (count,) = cursor.fetchone()
-    return count / window_s
+def ingestion_rate(window_s: int = 60, cache_s: int = 10) -> float:
+    """Points per second stored over the last ``window_s`` seconds (cached ``cache_s``: a
+    count over a minute of points costs tens of ms at thousands of points per second)."""
+    rate = cache.get("overview:ingest-rate")
+    if rate is None:
+        since = int((time.time() - window_s) * US)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM metrics_point WHERE ts >= %s", [since])
+            (count,) = cursor.fetchone()
+        rate = count / window_s
+        cache.set("overview:ingest-rate", rate, cache_s)
+    return rate
 
 
-def group_hosts(cards: list[HostCard]) -> list[tuple[str, list[HostCard]]]:
+STATUS_ORDER = ("critical", "warning", "info", "stale", "unknown", "ok")
+
+
+@dataclass
+class HostGroup:
+    name: str
+    cards: list[HostCard]
+
+    @property
+    def worst(self) -> str:
+        statuses = {c.status for c in self.cards}
+        return next((s for s in STATUS_ORDER if s in statuses), "ok")
+
+    @property
+    def problems(self) -> int:
+        return sum(c.status not in ("ok", "info") for c in self.cards)
+
+
+def group_hosts(cards: list[HostCard]) -> list[HostGroup]:
     groups: dict[str, list[HostCard]] = defaultdict(list)
     for card in cards:
         groups[card.group].append(card)
-    return sorted(groups.items())
+    return [HostGroup(name, members) for name, members in sorted(groups.items())]
+
+
+def running_load_tests() -> list:
+    """The overview's "running load tests" panel: rows with ``name``, ``url``, ``started``
+    and ``progress`` (0–1), shown by ``partials/_running_tests.html``. The scenarios app
+    fills this in; until then nothing is running."""
+    return []
 
 
 def series_with_forecasts(series_ids: list[int]) -> set[int]:

@@ -14,39 +14,55 @@ from metrics.models import Series
 from metrics.query.params import AGGS
 from metrics.selectors import series_matching
 
+FIRING_SHOWN = 10
 
-def _grid_context(request) -> dict:
+
+def _grid_context(request, *, sparklines: bool, firing: list[dict]) -> dict:
     search = request.GET.get("q", "").strip()[:100]
     group_by = request.GET.get("group", "").strip()[:100]
-    cards = ds.host_cards(search=search, group_by=group_by)
+    status = request.GET.get("status", "")
+    status = status if status in ds.STATUS_FILTERS else ""
+    cards = ds.host_cards(search=search, group_by=group_by, status=status, firing=firing)
+    window = timerange.from_request(request)
+    spark_window = ds.attach_sparklines(cards, window) if sparklines else None
     return {
         "groups": ds.group_hosts(cards),
         "host_count": len(cards),
         "q": search,
         "group": group_by,
+        "status": status,
+        "range": window,
+        "spark_window": spark_window,
+        "spark_label": f"last {window.key}" if window.key != "custom" else "chosen range",
     }
 
 
-def _panels() -> dict:
-    return {"firing": ds.firing_alerts(), "anomalies": ds.recent_anomalies()}
+def _panels(firing: list[dict]) -> dict:
+    return {
+        "firing": firing[:FIRING_SHOWN],
+        "firing_count": len(firing),
+        "anomalies": ds.recent_anomalies(),
+    }
 
 
 def dashboard(request):
-    """Overview: the host grid (searchable, grouped by a label), ingestion rate, status,
-    firing alerts and recent anomalies (``?panel=side`` re-renders those two)."""
+    """Overview: the host grid (searchable, filtered by status, grouped by a label, with
+    sparklines over the chosen range), ingestion rate, firing alerts, recent anomalies
+    (``?panel=side`` re-renders those) and running load tests."""
+    firing = ds.firing_alerts()
     if request.htmx and request.GET.get("panel") == "side":
-        return render(request, "metrics/partials/_side_panels.html", _panels())
-    context = _grid_context(request)
+        return render(request, "metrics/partials/_side_panels.html", _panels(firing))
+    context = _grid_context(request, sparklines=True, firing=firing)
     if request.htmx:
         return render(request, "metrics/partials/_host_grid.html", context)
-    context.update(_panels())
+    context.update(_panels(firing))
     context["ingest_rate"] = ds.ingestion_rate()
-    context["range"] = timerange.from_request(request)
+    context["runs"] = ds.running_load_tests()
     return render(request, "metrics/overview.html", context)
 
 
 def hosts(request):
-    context = _grid_context(request)
+    context = _grid_context(request, sparklines=False, firing=ds.firing_alerts())
     template = "metrics/partials/_host_table.html" if request.htmx else "metrics/hosts.html"
     return render(request, template, context)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -20,6 +20,7 @@ from alerts.models import Alert, AlertRule, Anomaly, Silence
 from alerts.selectors import alerts_list
 from alerts.services.detection import anomaly_dismiss
 from alerts.services.rules import alert_acknowledge, rule_from_data, rule_save, silence_save
+from metrics.query.params import now_us, parse_time
 
 
 class AlertViewSet(viewsets.ReadOnlyModelViewSet):
@@ -83,21 +84,57 @@ class SilenceViewSet(viewsets.ModelViewSet):
         silence_save(silence=serializer.instance)
 
 
+class AnomalyListQuerySerializer(serializers.Serializer):
+    series = serializers.RegexField(
+        r"^\d{1,18}(,\d{1,18}){0,199}$",
+        required=False,
+        error_messages={"invalid": "expected a series id, or ids separated by commas"},
+    )
+    start = serializers.CharField(
+        required=False, help_text="RFC 3339, epoch seconds, 'now' or relative like -1h"
+    )
+    end = serializers.CharField(required=False, help_text="as start")
+    dismissed = serializers.ChoiceField(choices=["true", "false"], required=False)
+
+    def validate(self, data: dict) -> dict:
+        now = now_us()
+        for name in ("start", "end"):
+            if name in data:
+                try:
+                    data[name] = parse_time(data[name], now)
+                except ValueError as exc:
+                    raise serializers.ValidationError({name: str(exc)}) from None
+        if "start" in data and "end" in data and data["start"] >= data["end"]:
+            raise serializers.ValidationError({"end": "must be after start"})
+        return data
+
+
 class AnomalyViewSet(viewsets.ReadOnlyModelViewSet):
-    """``GET /api/v1/anomalies/?series=<id>``: the newest first."""
+    """``GET /api/v1/anomalies/?series=<id>[,<id>…]&start=&end=&dismissed=true|false``:
+    the newest first (charts draw the anomalies in their window)."""
 
     serializer_class = AnomalySerializer
 
     def get_queryset(self):
         qs = Anomaly.objects.select_related("dismissed_by").order_by("-ts", "-id")
-        series = self.request.query_params.get("series")
-        if series is not None:
-            if not series.isdigit():
-                from rest_framework.exceptions import ValidationError
-
-                raise ValidationError({"series": "expected a series id"})
-            qs = qs.filter(series_id=int(series))
+        if self.action != "list":
+            return qs
+        query = AnomalyListQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        q = query.validated_data
+        if "series" in q:
+            qs = qs.filter(series_id__in=[int(i) for i in q["series"].split(",")])
+        if "start" in q:
+            qs = qs.filter(ts__gte=q["start"])
+        if "end" in q:
+            qs = qs.filter(ts__lte=q["end"])
+        if "dismissed" in q:
+            qs = qs.filter(dismissed=q["dismissed"] == "true")
         return qs
+
+    @extend_schema(parameters=[AnomalyListQuerySerializer])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
 
 class AnomalyDismissApi(APIView):

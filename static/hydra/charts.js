@@ -1,10 +1,38 @@
 /* Hydra charts: Plotly time series fed by /api/v1/metrics/ and extended live.
  * A chart element: <div class="hydra-chart" data-query='{"series": "1,2", "agg": "avg"}'
- *   data-range="3600" data-kind="line|area|bar|stat|table|heatmap" data-title="...">.
- * Times are shown in the browser's zone, or UTC when the UTC toggle is on. */
+ *   data-range="3600" data-kind="line|area|bar|stat|table|heatmap" data-title="..."
+ *   [data-start="-2h|RFC 3339|epoch s" data-end="..."] [data-forecast="<series ids>"]>.
+ * Times are shown in the browser's zone, or UTC when the UTC toggle is on.
+ *
+ * Overlays: things from elsewhere drawn over the time-series charts (line, area, bar),
+ * e.g. anomalies (below) or load-test runs. Register one, from any script loaded after
+ * this one:
+ *
+ *   HydraCharts.registerOverlay("runs", function (chartEl, ctx) {
+ *     // ctx.start, ctx.end: the chart's window, epoch seconds (numbers)
+ *     // ctx.series: [{id, name, host, labels}] drawn by the chart
+ *     // ctx.fmt(epochSeconds): the x value to use (the axis follows the UTC toggle)
+ *     // ctx.kind: "line" | "area" | "bar"
+ *     return fetch("/api/v1/...").then(function (r) { return r.json(); }).then(function (b) {
+ *       return {shapes: [{type: "rect", xref: "x", yref: "paper", x0: ctx.fmt(t0),
+ *                         x1: ctx.fmt(t1), y0: 0, y1: 1, fillcolor: "rgba(0,0,0,0.08)",
+ *                         line: {width: 0}, layer: "below"}],
+ *               traces: []};   // Plotly traces, e.g. markers with hover text
+ *     });
+ *   });
+ *
+ * The function returns {shapes, traces} or a Promise of it (either may be missing). It is
+ * called when a chart is drawn or redrawn (UTC toggle, theme), after a reconnect, and
+ * while live, at most every options.overlayRefreshMs (30 s) as the window moves; each result replaces
+ * that overlay's previous shapes and traces on that chart (traces get meta.overlay = name,
+ * shapes name = "overlay:" + name). A failing overlay is logged and leaves the chart
+ * alone. chartEl.dataset.overlays counts the overlays applied (for tests). */
 (function () {
   "use strict";
   var charts = [];
+  var overlays = [];            // [{name, fn}]
+  var options = {overlayRefreshMs: 30000};  // HydraCharts.options: tests shorten it
+  var OVERLAY_KINDS = {line: true, area: true, bar: true};
 
   function utc() { return localStorage.getItem("hydra-utc") === "on"; }
 
@@ -44,6 +72,19 @@
       .map(function (k) { return encodeURIComponent(k) + "=" + encodeURIComponent(params[k]); }).join("&");
   }
 
+  var UNIT_S = {s: 1, m: 60, h: 3600, d: 86400, w: 604800};
+
+  /* "now", "-2h", epoch seconds or RFC 3339 (what the API accepts) -> epoch seconds. */
+  function parseTime(text, nowS) {
+    text = (text || "").trim();
+    if (!text || text === "now") { return nowS; }
+    var rel = /^-(\d+(?:\.\d+)?)([smhdw])$/.exec(text);
+    if (rel) { return nowS - parseFloat(rel[1]) * UNIT_S[rel[2]]; }
+    if (/^\d+(\.\d+)?$/.test(text)) { return parseFloat(text); }
+    var ms = Date.parse(text);
+    return isNaN(ms) ? nowS : ms / 1000;
+  }
+
   function fetchSeries(params) {
     return fetch("/api/v1/metrics/?" + queryString(params), {headers: {Accept: "application/json"}})
       .then(function (r) { if (!r.ok) { throw new Error("query failed: " + r.status); } return r.json(); });
@@ -81,8 +122,7 @@
         var last = s.points.length ? s.points[s.points.length - 1][0] : 0;
         self.lastTs[s.id] = last;
       });
-      self.draw();
-      if (self.el.dataset.forecast) { self.addForecasts(self.el.dataset.forecast.split(",")); }
+      self.render();
       if (self.live && self.kind !== "table" && self.kind !== "stat" && HydraLive.enabled()) {
         HydraLive.subscribe(self.series.map(function (s) { return "series:" + s.id; }));
       }
@@ -104,15 +144,67 @@
     Plotly.newPlot(el, traces, layout(this.title), {responsive: true, displaylogo: false});
   };
 
+  /* Draw, then what goes on top: forecast bands and the overlays. */
+  Chart.prototype.render = function () {
+    this.generation = (this.generation || 0) + 1;
+    this.el.dataset.forecasts = "0";
+    this.draw();
+    if (this.el.dataset.forecast && OVERLAY_KINDS[this.kind]) { this.addForecasts(this.el.dataset.forecast.split(",")); }
+    this.applyOverlays();
+  };
+
+  /* The chart's window in epoch seconds. */
+  Chart.prototype.window = function () {
+    var now = Date.now() / 1000;
+    var end = this.end ? parseTime(this.end, now) : now;
+    var start = this.start ? parseTime(this.start, now) : end - this.range;
+    return {start: start, end: end};
+  };
+
+  Chart.prototype.applyOverlays = function (only) {
+    var self = this;
+    if (!OVERLAY_KINDS[self.kind] || !self.series.length) { return; }
+    self.overlaidAt = Date.now();
+    var win = self.window(), generation = self.generation;
+    var ctx = {
+      start: win.start, end: win.end, kind: self.kind, fmt: fmt,
+      series: self.series.map(function (s) { return {id: s.id, name: s.name, host: s.host, labels: s.labels}; })
+    };
+    overlays.filter(function (o) { return !only || o.name === only; }).forEach(function (o) {
+      Promise.resolve().then(function () { return o.fn(self.el, ctx); }).then(function (result) {
+        if (generation !== self.generation) { return; }  // redrawn meanwhile: a newer call follows
+        self.placeOverlay(o.name, result || {});
+      }).catch(function (err) { console.warn("overlay " + o.name + " failed:", err); });
+    });
+  };
+
+  /* Replace the overlay's previous traces and shapes with these. */
+  Chart.prototype.placeOverlay = function (name, result) {
+    var el = this.el, data = el.data || [];
+    var old = [];
+    data.forEach(function (t, i) { if (t.meta && t.meta.overlay === name) { old.push(i); } });
+    if (old.length) { Plotly.deleteTraces(el, old); }
+    var traces = (result.traces || []).map(function (t) {
+      return Object.assign({legendgroup: "overlay:" + name}, t, {meta: Object.assign({}, t.meta, {overlay: name})});
+    });
+    if (traces.length) { Plotly.addTraces(el, traces); }
+    var shapes = ((el.layout && el.layout.shapes) || []).filter(function (sh) { return sh.name !== "overlay:" + name; });
+    (result.shapes || []).forEach(function (sh) { shapes.push(Object.assign({}, sh, {name: "overlay:" + name})); });
+    Plotly.relayout(el, {shapes: shapes});
+    var applied = JSON.parse(el.dataset.overlays || "{}");
+    applied[name] = (applied[name] || 0) + 1;
+    el.dataset.overlays = JSON.stringify(applied);
+  };
+
   /* Forecast bands (latest forecast of each series, when one exists): lower and upper
    * bounds as a filled band plus the dashed forecast line. */
   Chart.prototype.addForecasts = function (ids) {
-    var self = this;
+    var self = this, generation = self.generation;
     self.series.filter(function (s) { return ids.indexOf(String(s.id)) >= 0; }).forEach(function (s) {
       fetch("/api/v1/predictions/?series=" + s.id, {headers: {Accept: "application/json"}})
         .then(function (r) { return r.ok ? r.json() : null; })
         .then(function (f) {
-          if (!f || !f.points || !f.points.length) { return; }
+          if (!f || !f.points || !f.points.length || generation !== self.generation) { return; }
           var x = f.points.map(function (p) { return fmt(p[0]); });
           var name = label(s) + " forecast (" + f.model + ")";
           Plotly.addTraces(self.el, [
@@ -140,6 +232,7 @@
       y: [fresh.map(function (p) { return p[1]; })]}, [index], keep);
     var end = Date.now() / 1000;
     Plotly.relayout(this.el, {"xaxis.range": [fmt(end - this.range), fmt(end)]});
+    if (Date.now() - (this.overlaidAt || 0) > options.overlayRefreshMs) { this.applyOverlays(); }
   };
 
   Chart.prototype.backfill = function () {
@@ -182,7 +275,9 @@
   HydraLive.on("points", function (msg) {
     charts.forEach(function (c) { c.append(msg.series, msg.points); });
   });
-  HydraLive.onReconnect(function () { charts.forEach(function (c) { c.backfill(); }); });
+  HydraLive.onReconnect(function () {
+    charts.forEach(function (c) { c.backfill(); c.applyOverlays(); });
+  });
 
   function init(root) {
     (root || document).querySelectorAll(".hydra-chart:not([data-ready])").forEach(function (el) {
@@ -193,9 +288,77 @@
     });
   }
 
-  function redraw() { charts.forEach(function (c) { c.draw(); }); }
+  function redraw() { charts.forEach(function (c) { if (c.series.length) { c.render(); } }); }
 
-  window.HydraCharts = {init: init, fmt: fmt, charts: charts, utc: utc, redraw: redraw};
+  function registerOverlay(name, fn) {
+    overlays = overlays.filter(function (o) { return o.name !== name; });
+    overlays.push({name: name, fn: fn});
+    charts.forEach(function (c) { if (c.series.length) { c.applyOverlays(name); } });
+  }
+
+  /* The theme toggle flips <html data-theme>: redraw with the matching colours. */
+  new MutationObserver(redraw).observe(document.documentElement, {attributes: true, attributeFilter: ["data-theme"]});
+
+  /* The first overlay: anomalies the detectors stored for the chart's series in its window
+   * (GET /api/v1/anomalies/, newest 100, dismissed ones left out): a marker on the line at
+   * each anomalous point, hover showing score, value and the expected value with its band,
+   * and the expected band itself, shaded around each point. */
+  function num(v) { return v === null || v === undefined ? "–" : String(parseFloat(Number(v).toPrecision(4))); }
+
+  function anomalyOverlay(el, ctx) {
+    var ids = ctx.series.map(function (s) { return s.id; }).slice(0, 200);
+    var url = "/api/v1/anomalies/?" + queryString({series: ids.join(","), start: String(Math.floor(ctx.start)),
+      end: String(Math.ceil(ctx.end)), dismissed: "false"});
+    return fetch(url, {headers: {Accept: "application/json"}}).then(function (r) {
+      if (!r.ok) { throw new Error("anomalies: HTTP " + r.status); }
+      return r.json();
+    }).then(function (body) {
+      var rows = body.results || [];
+      el.dataset.anomalies = String(rows.length);
+      var names = {};
+      ctx.series.forEach(function (s) { names[s.id] = label(s); });
+      var half = Math.max((ctx.end - ctx.start) / 120, 5);
+      var bySeries = {};
+      rows.forEach(function (a) { (bySeries[a.series] = bySeries[a.series] || []).push(a); });
+      var traces = [], shapes = [];
+      Object.keys(bySeries).forEach(function (sid) {
+        var list = bySeries[sid].sort(function (a, b) { return a.ts - b.ts; });
+        var suffix = ctx.series.length > 1 ? " · " + (names[sid] || sid) : "";
+        var withBand = list.filter(function (a) { return a.expected !== null && a.expected !== undefined; });
+        traces.push({
+          x: list.map(function (a) { return ctx.fmt(a.ts / 1e6); }),
+          y: list.map(function (a) { return a.value; }),
+          customdata: list.map(function (a) { return [a.id, a.score, a.expected, a.lower, a.upper]; }),
+          text: list.map(function (a) {
+            return "anomaly (" + a.detector + ")<br>score " + Number(a.score).toFixed(2) + "<br>value " + num(a.value) +
+              "<br>expected " + num(a.expected) + (a.lower !== null && a.upper !== null ? " (" + num(a.lower) + " – " + num(a.upper) + ")" : "");
+          }),
+          hovertemplate: "%{text}<extra></extra>", type: "scatter", mode: "markers", name: "anomalies" + suffix,
+          marker: {color: "#cf222e", size: 10, symbol: "circle-open", line: {width: 2.5}}
+        });
+        if (withBand.length) {
+          traces.push({
+            x: withBand.map(function (a) { return ctx.fmt(a.ts / 1e6); }),
+            y: withBand.map(function (a) { return a.expected; }),
+            error_y: {type: "data", symmetric: false, color: "rgba(191,135,0,0.8)", thickness: 1.5, width: 4,
+              array: withBand.map(function (a) { return a.upper === null ? 0 : a.upper - a.expected; }),
+              arrayminus: withBand.map(function (a) { return a.lower === null ? 0 : a.expected - a.lower; })},
+            hovertemplate: "expected %{y:.4g}<extra></extra>", type: "scatter", mode: "markers",
+            name: "expected band" + suffix, marker: {color: "rgba(191,135,0,0.9)", size: 8, symbol: "line-ew-open"}
+          });
+        }
+        withBand.filter(function (a) { return a.lower !== null && a.upper !== null; }).forEach(function (a) {
+          shapes.push({type: "rect", xref: "x", yref: "y", x0: ctx.fmt(a.ts / 1e6 - half), x1: ctx.fmt(a.ts / 1e6 + half),
+            y0: a.lower, y1: a.upper, fillcolor: "rgba(191,135,0,0.18)", line: {width: 0}, layer: "below"});
+        });
+      });
+      return {traces: traces, shapes: shapes};
+    });
+  }
+  overlays.push({name: "anomalies", fn: anomalyOverlay});
+
+  window.HydraCharts = {init: init, fmt: fmt, charts: charts, utc: utc, redraw: redraw,
+    registerOverlay: registerOverlay, parseTime: parseTime, options: options};
   document.addEventListener("DOMContentLoaded", function () { init(); });
   document.addEventListener("htmx:afterSwap", function (e) { init(e.target); });
 })();

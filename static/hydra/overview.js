@@ -1,7 +1,7 @@
 /* Overview: live values and sparklines on the host cards (topic host:<host>). */
 (function () {
   "use strict";
-  var MAX_SPARK = 120;
+  var W = 600, H = 100, PAD = 2;  // the sparklines' viewBox (metrics/sparklines.py)
 
   function hosts() {
     return Array.from(document.querySelectorAll(".host-card[data-host]")).map(function (el) { return el.dataset.host; });
@@ -14,16 +14,42 @@
     return a < 10 ? String(Number(v.toPrecision(3))) : v.toFixed(1);
   }
 
+  /* The server draws each line in a W×H box: x spans data-start..data-end (ms), y spans
+   * data-hi (top) .. data-lo (bottom). Read it back as [ms, value] points once. */
+  function sparkPoints(svg) {
+    if (svg._points) { return svg._points; }
+    var start = Number(svg.dataset.start), end = Number(svg.dataset.end);
+    var lo = Number(svg.dataset.lo), hi = Number(svg.dataset.hi);
+    var attr = svg.querySelector("polyline").getAttribute("points").trim();
+    svg._window = end - start;
+    svg._points = attr ? attr.split(" ").map(function (pair) {
+      var xy = pair.split(",");
+      var v = hi > lo ? lo + (H - PAD - Number(xy[1])) / (H - 2 * PAD) * (hi - lo) : lo;
+      return [start + Number(xy[0]) / W * (end - start), v];
+    }) : [];
+    return svg._points;
+  }
+
+  /* Append a live point, keep the window's length, redraw (same scaling as the server). */
   function extendSpark(svg, point) {
-    var data = svg._points || JSON.parse(svg.dataset.points || "[]");
-    data.push(point);
-    if (data.length > MAX_SPARK) { data.shift(); }
-    svg._points = data;
-    if (data.length < 2) { return; }
-    var xs = data.map(function (p) { return p[0]; }), ys = data.map(function (p) { return p[1]; });
-    var x0 = xs[0], xs_ = (xs[xs.length - 1] - x0) || 1, lo = Math.min.apply(null, ys), span = (Math.max.apply(null, ys) - lo) || 1;
-    var pts = data.map(function (p) { return ((p[0] - x0) / xs_ * 120).toFixed(1) + "," + (30 - (p[1] - lo) / span * 28).toFixed(1); });
+    var data = sparkPoints(svg), t = point[0] * 1000;
+    if (data.length && t <= data[data.length - 1][0]) { return; }
+    data.push([t, point[1]]);
+    var start = t - svg._window;
+    while (data.length > 2 && data[0][0] < start) { data.shift(); }
+    var lo = Math.min.apply(null, data.map(function (p) { return p[1]; }));
+    var hi = Math.max.apply(null, data.map(function (p) { return p[1]; }));
+    var pts = data.map(function (p) {
+      var y = hi > lo ? H - PAD - (p[1] - lo) / (hi - lo) * (H - 2 * PAD) : H / 2;
+      return Math.round((p[0] - start) / svg._window * W) + "," + Math.round(y);
+    });
     svg.querySelector("polyline").setAttribute("points", pts.join(" "));
+    svg.dataset.extended = String(Number(svg.dataset.extended || "0") + 1);
+  }
+
+  function live() {
+    var grid = document.getElementById("host-grid");
+    return !grid || grid.dataset.live === "1";
   }
 
   HydraLive.on("host_points", function (msg) {
@@ -32,10 +58,14 @@
       var value = document.querySelector("[data-value-for='" + sid + "']");
       if (value) { value.textContent = format(point[1]); value.dataset.updated = String(point[0]); }
       var svg = document.querySelector("svg[data-series='" + sid + "']");
-      if (svg) { extendSpark(svg, point); }
+      if (svg && live()) { extendSpark(svg, point); }
     });
     var card = document.querySelector(".host-card[data-host='" + CSS.escape(msg.host) + "']");
-    if (card) { card.classList.remove("status-stale"); }
+    if (card && card.classList.contains("status-stale")) {
+      card.classList.replace("status-stale", "status-ok");
+      var badge = card.querySelector(".badge");
+      if (badge) { badge.className = "badge ok"; badge.textContent = "ok"; }
+    }
   });
 
   HydraLive.on("alert", function () {
