@@ -156,18 +156,24 @@ def _pg_array(values: list) -> str:
 
 def _update_series(rows: Written) -> None:
     ids, max_ts, vals, min_ts = series_bounds(rows)
+    if connection.vendor == "postgresql":
+        _update_series_pg([_pg_array(a) for a in (ids, max_ts, vals, min_ts)])
+        return
+    params = [(m, v, m, m, n, n, i) for i, m, v, n in zip(ids, max_ts, vals, min_ts, strict=True)]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # lock in id order so concurrent batches over the same series can't deadlock
-            arrays = [_pg_array(a) for a in (ids, max_ts, vals, min_ts)]  # cheaper than lists
-            cursor.execute(
-                "SELECT s.id FROM unnest(%s::text::bigint[]) AS u(id) JOIN metrics_series s ON s.id = u.id "
-                "ORDER BY s.id FOR UPDATE OF s",
-                [arrays[0]],
-            )
-            cursor.execute(UPDATE_PG, arrays)
-        else:
-            params = [
-                (m, v, m, m, n, n, i) for i, m, v, n in zip(ids, max_ts, vals, min_ts, strict=True)
-            ]
-            cursor.executemany(UPDATE_SQLITE, params)
+        cursor.executemany(UPDATE_SQLITE, params)
+
+
+def _update_series_pg(arrays: list[str], attempts: int = 3) -> None:
+    """One UPDATE; its rows are locked in the order of the (sorted) id array, which the
+    join probes, so two batches over the same series queue up instead of deadlocking.
+    Should a plan ever lock in another order, PostgreSQL's deadlock detector aborts the
+    statement: it is retried in its savepoint (the batch's points are kept)."""
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                connection.cursor().cursor.execute(UPDATE_PG, arrays)  # psycopg's own errors
+            return
+        except pg_errors.DeadlockDetected:
+            if attempt == attempts - 1:
+                raise
