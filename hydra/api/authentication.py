@@ -2,12 +2,19 @@
 
 InfluxDB clients are accepted too: Basic auth whose password is the key (InfluxDB 1.x
 clients such as Telegraf's ``influxdb`` output) and the ``p`` query parameter.
+
+A found token is remembered in the process for ``TOKEN_CACHE_S`` seconds, so an ingestion
+client sending many batches costs one lookup per 10 s, not one query per request. Revoking
+a token through the API takes effect at once in the process that served the revocation
+and within ``TOKEN_CACHE_S`` in the others (the same for deactivating its user).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import threading
+import time
 
 from django.utils import timezone
 from rest_framework import authentication, exceptions
@@ -16,6 +23,36 @@ from hydra.models import ApiToken, hash_key
 
 KEYWORDS = ("token", "bearer")
 LAST_USED_RESOLUTION_S = 60
+TOKEN_CACHE_S = 10
+TOKEN_CACHE_MAX = 10_000
+_tokens: dict[str, tuple[ApiToken, float]] = {}  # key hash -> (token with its user, expires)
+_lock = threading.Lock()
+
+
+def _token(key_hash: str) -> ApiToken | None:
+    """The active token with this hash (and its user), from the process cache or the database."""
+    now = time.monotonic()
+    hit = _tokens.get(key_hash)
+    if hit is not None and hit[1] > now:
+        return hit[0]
+    token = ApiToken.objects.select_related("user").filter(key_hash=key_hash).first()
+    if token is None or not token.user.is_active:
+        forget_token(key_hash)
+        return None
+    with _lock:
+        if len(_tokens) >= TOKEN_CACHE_MAX:
+            _tokens.clear()
+        _tokens[key_hash] = (token, now + TOKEN_CACHE_S)
+    return token
+
+
+def forget_token(key_hash: str | None = None) -> None:
+    """Drop one cached token (after its revocation), or all of them."""
+    with _lock:
+        if key_hash is None:
+            _tokens.clear()
+        else:
+            _tokens.pop(key_hash, None)
 
 
 def _key_from_request(request) -> str | None:
@@ -49,8 +86,8 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         key = _key_from_request(request)
         if not key:
             return None
-        token = ApiToken.objects.select_related("user").filter(key_hash=hash_key(key)).first()
-        if token is None or not token.user.is_active:
+        token = _token(hash_key(key))
+        if token is None:
             _invalid("Invalid or revoked API token.")
         self._touch(token)
         return token.user, token
@@ -66,4 +103,5 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             and (now - token.last_used_at).total_seconds() < LAST_USED_RESOLUTION_S
         ):
             return
+        token.last_used_at = now
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 
+from hydra.api.authentication import forget_token
 from hydra.api.serializers import ApiTokenCreatedSerializer, ApiTokenSerializer
 from hydra.services import api_token_create
 
@@ -26,3 +27,7 @@ class ApiTokenViewSet(
         token, key = api_token_create(user=request.user, **serializer.validated_data)
         token.key = key
         return Response(ApiTokenCreatedSerializer(token).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance) -> None:
+        instance.delete()
+        forget_token(instance.key_hash)

@@ -107,3 +107,28 @@ def test_the_throttle_counts_per_token(token_client):
         assert first.get("/api/v1/tokens/").status_code == 200
     assert first.get("/api/v1/tokens/").status_code == 429
     assert second.get("/api/v1/tokens/").status_code == 200
+
+
+def test_a_token_revoked_through_the_api_is_refused_at_once(token_client, owner):
+    from hydra.services import api_token_create
+
+    doomed, key = api_token_create(user=owner)
+    other = APIClient()
+    other.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert other.get("/api/v1/tokens/").status_code == 200  # now remembered
+    assert token_client().delete(f"/api/v1/tokens/{doomed.pk}/").status_code == 204
+    assert other.get("/api/v1/tokens/").status_code == 401
+
+
+def test_a_known_token_costs_no_query_until_it_is_forgotten(
+    token_client, django_assert_num_queries
+):
+    from hydra.api.authentication import forget_token
+
+    client = token_client()
+    client.get("/api/v1/tokens/")
+    with django_assert_num_queries(2):  # count, page: the token is remembered
+        assert client.get("/api/v1/tokens/").status_code == 200
+    forget_token()
+    with django_assert_num_queries(3):  # the token's lookup, then count, page
+        assert client.get("/api/v1/tokens/").status_code == 200
