@@ -3,10 +3,33 @@
 import gc
 import os
 
-from django.core.asgi import get_asgi_application
+import django
+from asgiref.sync import sync_to_async
+from django.core.handlers.asgi import ASGIHandler
+from django.core.handlers.base import BaseHandler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hydra.settings")
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)
+
+
+class SyncStackASGIHandler(ASGIHandler):
+    """Django's ASGI handler with the middleware stack and the view run in ONE worker thread.
+
+    Hydra's views and most of its middleware (WhiteNoise, django-prometheus, Django's own
+    ``MiddlewareMixin`` ones) are synchronous; Django's async stack switches between the
+    event loop and a thread for each of them, twice (request and response). One switch per
+    request instead: about a third less CPU per API request (measured with daphne).
+    """
+
+    def __init__(self) -> None:
+        BaseHandler.__init__(self)
+        self.load_middleware(is_async=False)
+
+    async def get_response_async(self, request):
+        return await sync_to_async(self.get_response, thread_sensitive=True)(request)
+
+
+django_asgi_app = SyncStackASGIHandler()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
