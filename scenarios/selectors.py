@@ -65,6 +65,13 @@ def training_history(limit: int = 20) -> list[TrainingSession]:
     return list(TrainingSession.objects.order_by("-id")[:limit])
 
 
+def capacity_points(sessions: list[TrainingSession]) -> list[dict]:
+    """Capacity per finished session, oldest first ("capacity over releases")."""
+    measured = (TrainingSession.Status.CONVERGED, TrainingSession.Status.MAX_REACHED)
+    found = [s for s in reversed(sessions) if s.capacity_rps and s.status in measured]
+    return [{"id": s.pk, "label": s.label or f"#{s.pk}", "capacity": s.capacity_rps} for s in found]
+
+
 def run_pair(first: int, second: int) -> tuple[ScenarioRun | None, ScenarioRun | None]:
     runs = {r.pk: r for r in ScenarioRun.objects.filter(pk__in=[first, second])}
     return runs.get(first), runs.get(second)

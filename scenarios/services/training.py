@@ -215,7 +215,7 @@ def _end(session: TrainingSession, status: str, **outcome: Any) -> TrainingSessi
     session.status, session.ended_at = status, timezone.now()
     session.reason = outcome.get("reason", "")
     if result is not None:
-        session.capacity_rps = result.capacity_rps
+        session.capacity_rps = result.capacity_rps or None  # 0: no step passed
         session.first_failing_rps = result.first_failing_rps
     fields = ["status", "ended_at", "reason", "capacity_rps", "first_failing_rps"]
     session.save(update_fields=fields)

@@ -1,0 +1,94 @@
+"""Scenario pages in a real browser (Chromium via Playwright) against daphne, with the
+load generator running in the server's task pool and a real target server."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from scenarios.engine.testserver import ThreadedTargetServer
+from scenarios.services import scenario_create
+from scenarios.tests.conftest import arrival_spec
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "browser-pass-123"
+
+
+@pytest.fixture
+def user(django_user_model):
+    return django_user_model.objects.create_user("dave", password=PASSWORD, is_staff=True)
+
+
+def log_in(page, base: str) -> None:
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", "dave")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(f"{base}/")
+
+
+def _points(page) -> int:
+    return int(page.get_attribute("#run-rps", "data-points") or 0)
+
+
+def test_a_run_started_from_the_page_grows_its_chart_live(
+    page, asgi_server_with_tasks, user, screenshot, console_errors
+):
+    base = asgi_server_with_tasks
+    with ThreadedTargetServer() as target:
+        spec = arrival_spec(target.url("/fast"), rate=30, duration=8)
+        spec["thresholds"] = ["p95 < 500ms", "error_rate < 1%"]
+        scenario = scenario_create(name="home page", spec=spec, user=user)
+        log_in(page, base)
+        page.goto(f"{base}/scenarios/{scenario.pk}/")
+        page.click("#run-button")
+        expect(page).to_have_url(f"{base}/scenarios/runs/{scenario.runs.get().pk}/")
+        page.evaluate("window.__not_reloaded = true")
+        expect(page.locator("#run-status")).to_have_text("running", timeout=15000)
+        page.wait_for_function("parseInt(document.getElementById('run-rps').dataset.points) >= 2")
+        first = _points(page)
+        page.wait_for_function(
+            f"parseInt(document.getElementById('run-rps').dataset.points) >= {first + 2}"
+        )
+        screenshot("running")
+        assert page.locator("#kpi-rps").inner_text() != "–"
+        expect(page.locator("#thresholds .badge.ok")).to_have_count(2)
+        expect(page.locator("#run-status")).to_have_text("completed", timeout=20000)
+        expect(page.locator("#run-summary")).to_contain_text("requests in", timeout=10000)
+        expect(page.locator("#threshold-table")).to_contain_text("p95 < 500ms")
+        assert page.evaluate("window.__not_reloaded") is True
+        assert _points(page) >= 6
+        screenshot("completed")
+    assert console_errors == []
+
+
+def test_the_scenarios_page_generates_and_trains(
+    page, asgi_server_with_tasks, user, screenshot, console_errors
+):
+    base = asgi_server_with_tasks
+    with ThreadedTargetServer(capacity_rps=60, slow_ms=150) as target:
+        log_in(page, base)
+        page.goto(f"{base}/scenarios/")
+        page.select_option("#gen_difficulty", "medium")
+        page.fill("#gen_target_url", target.url("/fast"))
+        page.click("#generate-button")
+        expect(page.locator("h1")).to_contain_text("-medium")
+        page.goto(f"{base}/scenarios/")
+        expect(page.locator("#recent-problems")).to_contain_text("-medium")
+        page.fill("#train_target_url", target.url("/capacity"))
+        page.fill("#train_p95_ms", "75")
+        page.fill("#train_max_rps", "120")
+        page.fill("#train_step_duration", "2")
+        page.click("#training-start")
+        expect(page).to_have_url(f"{base}/scenarios/training/")
+        page.wait_for_function(
+            "parseInt((document.getElementById('steps-chart') || {dataset: {}}).dataset.steps || 0) >= 2",
+            timeout=30000,
+        )
+        assert int(page.get_attribute("#training-chart", "data-points") or 0) > 0
+        assert page.locator("#steps-table tbody tr").count() >= 2
+        screenshot("training")
+        page.click("#training-stop")
+        expect(page.locator("#training-state")).to_have_text("stopped", timeout=15000)
+        screenshot("training-stopped")
+    assert console_errors == []
