@@ -18,6 +18,7 @@ from alerts.models import (
     NotificationChannel,
     Silence,
 )
+from alerts.selectors import series_sensitivities
 from alerts.services.backtest import rule_backtest
 from alerts.services.detection import anomaly_dismiss
 from alerts.services.notify import channel_send_test
@@ -223,10 +224,18 @@ class AnomalyAdmin(admin.ModelAdmin):
 
     @admin.action(description="Not an anomaly (lowers the series' sensitivity)")
     def not_an_anomaly(self, request, queryset) -> None:
-        for anomaly in queryset:
-            anomaly_dismiss(anomaly=anomaly, user=request.user)
+        self._feedback(request, queryset, dismissed=True)
 
     @admin.action(description="Undo 'not an anomaly'")
     def undo_not_an_anomaly(self, request, queryset) -> None:
-        for anomaly in queryset:
-            anomaly_dismiss(anomaly=anomaly, user=request.user, dismissed=False)
+        self._feedback(request, queryset, dismissed=False)
+
+    def _feedback(self, request, queryset, *, dismissed: bool) -> None:
+        anomalies = list(queryset.select_related("series"))
+        for anomaly in anomalies:
+            anomaly_dismiss(anomaly=anomaly, user=request.user, dismissed=dismissed)
+        series = {a.series_id: a.series for a in anomalies}
+        now = series_sensitivities(series=list(series.values()))
+        shown = "; ".join(f"{s}: {now[pk].effective:.2f}" for pk, s in series.items())
+        verb = "Marked as not an anomaly" if dismissed else "Restored"
+        self.message_user(request, f"{verb}: {len(anomalies)}. Sensitivity now {shown}.")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from alerts.models import AlertRule
 from alerts.selectors import (
-    latest_forecast_for,
+    latest_forecasts,
     max_anomaly_scores,
     rule_series,
     selector_key,
@@ -95,10 +95,9 @@ def _anomaly(rule: AlertRule, ids: list[int], by_id, now_us: int) -> dict[int, f
 def _forecast(rule: AlertRule, ids: list[int], by_id, now_us: int) -> dict[int, float]:
     """The forecast bound on the bad side within the horizon; no forecast → no data."""
     out = {}
-    horizon_end = now_us / US + rule.horizon_seconds
-    for sid in ids:
-        points = latest_forecast_for(by_id[sid])
-        ahead = [p for p in points or [] if now_us / US <= p[0] <= horizon_end]
+    now_s = now_us / US
+    for sid, points in latest_forecasts(series_ids=ids).items():
+        ahead = [p for p in points if now_s <= p[0] <= now_s + rule.horizon_seconds]
         if ahead:
             out[sid] = forecast_value(rule.op, ahead)
     return out

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
 
 import numpy as np
 from django.db import connection
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 
 from alerts.matchers import host_predicate, matches
 from alerts.models import Alert, AlertRule, Anomaly, Silence
@@ -144,19 +143,17 @@ def max_anomaly_scores(*, series_ids: list[int], start_us: int) -> dict[int, flo
     return {r["series_id"]: r["top"] for r in rows}
 
 
-def latest_forecast_for(series: Series) -> list[tuple[float, float, float, float]] | None:
-    """The latest forecast of ``series`` as ``[(epoch s, yhat, lower, upper), ...]``, or None.
+def latest_forecasts(
+    *, series_ids: list[int]
+) -> dict[int, list[tuple[float, float, float, float]]]:
+    """series id -> its newest successful forecast as ``[(epoch s, yhat, lower, upper), ...]``
+    (series without one are absent). Two queries, whatever the number of series."""
+    from forecasting.models import Forecast  # the forecasting app owns forecasts
 
-    The hook forecast-breach rules read. The forecasting app doesn't store forecasts yet,
-    so this returns None (the rule evaluates to "no data") until ``forecasting`` provides
-    a ``latest_forecast(series)`` selector, which it then delegates to.
-    """
-    try:
-        from forecasting import selectors  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    fetch: Any = getattr(selectors, "latest_forecast", None)
-    return fetch(series) if fetch is not None else None
+    ok = Forecast.objects.filter(series=OuterRef("series"), status=Forecast.Status.OK)
+    newest = ok.order_by("-created_at", "-id").values("pk")[:1]
+    rows = Forecast.objects.filter(series_id__in=series_ids, pk=Subquery(newest))
+    return {f.series_id: f.point_rows() for f in rows.prefetch_related("points")}
 
 
 def alerts_list(*, state: str = "all") -> QuerySet[Alert]:

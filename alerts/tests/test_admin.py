@@ -9,7 +9,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from alerts.models import AlertRule, NotificationAttempt, NotificationChannel, Silence
+from alerts.models import (
+    AlertRule,
+    Anomaly,
+    DetectorState,
+    NotificationAttempt,
+    NotificationChannel,
+    Silence,
+)
+from alerts.sensitivity import FEEDBACK_STEP
 from alerts.tests.conftest import ingest, make_rule
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +138,20 @@ def test_a_silence_records_its_creator_and_shows_its_status(staff, owner):
     assert response.status_code == 302
     assert Silence.objects.get().created_by == owner
     assert "expired" in staff.get("/admin/alerts/silence/").content.decode()
+
+
+def test_not_an_anomaly_in_the_admin_says_the_new_sensitivity_and_undo_restores_it(staff):
+    series = ingest("cpu.usage", "web-1", [(time.time(), 1)])
+    DetectorState.objects.create(series=series, detector="hydra", state={}, sensitivity=0.5)
+    anomaly = Anomaly.objects.create(series=series, ts=1, detector="hydra", value=9, score=0.9)
+    url, pick = "/admin/alerts/anomaly/", {"_selected_action": [anomaly.pk]}
+    response = staff.post(url, {"action": "not_an_anomaly", **pick}, follow=True)
+    lowered = 0.5 - FEEDBACK_STEP
+    assert messages(response) == [
+        f"Marked as not an anomaly: 1. Sensitivity now {series}: {lowered:.2f}."
+    ]
+    assert DetectorState.objects.get().sensitivity == pytest.approx(lowered)
+    response = staff.post(url, {"action": "undo_not_an_anomaly", **pick}, follow=True)
+    assert messages(response) == [f"Restored: 1. Sensitivity now {series}: 0.50."]
+    anomaly.refresh_from_db()
+    assert not anomaly.dismissed and DetectorState.objects.get().sensitivity == 0.5

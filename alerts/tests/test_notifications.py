@@ -1,5 +1,6 @@
 """Notifications: grouping, retries with backoff, failures recorded, e-mail and Slack
-bodies, the webhook signature, repeat interval, flapping notified once."""
+bodies, the webhook signature, repeat interval, flapping notified once, sent only after
+the commit."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from datetime import timedelta
 
 import httpx
 import pytest
+from django.db import transaction
 
-from alerts.models import Notification, NotificationAttempt, NotificationChannel
+from alerts.models import Alert, Notification, NotificationAttempt, NotificationChannel
 from alerts.services.evaluation import rules_evaluate
 from alerts.services.notify import MAX_ATTEMPTS, notification_send, notifications_sweep
 from alerts.tests.conftest import T0, ingest, make_rule
@@ -35,6 +37,19 @@ def test_the_webhook_is_signed_with_the_channel_secret(webhook, hook_channel):
     [request] = webhook.requests
     expected = hmac.new(b"s3cret", request.content, hashlib.sha256).hexdigest()
     assert request.headers["X-Hydra-Signature"] == f"sha256={expected}"
+
+
+def test_nothing_is_sent_before_the_commit_nor_after_a_rollback(webhook, hook_channel):
+    hot("web-1")
+    make_rule(channels=[hook_channel])
+    with pytest.raises(RuntimeError), transaction.atomic():
+        rules_evaluate(now=T0)
+        assert webhook.requests == [] and Notification.objects.count() == 1
+        raise RuntimeError("the surrounding transaction fails")
+    assert webhook.requests == [] and not Notification.objects.exists()
+    assert not Alert.objects.exists()
+    rules_evaluate(now=at(15))  # the rolled-back claim leaves the rule due
+    assert [b["alerts"][0]["kind"] for b in webhook.bodies()] == ["firing"]
 
 
 def test_group_wait_gathers_the_alerts_of_a_rule_into_one_message(webhook, hook_channel):
