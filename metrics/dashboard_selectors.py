@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Q, Value
+from django.db.models import Case, Q, Value, When
 from django.db.models.fields.json import KT
 
 from metrics.models import Series
@@ -132,6 +132,17 @@ def worst_by_host(firing: list[dict]) -> dict[str, str]:
         if SEVERITY_RANK.get(severity, 0) > SEVERITY_RANK.get(worst.get(host, ""), 0):
             worst[host] = severity
     return worst
+
+
+def host_alerts(host: str, limit: int = 20) -> list:
+    """The host's alerts, firing then pending then the rest, newest first (one query)."""
+    from alerts.models import Alert
+
+    rank = Case(
+        When(state=Alert.State.FIRING, then=0), When(state=Alert.State.PENDING, then=1), default=2
+    )
+    qs = Alert.objects.filter(series__host=host).select_related("rule", "series", "acknowledged_by")
+    return list(qs.order_by(rank, "-since", "-id")[:limit])
 
 
 def recent_anomalies(limit: int = 8) -> list:

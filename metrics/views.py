@@ -68,6 +68,11 @@ def hosts(request):
 
 
 def host_detail(request, host: str):
+    """Every series of the host as a chart (forecast bands and overlays drawn by charts.js)
+    and its alerts (``?panel=alerts`` re-renders them when an alert of the host changes)."""
+    if request.htmx and request.GET.get("panel") == "alerts":
+        context = {"host": host, "alerts": ds.host_alerts(host)}
+        return render(request, "metrics/partials/_host_alerts.html", context)
     series = ds.host_series(host)
     if not series:
         raise Http404(f"No series for host {host!r}")
@@ -81,7 +86,12 @@ def host_detail(request, host: str):
         }
         for s in series
     ]
-    context = {"host": host, "charts": charts, "range": timerange.from_request(request)}
+    context = {
+        "host": host,
+        "charts": charts,
+        "alerts": ds.host_alerts(host),
+        "range": timerange.from_request(request),
+    }
     return render(request, "metrics/host_detail.html", context)
 
 

@@ -43,7 +43,7 @@ def test_the_overview_costs_the_same_queries_for_3_or_30_hosts(
         page = client.get("/").content.decode()
     assert page.count('class="card host-card') == 30
     assert page.count('<svg class="spark"') == 60  # cpu.usage and memory.used per host
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):  # session, user, series, forecasts, alerts
         assert client.get("/hosts/h001/").status_code == 200
 
 
@@ -92,3 +92,67 @@ def test_explore_keeps_the_query_and_counts_matches(client, owner, api):
 def test_an_unknown_host_is_404(client, owner):
     client.force_login(owner)
     assert client.get("/hosts/nowhere/").status_code == 404
+
+
+def test_a_host_page_lists_the_hosts_alerts_firing_first(client, owner, api):
+    client.force_login(owner)
+    load(api, 3, time.time())  # h000 cpu 50, h001 cpu 51, h002 cpu 52
+    make_rule(name="cpu above 50.5", metric="cpu.usage", threshold=50.5, severity="critical")
+    make_rule(name="memory above 0", metric="memory.used", threshold=0, severity="info")
+    rules_evaluate()
+    page = client.get("/hosts/h002/").content.decode()
+    panel = page[page.index('id="host-alerts"') :]
+    assert panel.index("cpu above 50.5") < panel.index("</section>")
+    assert panel.index("memory above 0") < panel.index("</section>")
+    assert 'data-alert-host="h002"' in page and 'hx-trigger="hydra:alerts-changed"' in page
+    quiet = client.get("/hosts/h000/").content.decode()
+    assert "cpu above 50.5" not in quiet and "memory above 0" in quiet
+
+
+def test_the_host_alerts_panel_rerenders_alone(client, owner, api, django_assert_num_queries):
+    client.force_login(owner)
+    load(api, 1, time.time())
+    make_rule(name="memory above 0", metric="memory.used", threshold=0)
+    rules_evaluate()
+    with django_assert_num_queries(3):
+        fragment = client.get(
+            "/hosts/h000/", {"panel": "alerts"}, HTTP_HX_REQUEST="true"
+        ).content.decode()
+    assert fragment.startswith("<h2>Alerts") and "memory above 0" in fragment
+    assert "<html" not in fragment
+
+
+def test_the_status_filter_keeps_the_hosts_that_need_attention(client, owner, api):
+    client.force_login(owner)
+    now = time.time()
+    load(api, 3, now)
+    body = {"series": [{"name": "cpu.usage", "host": "old", "points": [[now - 3600, 1.0]]}]}
+    api.post("/api/v1/metrics/", orjson.dumps(body), content_type="application/json")
+    make_rule(name="cpu above 51.5", metric="cpu.usage", threshold=51.5)
+    rules_evaluate()
+
+    def hosts(**params) -> list[str]:
+        page = client.get("/", params, HTTP_HX_REQUEST="true").content.decode()
+        return re.findall(r'class="card host-card[^"]*" data-host="([^"]+)"', page)
+
+    assert hosts(status="problem") == ["h002", "old"]
+    assert hosts(status="alerting") == ["h002"]
+    assert hosts(status="stale") == ["old"]
+    assert hosts(status="ok") == ["h000", "h001"]
+    assert hosts(status="nonsense") == ["h000", "h001", "h002", "old"]  # ignored: all
+
+
+def test_groups_by_a_label_are_collapsible_with_their_counts(client, owner, api):
+    client.force_login(owner)
+    now = time.time()
+    series = [
+        {"name": "cpu.usage", "host": f"h{i}", "labels": {"env": env}, "points": [[now, 1.0]]}
+        for i, env in enumerate(["prod", "prod", "dev"])
+    ]
+    api.post("/api/v1/metrics/", orjson.dumps({"series": series}), content_type="application/json")
+    page = client.get("/", {"group": "env"}).content.decode()
+    groups = re.findall(r'<details class="host-group" open data-group="([^"]*)">', page)
+    assert groups == ["dev", "prod"]
+    prod = page[page.index('data-group="prod"') :]
+    assert "2 hosts" in prod[: prod.index("</summary>")]
+    assert prod.count("host-card ") == 2

@@ -123,7 +123,7 @@
         self.lastTs[s.id] = last;
       });
       self.render();
-      if (self.live && self.kind !== "table" && self.kind !== "stat" && HydraLive.enabled()) {
+      if (self.live && HydraLive.enabled()) {
         HydraLive.subscribe(self.series.map(function (s) { return "series:" + s.id; }));
       }
     }).catch(function (err) { self.el.textContent = String(err.message || err); });
@@ -226,13 +226,22 @@
     this.lastTs[seriesId] = fresh[fresh.length - 1][0];
     var s = this.series[index];
     s.points = s.points.concat(fresh);
+    var end = Date.now() / 1000;
+    if (this.kind === "stat" || this.kind === "table") { return this.draw(); }
+    if (this.kind === "heatmap") { return this.reloadSoon(); }
     this.el.dataset.points = String(parseInt(this.el.dataset.points || "0", 10) + fresh.length);
     var keep = Math.max(50, Math.round(s.points.length * 1.0));
     Plotly.extendTraces(this.el, {x: [fresh.map(function (p) { return fmt(p[0]); })],
       y: [fresh.map(function (p) { return p[1]; })]}, [index], keep);
-    var end = Date.now() / 1000;
     Plotly.relayout(this.el, {"xaxis.range": [fmt(end - this.range), fmt(end)]});
     if (Date.now() - (this.overlaidAt || 0) > options.overlayRefreshMs) { this.applyOverlays(); }
+  };
+
+  /* Heatmaps are re-read from the API (their buckets are aligned there), at most every 15 s. */
+  Chart.prototype.reloadSoon = function () {
+    var self = this;
+    if (self.reloading) { return; }
+    self.reloading = setTimeout(function () { self.reloading = null; self.load(); }, 15000);
   };
 
   Chart.prototype.backfill = function () {

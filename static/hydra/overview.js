@@ -68,8 +68,25 @@
     }
   });
 
+  /* Re-render the grid (statuses, values, sparklines) as the URL has it: after an alert
+   * changed (debounced) and after a reconnect (the back-fill of what was missed). */
+  var gridTimer = null;
+  function refreshGrid(delayMs) {
+    clearTimeout(gridTimer);
+    gridTimer = setTimeout(function () {
+      if (window.htmx && document.getElementById("host-grid")) {
+        htmx.ajax("GET", location.pathname + location.search, {target: "#host-grid", swap: "innerHTML"});
+      }
+    }, delayMs);
+  }
+
   HydraLive.on("alert", function () {
     document.body.dispatchEvent(new CustomEvent("hydra:alerts-changed"));
+    refreshGrid(1000);
+  });
+  HydraLive.onReconnect(function () {
+    document.body.dispatchEvent(new CustomEvent("hydra:alerts-changed"));
+    refreshGrid(0);
   });
 
   function subscribe() {

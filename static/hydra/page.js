@@ -1,4 +1,5 @@
-/* Page-wide controls: time zone label, UTC toggle, live toggle, explore's label filter. */
+/* Page-wide controls: time zone label, UTC toggle, live toggle, explore's label filter,
+ * and a host's alerts panel ([data-alert-host]) kept current from the "alerts" topic. */
 (function () {
   "use strict";
   function ready(fn) { if (document.readyState !== "loading") { fn(); } else { document.addEventListener("DOMContentLoaded", fn); } }
@@ -22,6 +23,13 @@
     if (liveBox && window.HydraLive) {
       liveBox.checked = !liveBox.disabled && HydraLive.enabled();
       liveBox.addEventListener("change", function () { HydraLive.setEnabled(liveBox.checked); });
+    }
+    var alertPanel = document.querySelector("[data-alert-host]");
+    if (alertPanel && window.HydraLive && window.htmx) {
+      var refresh = function () { htmx.trigger(alertPanel, "hydra:alerts-changed"); };
+      HydraLive.on("alert", function (msg) { if (msg.host === alertPanel.dataset.alertHost) { refresh(); } });
+      HydraLive.onReconnect(refresh);
+      HydraLive.subscribe(["alerts"]);
     }
     document.querySelectorAll("form").forEach(function (form) {
       form.addEventListener("submit", function () {
