@@ -339,6 +339,10 @@ HYDRA_SCENARIO_MAX_VUS = env.int("HYDRA_SCENARIO_MAX_VUS", default=1000)
 HYDRA_SCENARIO_MAX_RATE = env.float("HYDRA_SCENARIO_MAX_RATE", default=20_000.0)
 HYDRA_SCENARIO_MAX_DURATION = env_duration("HYDRA_SCENARIO_MAX_DURATION", "4h")
 HYDRA_SCENARIO_MAX_INFLIGHT = env.int("HYDRA_SCENARIO_MAX_INFLIGHT", default=10_000)
+# the target the generator and training forms suggest (make run starts a demo service there)
+HYDRA_SCENARIO_DEFAULT_TARGET = env(
+    "HYDRA_SCENARIO_DEFAULT_TARGET", default="http://127.0.0.1:8090/fast"
+)
 # a running load test whose worker has not reported for this long is marked failed
 HYDRA_SCENARIO_STALE_AFTER = env_duration("HYDRA_SCENARIO_STALE_AFTER", "2m")
 

@@ -3,6 +3,7 @@ the live run view, run comparison, and training. Writes go through the services.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,7 +34,7 @@ def index(request):
 
 
 def _default_target(request) -> str:
-    return f"{request.scheme}://{request.get_host()}/api/v1/health"
+    return settings.HYDRA_SCENARIO_DEFAULT_TARGET
 
 
 def _training_context(request, form: TrainingForm | None = None) -> dict:

@@ -30,6 +30,7 @@ class TargetServer:
     def app(self) -> web.Application:
         """The aiohttp application."""
         app = web.Application()
+        app.router.add_get("/", self.fast)
         app.router.add_get("/fast", self.fast)
         app.router.add_route("*", "/echo", self.fast)
         app.router.add_get("/slow", self.slow)
