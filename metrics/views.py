@@ -86,7 +86,7 @@ def host_detail(request, host: str):
         }
         for s in series
     ]
-    context = {
+    context: dict[str, object] = {
         "host": host,
         "charts": charts,
         "alerts": ds.host_alerts(host),
