@@ -71,8 +71,8 @@ def host_detail(request, host: str):
     """Every series of the host as a chart (forecast bands and overlays drawn by charts.js)
     and its alerts (``?panel=alerts`` re-renders them when an alert of the host changes)."""
     if request.htmx and request.GET.get("panel") == "alerts":
-        context = {"host": host, "alerts": ds.host_alerts(host)}
-        return render(request, "metrics/partials/_host_alerts.html", context)
+        panel = {"host": host, "alerts": ds.host_alerts(host)}
+        return render(request, "metrics/partials/_host_alerts.html", panel)
     series = ds.host_series(host)
     if not series:
         raise Http404(f"No series for host {host!r}")
