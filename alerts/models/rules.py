@@ -124,6 +124,10 @@ class AlertRule(models.Model):
             yield "sensitivity", "Sensitivity must be between 0 and 1."
         if self.window_seconds < 15 and self.condition in ("threshold", "rate", "anomaly"):
             yield "window_seconds", "The window must be at least 15 seconds (one evaluation)."
+        if self.condition == self.Condition.ABSENCE and self.absence_minutes < 1:
+            yield "absence_minutes", "An absence rule needs at least 1 minute without data."
+        if self.condition == self.Condition.FORECAST and self.horizon_seconds < 60:
+            yield "horizon_seconds", "A forecast breach rule needs a horizon of at least 60 s."
         if self.flap_max_transitions < 2:
             yield "flap_max_transitions", "Flapping needs at least 2 transitions."
         for field in ("summary_template", "description_template"):

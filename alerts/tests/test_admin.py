@@ -62,6 +62,10 @@ def errors(response) -> dict:
         ({"summary_template": "{% if %}"}, "summary_template", "Template error"),
         ({"condition": "anomaly", "detector": "nope"}, "detector", "Unknown detector"),
         ({"sensitivity": "1.5"}, "sensitivity", "Sensitivity must be between 0 and 1."),
+        ({"condition": "absence", "absence_minutes": 0}, "absence_minutes", "An absence rule needs at least 1 minute"),
+        ({"condition": "forecast", "horizon_seconds": 0}, "horizon_seconds", "A forecast breach rule needs a horizon"),
+        ({"window_seconds": 5}, "window_seconds", "The window must be at least 15 seconds"),
+        ({"flap_max_transitions": 1}, "flap_max_transitions", "Flapping needs at least 2 transitions."),
     ],
 )  # fmt: skip
 def test_it_explains_what_is_wrong_with_a_rule(staff, overrides, field, message):
