@@ -31,6 +31,28 @@ def runs_active() -> list[ScenarioRun]:
     return list(ScenarioRun.objects.filter(status__in=ScenarioRun.ACTIVE).order_by("-id"))
 
 
+def overview_runs() -> list[dict]:
+    """Running load tests for the overview panel: name, url, started, progress (0-1)."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    rows = []
+    for run in ScenarioRun.objects.filter(status=ScenarioRun.Status.RUNNING).order_by("-id")[:10]:
+        planned = _planned_seconds(run)
+        elapsed = (timezone.now() - run.started_at).total_seconds() if run.started_at else 0.0
+        progress = min(1.0, elapsed / planned) if planned else None
+        url = reverse("scenarios:run", args=[run.pk])
+        rows.append({"name": run.name, "url": url, "started": run.started_at, "progress": progress})
+    return rows
+
+
+def _planned_seconds(run: ScenarioRun) -> float:
+    stages = run.spec.get("stages") or []
+    if run.spec.get("executor", "").startswith("ramping") and stages:
+        return float(sum(stage.get("duration", 0) for stage in stages))
+    return float(run.spec.get("duration") or 0)
+
+
 def runs_overlapping(start: datetime, end: datetime) -> list[ScenarioRun]:
     """Runs that started before ``end`` and had not ended by ``start`` (oldest first)."""
     overlap = Q(started_at__lte=end) & (Q(ended_at__isnull=True) | Q(ended_at__gte=start))
