@@ -87,11 +87,15 @@ def dashboard_edit(request, pk: int):
             ),
         }
     )
+    panels = definition.get("panels", [])
     context = {
         "dashboard": dashboard,
         "settings_form": settings_form,
         "panel_form": PanelForm(),
-        "panels": definition.get("panels", []),
+        "panels": [
+            {**p, "form": PanelForm(initial=PanelForm.initial_for(p), prefix=f"p{i}")}
+            for i, p in enumerate(panels)
+        ],
     }
     return render(request, "metrics/dashboard_edit.html", context)
 
@@ -135,6 +139,17 @@ def _add_panel(request, dashboard):
     return redirect("dashboard-edit", pk=dashboard.pk)
 
 
+def _update_panel(request, dashboard):
+    index = _index(request)
+    form = PanelForm(request.POST, prefix=f"p{index}")
+    if not form.is_valid():
+        messages.error(request, f"Panel {index + 1} not changed: {form.errors.as_text()}")
+    else:
+        svc.panel_update(dashboard=dashboard, index=index, panel=form.panel())
+        messages.success(request, f"Panel {index + 1} saved.")
+    return redirect("dashboard-edit", pk=dashboard.pk)
+
+
 def _index(request) -> int:
     try:
         return int(request.POST.get("index", ""))
@@ -165,6 +180,7 @@ def _delete(request, dashboard):
 _ACTIONS = {
     "settings": _settings,
     "add-panel": _add_panel,
+    "update-panel": _update_panel,
     "move": _move,
     "remove": _remove,
     "delete": _delete,

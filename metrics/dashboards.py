@@ -115,6 +115,17 @@ def panel_add(*, dashboard: Dashboard, panel: dict) -> Dashboard:
     return dashboard_update(dashboard=dashboard, definition=definition)
 
 
+def panel_update(*, dashboard: Dashboard, index: int, panel: dict) -> Dashboard:
+    """Replace panel ``index`` (its query, chart type, title or size)."""
+    panels = list(dashboard.definition.get("panels", []))
+    if not 0 <= index < len(panels):
+        raise serializers.ValidationError({"index": f"no panel {index + 1}"})
+    panels[index] = panel
+    return dashboard_update(
+        dashboard=dashboard, definition={**dashboard.definition, "panels": panels}
+    )
+
+
 def panel_move(*, dashboard: Dashboard, index: int, delta: int) -> Dashboard:
     panels = list(dashboard.definition.get("panels", []))
     target = index + delta

@@ -96,3 +96,57 @@ def test_a_teammate_sees_a_shared_dashboard_but_cannot_edit_it(client, owner, te
     assert client.post(f"/dashboards/{shared.pk}/add-panel/", PANEL).status_code == 403
     assert client.post(f"/dashboards/{shared.pk}/delete/").status_code == 403
     assert Dashboard.objects.filter(pk=shared.pk).exists()
+
+
+def test_a_panel_is_edited_in_place(client, mine):
+    url = f"/dashboards/{mine.pk}"
+    client.post(f"{url}/add-panel/", PANEL)
+    client.post(f"{url}/add-panel/", {**PANEL, "title": "Mem", "name": "memory.used"})
+    page = client.get(f"{url}/edit/").content.decode()
+    assert 'name="p1-title" value="Mem"' in page  # the form starts from the stored panel
+    edited = {f"p1-{k}": v for k, v in PANEL.items()}
+    edited.update({"index": 1, "p1-title": "Memory", "p1-chart": "bar", "p1-width": 4})
+    edited["p1-labels"] = "region=eu, disk=$disk"
+    response = client.post(f"{url}/update-panel/", edited, follow=True)
+    assert "Panel 2 saved." in response.content.decode()
+    mine.refresh_from_db()
+    first, second = mine.definition["panels"]
+    assert first["title"] == "CPU"
+    assert (second["title"], second["chart"], second["width"]) == ("Memory", "bar", 4)
+    assert second["query"]["labels"] == {"region": "eu", "disk": "$disk"}
+
+
+def test_panel_labels_take_variables_in_the_view(client, mine):
+    labelled = {**PANEL, "labels": "region=$region"}
+    client.post(f"/dashboards/{mine.pk}/add-panel/", labelled)
+    page = client.get(f"/dashboards/{mine.pk}/", {"var-region": "eu"}).content.decode()
+    assert "&quot;label.region&quot;: &quot;$region&quot;" in page  # no such variable: kept
+    mine.refresh_from_db()
+    mine.definition["variables"].append({"name": "region", "default": "us"})
+    mine.save()
+    page = client.get(f"/dashboards/{mine.pk}/", {"var-region": "eu"}).content.decode()
+    assert "&quot;label.region&quot;: &quot;eu&quot;" in page
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [({"p0-labels": "region"}, "key=value"), ({"p0-chart": "pie"}, "chart"), ({"index": 5}, "")],
+)
+def test_a_bad_panel_edit_says_why_and_changes_nothing(client, mine, change, reason):
+    url = f"/dashboards/{mine.pk}"
+    client.post(f"{url}/add-panel/", PANEL)
+    mine.refresh_from_db()
+    before = mine.definition
+    edited = {"index": 0, **{f"p0-{k}": v for k, v in PANEL.items()}, **change}
+    page = client.post(f"{url}/update-panel/", edited, follow=True).content.decode()
+    assert "not changed" in page or "Not saved" in page
+    assert reason in page
+    mine.refresh_from_db()
+    assert mine.definition == before
+
+
+def test_a_teammate_cannot_edit_a_shared_panel(client, owner, teammate):
+    shared = dashboard_create(owner=owner, title="Team", shared=True)
+    client.force_login(teammate)
+    edited = {"index": 0, **{f"p0-{k}": v for k, v in PANEL.items()}}
+    assert client.post(f"/dashboards/{shared.pk}/update-panel/", edited).status_code == 403
