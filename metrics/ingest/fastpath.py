@@ -7,6 +7,8 @@ and refuse exactly the same points.
 
 from __future__ import annotations
 
+from itertools import chain
+
 import numpy as np
 
 from metrics.ingest.rules import Window
@@ -43,10 +45,12 @@ def _values(raw: list) -> np.ndarray | None:
 
 def points(raw_points: list, window: Window) -> tuple[list[int], list[float]] | None:
     """(timestamps in µs, values) when every point is valid, else None."""
-    if not all(type(p) is list and len(p) == 2 for p in raw_points):
+    # map/set/chain loop in C: a generator expression per point cost ~1 µs each
+    if set(map(type, raw_points)) - {list} or set(map(len, raw_points)) - {2}:
         return None
-    ts = _epoch_to_us([p[0] for p in raw_points])
-    values = _values([p[1] for p in raw_points])
+    flat = list(chain.from_iterable(raw_points))
+    ts = _epoch_to_us(flat[0::2])
+    values = _values(flat[1::2])
     if ts is None or values is None:
         return None
     if len(ts) and (ts.min() < window.oldest_us or ts.max() > window.newest_us):

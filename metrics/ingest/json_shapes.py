@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 
 from metrics.ingest import fastpath
-from metrics.ingest.batch import Batch, IngestError, PointError, RequestTooLarge
+from metrics.ingest.batch import Batch, IngestError, PointError, RequestTooLarge, SeriesKey
 from metrics.ingest.rules import (
     RuleError,
     Window,
@@ -119,15 +119,36 @@ def _compact(data: dict, window: Window, max_points: int) -> Batch:
 def _compact_series(batch: Batch, entry: Any) -> tuple[int, list]:
     if not isinstance(entry, dict):
         raise _FieldError("series", "each series must be an object")
-    key = (
-        _rule("name", check_name, entry.get("name")),
-        _rule("host", check_host, entry.get("host")),
-        _rule("labels", check_labels, entry.get("labels")),
-    )
     points = entry.get("points")
     if not isinstance(points, list):
         raise _FieldError("points", "points must be a list of [timestamp, value]")
-    return batch.series_position(key), points
+    return batch.series_position(_series_key(entry)), points
+
+
+_checked: dict[tuple, SeriesKey] = {}  # (name, host, labels' items) as sent -> checked key
+CHECKED_MAX = 100_000
+
+
+def _series_key(entry: dict) -> SeriesKey:
+    """The checked key; an agent's series are checked once per process, then remembered."""
+    name, host, labels = entry.get("name"), entry.get("host"), entry.get("labels")
+    sent = None
+    if isinstance(labels, dict) and all(type(v) is str for v in labels.values()):
+        sent = (name, host, tuple(labels.items()))  # str values only: 1 == 1.0 == True
+    elif labels is None:
+        sent = (name, host, ())
+    key = _checked.get(sent) if sent is not None and type(name) is str else None
+    if key is None:
+        key = (
+            _rule("name", check_name, name),
+            _rule("host", check_host, host),
+            _rule("labels", check_labels, labels),
+        )
+        if sent is not None and type(host) in (str, type(None)):
+            if len(_checked) >= CHECKED_MAX:
+                _checked.clear()
+            _checked[sent] = key
+    return key
 
 
 def _careful(batch: Batch, parsed: list, window: Window, errors: list[PointError]) -> None:

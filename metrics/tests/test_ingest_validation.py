@@ -124,6 +124,17 @@ def test_a_bad_point_in_the_compact_shape_names_series_and_point(api, now):
     refused(api, body, index=1, field="points[1].value", words="number", whole=True)
 
 
+def test_a_series_checked_before_is_still_refused_with_a_boolean_label(api, now):
+    good = {"series": [{"name": "a", "labels": {"k": "1"}, "points": [[now, 1]]}]}
+    assert api.post(URL, orjson.dumps(good), content_type="application/json").status_code == 201
+    bad = {"series": [{"name": "a", "labels": {"k": True}, "points": [[now - 1, 1]]}]}
+    response = api.post(URL, orjson.dumps(bad), content_type="application/json")
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert (error["index"], error["field"]) == (0, "labels") and "string" in error["message"]
+    assert point_count() == 1
+
+
 def test_malformed_json(api):
     response = api.post(URL, b'{"name": "a", "value": ', content_type="application/json")
     assert response.status_code == 400
