@@ -129,5 +129,14 @@ def test_the_range_picker_shows_the_zone_and_switches_to_utc(browser, asgi_serve
     # Paris is 1 or 2 hours ahead of UTC: the axis moved by that much
     hours = int(local[11:13]) - int(utc[11:13])
     assert hours % 24 in (1, 2)
+    # a custom start typed without a zone means the zone shown (UTC now, Paris without it)
+    paris.fill("input[name=start]", "2026-11-22 10:00")
+    paris.click("text=Apply")
+    paris.wait_for_url(re.compile(r"start=2026-11-22T10%3A00%3A00Z"))
+    paris.uncheck("#utc-toggle")
+    paris.fill("input[name=start]", "2026-11-22 10:00")
+    paris.click("text=Apply")
+    paris.wait_for_url(re.compile(r"start=2026-11-22T09%3A00%3A00Z"))
+    expect(paris.locator(".range-picker input[name=start]")).to_have_value("2026-11-22T09:00:00Z")
     assert errors == []
     context.close()

@@ -156,3 +156,11 @@ def test_groups_by_a_label_are_collapsible_with_their_counts(client, owner, api)
     prod = page[page.index('data-group="prod"') :]
     assert "2 hosts" in prod[: prod.index("</summary>")]
     assert prod.count("host-card ") == 2
+
+
+def test_a_bad_custom_range_is_reported_on_the_page(client, owner, api):
+    client.force_login(owner)
+    load(api, 1, time.time())
+    page = client.get("/hosts/h000/", {"start": "soonish", "range": "6h"}).content.decode()
+    assert 'role="alert">Showing the last 6h: the custom range was not understood' in page
+    assert 'value="soonish"' in page  # kept, to be corrected

@@ -4,12 +4,14 @@
   "use strict";
   function ready(fn) { if (document.readyState !== "loading") { fn(); } else { document.addEventListener("DOMContentLoaded", fn); } }
 
+  function utcOn() { return localStorage.getItem("hydra-utc") === "on"; }
+
   ready(function () {
     var tz = document.getElementById("tz-label");
     var utcBox = document.getElementById("utc-toggle");
     var liveBox = document.getElementById("live-toggle");
     function showZone() {
-      if (tz) { tz.textContent = window.HydraCharts && HydraCharts.utc() ? "UTC" : Intl.DateTimeFormat().resolvedOptions().timeZone; }
+      if (tz) { tz.textContent = utcOn() ? "UTC" : Intl.DateTimeFormat().resolvedOptions().timeZone; }
     }
     showZone();
     if (utcBox) {
@@ -31,6 +33,19 @@
       HydraLive.onReconnect(refresh);
       HydraLive.subscribe(["alerts"]);
     }
+    /* Custom range: a plain "2026-11-22 10:00" means the zone shown (browser or UTC). */
+    var NAIVE = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/;
+    document.querySelectorAll("[data-time-input]").forEach(function (input) {
+      input.form.addEventListener("submit", function () {
+        var m = NAIVE.exec(input.value.trim());
+        if (!m) { return; }
+        var parts = m.slice(1).map(function (p) { return parseInt(p || "0", 10); });
+        var d = utcOn()
+          ? new Date(Date.UTC(parts[0], parts[1] - 1, parts[2], parts[3], parts[4], parts[5]))
+          : new Date(parts[0], parts[1] - 1, parts[2], parts[3], parts[4], parts[5]);
+        input.value = d.toISOString().replace(".000Z", "Z");
+      });
+    });
     document.querySelectorAll("form").forEach(function (form) {
       form.addEventListener("submit", function () {
         var input = form.querySelector("[data-label-input]");
