@@ -1,0 +1,39 @@
+"""A paginator that reads a page and the total count in one query."""
+
+from __future__ import annotations
+
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import Count, Window
+
+
+class OneQueryPaginator(Paginator):
+    """``COUNT(*) OVER ()`` rides along with the page's rows, so a page costs one query
+    (plus a plain count only when the page is empty). Same pages and errors as Django's."""
+
+    TOTAL = "total_count_over"
+
+    def page(self, number) -> Page:
+        number = self._number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(
+            self.object_list.annotate(**{self.TOTAL: Window(Count("pk"))})[
+                bottom : bottom + self.per_page
+            ]
+        )
+        self.count = rows[0][self.TOTAL] if rows else self.object_list.count()  # type: ignore[misc]
+        if not rows and number > 1:
+            raise EmptyPage(self.error_messages["no_results"])
+        for row in rows:
+            del row[self.TOTAL]
+        return self._get_page(rows, number, self)
+
+    def _number(self, number) -> int:
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
