@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Count, Window
+from django.db.models import Count, QuerySet, Window
 
 
 class OneQueryPaginator(Paginator):
@@ -15,17 +15,16 @@ class OneQueryPaginator(Paginator):
     def page(self, number) -> Page:
         number = self._number(number)
         bottom = (number - 1) * self.per_page
-        rows = list(
-            self.object_list.annotate(**{self.TOTAL: Window(Count("pk"))})[
-                bottom : bottom + self.per_page
-            ]
-        )
-        self.count = rows[0][self.TOTAL] if rows else self.object_list.count()  # type: ignore[misc]
+        queryset: QuerySet = self.object_list  # type: ignore[assignment]
+        window = queryset.annotate(**{self.TOTAL: Window(Count("pk"))})
+        rows = list(window[bottom : bottom + self.per_page])
+        # ``count`` is a cached_property: fill its cache
+        self.__dict__["count"] = rows[0][self.TOTAL] if rows else queryset.count()
         if not rows and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
         for row in rows:
             del row[self.TOTAL]
-        return self._get_page(rows, number, self)
+        return Page(rows, number, self)
 
     def _number(self, number) -> int:
         try:
