@@ -44,7 +44,7 @@ def _kpis(card, window: Window | None, label: str) -> str:
         svg = spark_svg(key["spark"], sid, window, f"{name}, {label}")
         value = escape(metric_value(key["value"]))
         parts.append(
-            f'<div class="kpi"><span class="muted">{name}</span>'
+            f'<div class="kpi"><span class="muted" title="{name}">{name}</span>'
             f'<span class="kpi-value" data-value-for="{sid}">{value}</span>{svg}</div>'
         )
     return "".join(parts)
