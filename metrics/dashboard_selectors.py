@@ -153,6 +153,12 @@ def recent_anomalies(limit: int = 8) -> list:
     )
 
 
+def host_names(limit: int = 2000) -> list[str]:
+    """Every host name, sorted (choices for a dashboard's ``$host``)."""
+    qs = Series.objects.exclude(host="").values_list("host", flat=True).distinct()
+    return list(qs.order_by("host")[:limit])
+
+
 def host_series(host: str) -> list[Series]:
     return list(Series.objects.filter(host=host).order_by("name", "id"))
 

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError
 
+from metrics import dashboard_selectors as ds
 from metrics import dashboards as svc
 from metrics import timerange
 from metrics.forms import DashboardForm, ImportForm, PanelForm
@@ -65,6 +66,7 @@ def dashboard_view(request, pk: int):
         "dashboard": dashboard,
         "panels": panels,
         "values": values,
+        "hosts": ds.host_names() if "host" in values else [],
         "range": timerange.from_request(request, default=definition.get("range", "1h")),
         "editable": svc.can_edit(dashboard, request.user),
     }

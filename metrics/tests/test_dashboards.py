@@ -150,3 +150,25 @@ def test_a_teammate_cannot_edit_a_shared_panel(client, owner, teammate):
     client.force_login(teammate)
     edited = {"index": 0, **{f"p0-{k}": v for k, v in PANEL.items()}}
     assert client.post(f"/dashboards/{shared.pk}/update-panel/", edited).status_code == 403
+
+
+def test_a_host_variable_offers_the_known_hosts(client, mine, django_assert_num_queries):
+    from metrics.models import Series
+
+    for host in ("web-2", "web-1", ""):
+        Series.objects.create(name="cpu.usage", host=host)
+    with django_assert_num_queries(4):  # session, user, dashboard, hosts
+        page = client.get(f"/dashboards/{mine.pk}/").content.decode()
+    options = page[page.index('<datalist id="host-options">') :]
+    assert options.index('value="web-1"') < options.index('value="web-2"')
+    assert 'list="host-options"' in page and "shared with the team" in page
+
+
+def test_a_dashboard_without_a_host_variable_reads_no_hosts(
+    client, owner, django_assert_num_queries
+):
+    private = dashboard_create(owner=owner, title="Mine", shared=False)
+    client.force_login(owner)
+    with django_assert_num_queries(3):
+        page = client.get(f"/dashboards/{private.pk}/").content.decode()
+    assert "host-options" not in page and "private" in page
