@@ -103,7 +103,10 @@ def start_daphne_process(extra_setup=None):
         if extra_setup is not None:
             extra_setup()
 
-    connections.close_all()  # the child must not share the parent's sockets
+    connections.close_all()  # the child must not share the parent's sockets...
+    for conn in connections.all():  # ...nor pooled ones: closing only returns them to the pool
+        if conn.alias in getattr(conn, "_connection_pools", {}):
+            conn.close_pool()
     process = DaphneProcess("127.0.0.1", _asgi_application, setup=use_test_database)
     process.start()
     if not process.ready.wait(timeout=30):
