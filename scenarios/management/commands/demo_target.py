@@ -16,6 +16,7 @@ from scenarios.engine.testserver import ThreadedTargetServer
 
 class Command(BaseCommand):
     help = "Serve a demo HTTP target on 127.0.0.1 for load tests and training."
+    requires_system_checks: list[str] = []  # needs no database or settings beyond defaults
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=8090)
