@@ -3,6 +3,8 @@ load generator running in the server's task pool and a real target server."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from playwright.sync_api import expect
 
@@ -91,4 +93,54 @@ def test_the_scenarios_page_generates_and_trains(
         page.click("#training-stop")
         expect(page.locator("#training-state")).to_have_text("stopped", timeout=15000)
         screenshot("training-stopped")
+    assert console_errors == []
+
+
+SHAPES = """id => {
+  const el = document.querySelector(`.hydra-chart[data-series-id='${id}']`);
+  return (el.layout.shapes || []).filter(s => s.name === "overlay:runs")
+    .map(s => ({x0: s.x0, x1: s.x1, label: s.label.text}));
+}"""
+
+
+def test_load_tests_are_shaded_on_the_host_charts(
+    page, asgi_server, user, screenshot, console_errors
+):
+    from datetime import timedelta
+
+    import httpx
+    from django.utils import timezone
+
+    from hydra.services import api_token_create
+    from metrics.models import Series
+    from scenarios.models import ScenarioRun
+
+    now = time.time()
+    body = {"series": [{"name": "cpu.usage", "host": "web-1",
+                        "points": [[now - 600 + 10 * i, 10.0 + i % 7] for i in range(60)]}]}  # fmt: skip
+    headers = {"Authorization": f"Token {api_token_create(user=user)[1]}"}
+    assert (
+        httpx.post(f"{asgi_server}/api/v1/metrics/", json=body, headers=headers).status_code == 201
+    )
+    scenario = scenario_create(name="checkout", spec=arrival_spec("http://127.0.0.1:9/"), user=user)
+    start = timezone.now() - timedelta(minutes=6)
+    run = ScenarioRun.objects.create(
+        scenario=scenario, name="checkout", spec=scenario.spec, status="completed",
+        started_at=start, ended_at=start + timedelta(minutes=2),
+    )  # fmt: skip
+    ScenarioRun.objects.create(  # long before the window: not drawn
+        scenario=scenario, name="old", spec=scenario.spec, status="completed",
+        started_at=start - timedelta(days=2), ended_at=start - timedelta(days=2) + timedelta(minutes=1),
+    )  # fmt: skip
+    log_in(page, asgi_server)
+    page.goto(f"{asgi_server}/hosts/web-1/?range=15m")
+    series = Series.objects.get(name="cpu.usage", host="web-1")
+    chart = page.locator(f".hydra-chart[data-series-id='{series.pk}']")
+    expect(chart).to_have_attribute("data-runs", "1")
+    shapes = page.evaluate(SHAPES, series.pk)
+    assert len(shapes) == 1 and f"#{run.pk} checkout" in shapes[0]["label"]
+    fmt = "t => HydraCharts.fmt(t)"
+    assert shapes[0]["x0"] == page.evaluate(fmt, start.timestamp())
+    assert shapes[0]["x1"] == page.evaluate(fmt, (start + timedelta(minutes=2)).timestamp())
+    screenshot("host-with-run")
     assert console_errors == []
