@@ -20,6 +20,7 @@ from metrics.api.renderers import OrjsonRenderer
 from metrics.api.serializers import SERIES_FIELDS, SeriesSerializer, iso_us, series_rows
 from metrics.filters import SeriesFilter
 from metrics.models import Series
+from metrics.query.json_points import matching_series, series_json
 from metrics.query.params import SeriesQuerySerializer, label_filters, now_us
 from metrics.query.trends import TrendsQuerySerializer, trends
 from metrics.selectors import TooManySeries, points_query, series_for_query
@@ -34,22 +35,21 @@ def _params(request, serializer_class):
 def query_points(request) -> HttpResponse | StreamingHttpResponse:
     """GET /api/v1/metrics/: ``{"series": [{"id","name","host","labels","points"}]}``."""
     p = _params(request, SeriesQuerySerializer)
-    series = series_for_query(
-        name=p.get("name"),
-        host=p.get("host"),
-        labels=label_filters(request.query_params),
-        ids=p.get("series"),
-    )
+    filters = {
+        "name": p.get("name"),
+        "host": p.get("host"),
+        "labels": label_filters(request.query_params),
+        "ids": p.get("series"),
+    }
+    window = {"start_us": p["start"], "end_us": p["end"], "step_us": p["step_us"], "agg": p["agg"]}
     try:
-        result = points_query(
-            series=series, start_us=p["start"], end_us=p["end"], step_us=p["step_us"], agg=p["agg"]
-        )
+        if p["format"] == "csv":
+            return _csv(points_query(series=series_for_query(**filters), **window))
+        result = series_json(rows=matching_series(**filters), **window)
     except TooManySeries as exc:
         return HttpResponse(
             orjson.dumps({"name": [str(exc)]}), status=400, content_type="application/json"
         )
-    if p["format"] == "csv":
-        return _csv(result)
     body = {
         "series": result,
         "step": p["step_us"] / 1e6,
