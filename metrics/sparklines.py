@@ -5,7 +5,8 @@ One query for all the series of the grid, whatever their number (PostgreSQL: one
 range scan per series through ``LATERAL``; SQLite: an ``IN`` list). The rollup job runs
 every minute, so the window's last minute or two is not rolled up yet: the series' latest
 value (kept on ``Series``) closes the line. Results are cached for ``REFRESH_S`` per window
-(the page's live updates extend the lines in the browser meanwhile).
+(the page's live updates extend the lines in the browser meanwhile); while one render
+computes a new window's lines, the others show the previous window's.
 """
 
 from __future__ import annotations
@@ -118,12 +119,21 @@ def _polylines(
     return out
 
 
-def _cache_key(start_us: int, end_us: int, live: bool) -> str:
+def _cache_key(start_us: int, end_us: int, live: bool, ago: int = 0) -> str:
     if live:  # a window ending now: the same for everyone during REFRESH_S
-        return (
-            f"spark:v{CACHE_VERSION}:live:{(end_us - start_us) // US}:{end_us // (REFRESH_S * US)}"
-        )
+        tick = end_us // (REFRESH_S * US) - ago
+        return f"spark:v{CACHE_VERSION}:live:{(end_us - start_us) // US}:{tick}"
     return f"spark:v{CACHE_VERSION}:{start_us}:{end_us}"
+
+
+def _cached(start_us: int, end_us: int, live: bool):
+    """This window's entry; while another render computes it (a live window's first
+    render of each REFRESH_S), the previous window's instead of computing it again."""
+    key = _cache_key(start_us, end_us, live)
+    cached = cache.get(key)
+    if cached is None and live and not cache.add(f"{key}:computing", 1, REFRESH_S):
+        cached = cache.get(_cache_key(start_us, end_us, live, ago=1))
+    return key, cached
 
 
 def sparklines(
@@ -137,8 +147,8 @@ def sparklines(
     at most, none when the cache has them all."""
     if not latest:
         return window_for(start_us, end_us), {}
-    key = _cache_key(start_us, end_us, live)
-    cached = cache.get(key)  # (window as a tuple, {id: (points, lo, hi)}): cheap to unpickle
+    key, cached = _cached(start_us, end_us, live)
+    # (window as a tuple, {id: (points, lo, hi)}): cheap to unpickle
     window, rows = (Window(*cached[0]), cached[1]) if cached else (window_for(start_us, end_us), {})
     missing = [sid for sid in latest if sid not in rows]
     if missing:

@@ -111,3 +111,26 @@ def test_one_query_for_all_series_then_none_from_the_cache(api, now, django_asse
 def test_no_series_costs_no_query(django_assert_num_queries, now):
     with django_assert_num_queries(0):
         assert sparklines(latest={}, start_us=(now - 3600) * US, end_us=now * US)[1] == {}
+
+
+def test_while_one_render_computes_a_window_the_others_show_the_previous_one(
+    api, now, django_assert_num_queries
+):
+    from django.core.cache import cache
+
+    from metrics.sparklines import REFRESH_S, _cache_key
+
+    cpu = ingest(api, "cpu.usage", "web-1", [[now - 300, 1.0], [now - 200, 2.0]])
+    rollups_update()
+    end = now * US
+    earlier = end - REFRESH_S * US
+    args = {"latest": latest(cpu), "start_us": earlier - 3600 * US}
+    _, previous = sparklines(end_us=earlier, **args)  # the last window, cached
+    args["start_us"] = end - 3600 * US
+    cache.add(f"{_cache_key(args['start_us'], end, True)}:computing", 1)  # someone is on it
+    with django_assert_num_queries(0):
+        _, shown = sparklines(end_us=end, **args)
+    assert shown == previous
+    cache.delete(f"{_cache_key(args['start_us'], end, True)}:computing")
+    with django_assert_num_queries(1):  # nobody computing: this render does
+        sparklines(end_us=end, **args)
