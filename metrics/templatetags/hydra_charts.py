@@ -30,8 +30,7 @@ def spark_svg(spark: Spark | None, series_id: int, window: Window | None, label:
         f'<svg class="spark" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{label}" '
         f'data-series="{series_id}" data-start="{window.start_us // 1000}" '
         f'data-end="{window.end_us // 1000}" data-lo="{lo:.6g}" data-hi="{hi:.6g}" '
-        'preserveAspectRatio="none"><polyline fill="none" stroke="currentColor" '
-        f'stroke-width="1.5" vector-effect="non-scaling-stroke" points="{points}"/></svg>'
+        f'preserveAspectRatio="none"><polyline points="{points}"/></svg>'
     )
 
 

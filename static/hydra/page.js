@@ -11,7 +11,7 @@
     var utcBox = document.getElementById("utc-toggle");
     var liveBox = document.getElementById("live-toggle");
     function showZone() {
-      if (tz) { tz.textContent = utcOn() ? "UTC" : Intl.DateTimeFormat().resolvedOptions().timeZone; }
+      if (tz) { tz.textContent = "times in " + (utcOn() ? "UTC" : Intl.DateTimeFormat().resolvedOptions().timeZone); }
     }
     showZone();
     if (utcBox) {
