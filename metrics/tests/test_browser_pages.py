@@ -140,3 +140,25 @@ def test_the_range_picker_shows_the_zone_and_switches_to_utc(browser, asgi_serve
     expect(paris.locator(".range-picker input[name=start]")).to_have_value("2026-11-22T09:00:00Z")
     assert errors == []
     context.close()
+
+
+def test_live_off_then_on_subscribes_and_backfills(page, asgi_server, user, token, console_errors):
+    send(asgi_server, token, [[time.time() - 300 + i * 10, 1.0] for i in range(30)])
+    log_in(page, asgi_server)
+    page.goto(f"{asgi_server}/hosts/web-1/?range=15m")
+    chart = page.locator(".hydra-chart").first
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "open")
+    page.uncheck("#live-toggle")
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "idle")
+    page.reload()  # a page opened with live off
+    expect(chart).to_have_attribute("data-points", "30")
+    expect(page.locator("#live-toggle")).not_to_be_checked()
+    send(asgi_server, token, [[time.time(), 5.0]])  # missed while off
+    page.wait_for_timeout(500)
+    expect(chart).to_have_attribute("data-points", "30")
+    page.check("#live-toggle")
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "open")
+    expect(chart).to_have_attribute("data-points", "31")  # back-filled
+    send(asgi_server, token, [[time.time(), 6.0]])
+    expect(chart).to_have_attribute("data-points", "32", timeout=2000)  # and live again
+    assert console_errors == []

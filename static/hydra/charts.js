@@ -123,7 +123,7 @@
         self.lastTs[s.id] = last;
       });
       self.render();
-      if (self.live && HydraLive.enabled()) {
+      if (self.live) {  // remembered while live is off: turning it on subscribes
         HydraLive.subscribe(self.series.map(function (s) { return "series:" + s.id; }));
       }
     }).catch(function (err) { self.el.textContent = String(err.message || err); });

@@ -74,6 +74,7 @@
     },
     setEnabled: function (on) {
       localStorage.setItem("hydra-live", on ? "on" : "off");
+      if (on) { everOpen = true; }  // the page missed updates while off: back-fill on open
       if (on && !socket) { connect(); }
       if (!on && socket) { socket.close(); }
     }
