@@ -162,3 +162,27 @@ def test_live_off_then_on_subscribes_and_backfills(page, asgi_server, user, toke
     send(asgi_server, token, [[time.time(), 6.0]])
     expect(chart).to_have_attribute("data-points", "32", timeout=2000)  # and live again
     assert console_errors == []
+
+
+def test_stat_and_table_panels_follow_live_points(page, asgi_server, user, token, console_errors):
+    from metrics.dashboards import dashboard_create
+
+    send(asgi_server, token, [[time.time() - 300 + i * 10, 1.0] for i in range(30)])
+    panel = {"name": "cpu.usage", "host": "web-1", "agg": "last", "step": ""}
+    definition = {
+        "range": "15m",
+        "panels": [
+            {"title": "Now", "chart": "stat", "query": panel},
+            {"title": "Latest", "chart": "table", "query": panel},
+        ],
+    }
+    board = dashboard_create(owner=user, title="Live", definition=definition)
+    log_in(page, asgi_server)
+    page.goto(f"{asgi_server}/dashboards/{board.pk}/")
+    stat = page.locator(".panel .stat-value")
+    expect(stat).to_have_text("1.000")
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "open")
+    send(asgi_server, token, [[time.time(), 42.5]])
+    expect(stat).to_have_text("42.50", timeout=2000)
+    expect(page.locator(".panel table tbody tr").first).to_contain_text("42.5")
+    assert console_errors == []
