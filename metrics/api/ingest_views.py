@@ -6,14 +6,16 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
+from django.db import OperationalError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from psycopg.errors import DeadlockDetected
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from metrics import instrumentation
 from metrics.api.body import PayloadTooLarge, read_body, require_type
-from metrics.ingest import IngestError, RequestTooLarge
+from metrics.ingest import Batch, IngestError, RequestTooLarge
 from metrics.ingest.json_shapes import parse_json
 from metrics.ingest.lineproto import parse_lines
 from metrics.services import points_ingest
@@ -27,11 +29,26 @@ def _errors_body(exc: IngestError) -> dict:
     return {"errors": exc.errors, "error_count": exc.total, "message": first, "code": "invalid"}
 
 
+def store(batch: Batch, attempts: int = 3) -> int:
+    """``points_ingest``, again when PostgreSQL picked the batch as a deadlock's victim
+    (its transaction was rolled back whole, so a retry writes it exactly once)."""
+    for attempt in range(attempts):
+        try:
+            return points_ingest(batch=batch)
+        except (DeadlockDetected, OperationalError) as exc:
+            deadlock = isinstance(exc, DeadlockDetected) or isinstance(
+                exc.__cause__, DeadlockDetected
+            )
+            if not deadlock or attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
 def ingest(request, fmt: str, parse) -> tuple[int, dict | None]:
     """Parse, validate and store; returns (status, body). Nothing is stored on error."""
     started = time.perf_counter()
     try:
-        accepted = points_ingest(batch=parse(read_body(request)))
+        accepted = store(parse(read_body(request)))
     except IngestError as exc:
         instrumentation.INGEST_REQUESTS.labels(fmt, "400").inc()
         return status.HTTP_400_BAD_REQUEST, _errors_body(exc)
