@@ -141,7 +141,12 @@
       return Plotly.newPlot(el, [hm], layout(this.title), {responsive: true, displaylogo: false});
     }
     var traces = this.series.map(function (s) { return traceFor(s, kind); });
-    Plotly.newPlot(el, traces, layout(this.title), {responsive: true, displaylogo: false});
+    var look = layout(this.title);
+    if (!el.dataset.forecast) {  // the whole chosen window, not just where points are
+      var win = this.window();
+      look.xaxis.range = [fmt(win.start), fmt(win.end)];
+    }
+    Plotly.newPlot(el, traces, look, {responsive: true, displaylogo: false});
   };
 
   /* Draw, then what goes on top: forecast bands and the overlays. */
@@ -273,7 +278,7 @@
     var rows = ["<table><thead><tr><th>series</th><th>time</th><th>value</th></tr></thead><tbody>"];
     series.forEach(function (s) {
       s.points.slice(-20).reverse().forEach(function (p) {
-        rows.push("<tr><td></td><td>" + fmt(p[0]) + "</td><td>" + Number(p[1]).toPrecision(6) + "</td></tr>");
+        rows.push("<tr><td></td><td>" + fmt(p[0]) + "</td><td>" + String(parseFloat(Number(p[1]).toPrecision(6))) + "</td></tr>");
       });
     });
     el.innerHTML = rows.join("") + "</tbody></table>";
