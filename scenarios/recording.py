@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from django.db import close_old_connections, connection
@@ -78,6 +78,11 @@ class SecondWriter:
     async def call(self, fn, *args) -> Any:
         """Run ``fn(*args)`` on the writer thread without blocking the event loop."""
         return await asyncio.get_running_loop().run_in_executor(self.pool, fn, *args)
+
+    def submit(self, fn, *args) -> Future:
+        """Queue ``fn(*args)`` on the writer thread and return at once (writes stay in
+        order; ``close`` waits for the queued ones)."""
+        return self.pool.submit(fn, *args)
 
     def close(self) -> None:
         """Close the thread's database connection and stop the thread."""

@@ -11,7 +11,8 @@ import asyncio
 import gc
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from concurrent.futures import Future
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from django.conf import settings
@@ -101,7 +102,9 @@ def _loop_factory():
 
 
 def _drive(run: ScenarioRun, writer: SecondWriter) -> RunSummary:
-    """Run the engine; each second is recorded on the writer thread."""
+    """Run the engine; each second is queued to the writer thread, not waited for: a slow
+    database must not hold up the engine's next second or its threshold checks, and the
+    last second, queued as the run ends, is still written (``writer.close`` waits)."""
     engine = EngineRun(
         ScenarioSpec.from_dict(run.spec),
         allowed_hosts=conf.allowed_hosts(),
@@ -109,11 +112,19 @@ def _drive(run: ScenarioRun, writer: SecondWriter) -> RunSummary:
     )
     seen: dict[str, int] = {}
 
-    async def on_second(stats) -> None:
+    def on_second(stats) -> None:
         results = engine.thresholds.results()
         mark_window_states(results, seen)
-        if await writer.call(record_run_second, run, stats, results):
-            engine.cancel("stopped by a user")
+        writer.submit(record_run_second, run, stats, results).add_done_callback(recorded)
+
+    def recorded(write: Future) -> None:  # on the writer thread
+        if write.exception() is not None:
+            logger.error(
+                "load test %s: a second was not recorded", run.pk, exc_info=write.exception()
+            )
+        elif write.result():
+            with suppress(RuntimeError):  # the run already ended and closed its event loop
+                engine.cancel("stopped by a user")
 
     engine.on_second = on_second
     with _gc_frozen(), asyncio.Runner(loop_factory=_loop_factory()) as runner:

@@ -47,6 +47,35 @@ def test_a_run_stores_its_summary_and_writes_per_second_series(make_scenario, ta
     assert {"scenario.latency.p50", "scenario.latency.p95", "scenario.latency.p99"} <= names
 
 
+def test_every_second_is_stored_and_published_including_the_last(make_scenario, target_server):
+    run = _queued(make_scenario(target_server.url("/fast"), rate=20, duration=3))
+    services.run_execute(run_id=run.pk)
+    run.refresh_from_db()
+    rps = Series.objects.get(name="scenario.rps", labels__run=str(run.pk))
+    stored = Point.objects.filter(series_id=rps.pk).count()
+    assert run.live["seconds"] == run.summary["seconds"] == stored >= 3
+
+
+def test_a_slow_database_write_does_not_hold_up_the_next_seconds(
+    make_scenario, target_server, monkeypatch
+):
+    intervals = []
+    record = runs.record_run_second
+
+    def slow_first_write(run, stats, thresholds):
+        intervals.append(stats.interval)
+        if len(intervals) == 1:
+            time.sleep(2.5)  # the database stalls on the first second
+        return record(run, stats, thresholds)
+
+    monkeypatch.setattr(runs, "record_run_second", slow_first_write)
+    run = _queued(make_scenario(target_server.url("/fast"), rate=20, duration=4))
+    services.run_execute(run_id=run.pk)
+    run.refresh_from_db()
+    assert len(intervals) == run.summary["seconds"] >= 4
+    assert max(intervals) < 1.5  # no second was merged into the next while it waited
+
+
 def test_errors_are_classified_in_the_summary(make_scenario, target_server):
     run = _queued(make_scenario(target_server.url("/status/503"), rate=20, duration=2))
     services.run_execute(run_id=run.pk)
