@@ -1,4 +1,5 @@
-"""A paginator that reads a page and the total count in one query."""
+"""A paginator that reads a page and the total count in one query (over a ``values_list``
+queryset: the total rides along as each row's last column, and stays there)."""
 
 from __future__ import annotations
 
@@ -19,11 +20,9 @@ class OneQueryPaginator(Paginator):
         window = queryset.annotate(**{self.TOTAL: Window(Count("pk"))})
         rows = list(window[bottom : bottom + self.per_page])
         # ``count`` is a cached_property: fill its cache
-        self.__dict__["count"] = rows[0][self.TOTAL] if rows else queryset.count()
+        self.__dict__["count"] = rows[0][-1] if rows else queryset.count()
         if not rows and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
-        for row in rows:
-            del row[self.TOTAL]
         return Page(rows, number, self)
 
     def _number(self, number) -> int:

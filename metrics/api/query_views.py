@@ -102,7 +102,8 @@ class SeriesViewSet(viewsets.ReadOnlyModelViewSet):
     def list(self, request, *args, **kwargs) -> Response:
         """Rows straight from ``values()``: the latest values of 1,000 series in one query."""
         queryset = self.filter_queryset(self.get_queryset())
-        rows = queryset.values(*SERIES_FIELDS, labels_json=Cast("labels", TextField()))
+        fields = [Cast(f, TextField()) if f == "labels" else f for f in SERIES_FIELDS]
+        rows = queryset.values_list(*fields)
         page = self.paginate_queryset(rows) or []
         return self.get_paginated_response(series_rows(page))
 
