@@ -144,3 +144,32 @@ def test_an_overlay_registered_later_draws_shaded_ranges_on_open_charts(
     )
     assert shapes.count("overlay:test-ranges") == 1
     assert console_errors == []
+
+
+@pytest.mark.parametrize("where", ["explore", "dashboard"])
+def test_explore_and_dashboard_line_panels_mark_anomalies_too(
+    page, asgi_server, user, token, where, console_errors
+):
+    from metrics.dashboards import dashboard_create
+
+    now = time.time()
+    stamps = [now - 300 + i * 10 for i in range(30)]
+    send(asgi_server, token, [[t, 50.0 if i == 20 else 10.0] for i, t in enumerate(stamps)])
+    anomaly(Series.objects.get(name="cpu.usage", host="web-1"), stamps[20])
+    log_in(page, asgi_server)
+    if where == "explore":
+        page.goto(f"{asgi_server}/explore/?name=cpu.usage&range=15m")
+        chart = page.locator("#explore-chart")
+    else:
+        query = {"name": "cpu.usage", "host": "web-1", "agg": "avg", "step": ""}
+        panel = {"title": "CPU", "chart": "line", "query": query}
+        board = dashboard_create(owner=user, title="B", definition={"panels": [panel]})
+        page.goto(f"{asgi_server}/dashboards/{board.pk}/?range=15m")
+        chart = page.locator(".panel .hydra-chart")
+    expect(chart).to_have_attribute("data-anomalies", "1")
+    markers = page.evaluate(
+        "el => el.data.filter(t => t.meta && t.meta.overlay === 'anomalies').map(t => t.y)",
+        chart.element_handle(),
+    )
+    assert markers == [[50.0], [10.0]]  # the anomaly on the line, its expected value
+    assert console_errors == []
