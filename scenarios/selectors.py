@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Q, QuerySet
 
@@ -57,6 +57,16 @@ def runs_overlapping(start: datetime, end: datetime) -> list[ScenarioRun]:
     """Runs that started before ``end`` and had not ended by ``start`` (oldest first)."""
     overlap = Q(started_at__lte=end) & (Q(ended_at__isnull=True) | Q(ended_at__gte=start))
     return list(ScenarioRun.objects.filter(overlap).order_by("started_at"))
+
+
+LINGER = timedelta(minutes=1)
+
+
+def run_generating_load(when: datetime) -> ScenarioRun | None:
+    """The newest run generating load at ``when`` or within the minute before (effects of a
+    load test outlast it a little): alerts firing then are tagged with it."""
+    runs = runs_overlapping(when - LINGER, when)
+    return runs[-1] if runs else None
 
 
 def runs_at(when: datetime) -> list[ScenarioRun]:

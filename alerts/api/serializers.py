@@ -29,6 +29,7 @@ class AlertEventSerializer(serializers.ModelSerializer):
             "rule_version",
             "silenced",
             "notified",
+            "load_test",
         ]
 
 
@@ -46,7 +47,7 @@ class AlertSerializer(serializers.ModelSerializer):
         fields = [
             "id", "rule", "rule_name", "severity", "series", "metric", "host", "labels", "state",
             "value", "since", "summary", "flapping", "silenced", "acknowledged",
-            "acknowledged_at", "acknowledged_by", "rule_version",
+            "acknowledged_at", "acknowledged_by", "rule_version", "load_test",
         ]  # fmt: skip
 
 

@@ -32,6 +32,10 @@ class Alert(models.Model):
     )
     rule_version = models.PositiveIntegerField(default=1)
     summary = models.CharField(max_length=500, blank=True)
+    load_test = models.ForeignKey(
+        "scenarios.ScenarioRun", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", help_text="the load test running when this alert last started firing",
+    )  # fmt: skip
     last_notified = models.JSONField(
         default=dict, blank=True, help_text="channel id -> epoch s of the last notification"
     )
@@ -69,6 +73,10 @@ class AlertEvent(models.Model):
     rule_version = models.PositiveIntegerField()
     silenced = models.BooleanField(default=False)
     notified = models.BooleanField(default=False)
+    load_test = models.ForeignKey(
+        "scenarios.ScenarioRun", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", help_text="a load test was running (or just ended) at this event",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["at", "id"]

@@ -19,12 +19,12 @@ from alerts.models import Alert, AlertEvent
 
 SAVED_FIELDS = [
     "state", "value", "since", "pending_since", "last_active_at", "transitions", "flapping",
-    "silenced", "rule_version", "summary", "last_notified",
+    "silenced", "rule_version", "summary", "last_notified", "load_test_id",
 ]  # fmt: skip
 CREATED_FIELDS = ["rule", "series", *SAVED_FIELDS, "updated_at"]
 EVENT_FIELDS = [
     "alert", "kind", "from_state", "to_state", "value", "at", "rule_version", "silenced",
-    "notified",
+    "notified", "load_test_id",
 ]  # fmt: skip
 
 
@@ -89,6 +89,7 @@ _PG_TYPES = {
     "state": "text", "value": "float8", "since": "timestamptz", "pending_since": "timestamptz",
     "last_active_at": "timestamptz", "transitions": "jsonb", "flapping": "bool",
     "silenced": "bool", "rule_version": "int", "summary": "text", "last_notified": "jsonb",
+    "load_test_id": "bigint",
 }  # fmt: skip
 _JSON = {"transitions", "last_notified"}
 

@@ -30,6 +30,8 @@ from alerts.services.alert_writes import alerts_create, alerts_save, alerts_touc
 from alerts.services.notify import Change, notifications_mark, notifications_queue
 from alerts.templating import render, template_context
 from metrics.models import Series
+from scenarios.models import ScenarioRun
+from scenarios.selectors import run_generating_load
 
 logger = logging.getLogger(__name__)
 INTERVAL_S = 15
@@ -61,6 +63,7 @@ def rules_evaluate(*, now: datetime | None = None) -> EvalReport:
     if not rules:
         return report
     silences = active_silences(now)
+    load_test = run_generating_load(now)
     observations, series, failed = observe(rules, int(now.timestamp() * US))
     existing = _alerts_by_rule(rules, series)
     stepped: list[Context] = []
@@ -69,6 +72,7 @@ def rules_evaluate(*, now: datetime | None = None) -> EvalReport:
             _mark_error(rule, failed[rule.pk], report)
             continue
         context = Context(rule, now, silences, existing.get(rule.pk, {}), series)
+        context.load_test = load_test
         try:
             rule_apply(context=context, values=observations[rule.pk])
         except Exception as exc:
@@ -190,6 +194,7 @@ class Context:
         self.events: list[tuple[Alert, lifecycle.Event, bool, bool]] = []
         self.changes: list[Change] = []
         self.channels = [c for c in rule.channels.all() if c.enabled]
+        self.load_test: ScenarioRun | None = None  # generating load now: tags what fires
 
     def record(self, alert, series, new: lifecycle.State, events, value) -> None:
         fresh = alert is None
@@ -199,8 +204,10 @@ class Context:
             self._still(alert, new, value)
             return
         was_flapping = alert.flapping
-        if new.state == lifecycle.FIRING and alert.state != Alert.State.FIRING and not fresh:
-            self.new_episodes.append(alert)
+        if new.state == lifecycle.FIRING and alert.state != Alert.State.FIRING:
+            alert.load_test = self.load_test  # "during load test <run>", or cleared
+            if not fresh:
+                self.new_episodes.append(alert)
         _apply(alert, new, value, self.rule)
         is_silenced = silenced(alert_labels(self.rule, series), self.silences)
         starts_flapping = any(e.kind == lifecycle.FLAPPING for e in events)
@@ -275,6 +282,7 @@ def _event(context: Context, alert: Alert, e: lifecycle.Event, silenced: bool, n
         rule_version=context.rule.version,
         silenced=silenced,
         notified=notify,
+        load_test=context.load_test,
     )
 
 

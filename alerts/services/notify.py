@@ -50,7 +50,16 @@ def notification_item(change: Change, now: datetime) -> dict:
         "at": now.isoformat(),
         "summary": alert.summary or render(rule.summary_template, context),
         "description": render(rule.description_template, context),
+        "load_test": _load_test(alert),
     }
+
+
+def _load_test(alert) -> dict | None:
+    """The load test running when the alert fired ("during load test <run>"), if any."""
+    run = alert.load_test
+    if run is None:
+        return None
+    return {"run": run.pk, "name": run.name, "text": f"during load test #{run.pk} {run.name}"}
 
 
 def notifications_mark(
