@@ -283,6 +283,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "alerts.tasks.detect_*": {"queue": "detection"},
+    # a slow webhook must not hold the slots that evaluate rules: sends have their own queue
+    "alerts.tasks.notification_send": {"queue": "notifications"},
     "forecasting.tasks.*": {"queue": "forecasting"},
     "scenarios.tasks.run_*": {"queue": "scenarios"},
 }
