@@ -24,8 +24,9 @@ Method, in one invocation:
    ``Client`` (``force_login``), and once under ``CaptureQueriesContext`` to print each
    page's SQL query count and SQL time. The overview filtered to 10 hosts
    (``/?q=host-00``) must cost the same number of queries as the full 200 (no N+1). The
-   overview caches its sparklines for 30 s (and the ingestion rate for 10 s), so most
-   renders hit the cache: a last in-process row renders it with both caches missing;
+   overview caches its rendered grid for 5 s (keyed by filters, range and alert statuses),
+   its sparklines for 30 s and the ingestion rate for 10 s, so most renders hit a cache: a
+   last in-process row renders it with every cache missing;
 4. live latency: ``--clients`` websocket clients connect to ``/ws/live/`` with the session
    cookie; client ``c`` subscribes to ``series:<id>`` for the 10 series of hosts
    ``c, c+20, c+40, …`` and ``host:<h>`` for hosts ``10c … 10c+9``, so every series is
@@ -483,8 +484,8 @@ def renders_in_process(user: str, n: int) -> list[Render]:
             samples,
             queries,
             sql_ms,
-            f"sparklines and ingestion rate read at every render (the first render of each "
-            f"30 s does); {note}",
+            f"grid, sparklines and ingestion rate computed at every render (as the first "
+            f"render of each 5 s / 30 s does); {note}",
         )
     )
     return out
@@ -492,18 +493,18 @@ def renders_in_process(user: str, n: int) -> list[Render]:
 
 @contextmanager
 def cold_caches():
-    """The overview's caches (sparklines, ingestion rate) always missing."""
+    """The overview's caches (grid, sparklines, ingestion rate) always missing."""
     from django.core.cache.backends.dummy import DummyCache
 
-    from metrics import dashboard_selectors, sparklines
+    from metrics import dashboard_selectors, sparklines, views
 
-    saved = sparklines.cache, dashboard_selectors.cache
+    saved = sparklines.cache, dashboard_selectors.cache, views.cache
     dummy = DummyCache("cold", {})
-    sparklines.cache = dashboard_selectors.cache = dummy
+    sparklines.cache = dashboard_selectors.cache = views.cache = dummy
     try:
         yield
     finally:
-        sparklines.cache, dashboard_selectors.cache = saved
+        sparklines.cache, dashboard_selectors.cache, views.cache = saved
 
 
 # --------------------------------------------------------------------------- HTTP renders

@@ -3,10 +3,14 @@ their points from the API and follow live updates (static/hydra/charts.js, live.
 
 from __future__ import annotations
 
+import hashlib
 import json
 
-from django.http import Http404
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from metrics import dashboard_selectors as ds
 from metrics import timerange
@@ -15,26 +19,48 @@ from metrics.query.params import AGGS
 from metrics.selectors import series_matching
 
 FIRING_SHOWN = 10
+GRID_CACHE_S = 5
 
 
-def _grid_context(request, *, sparklines: bool, firing: list[dict]) -> dict:
-    search = request.GET.get("q", "").strip()[:100]
-    group_by = request.GET.get("group", "").strip()[:100]
+def _filters(request) -> dict:
     status = request.GET.get("status", "")
-    status = status if status in ds.STATUS_FILTERS else ""
-    cards = ds.host_cards(search=search, group_by=group_by, status=status, firing=firing)
-    window = timerange.from_request(request)
-    spark_window = ds.attach_sparklines(cards, window) if sparklines else None
     return {
+        "q": request.GET.get("q", "").strip()[:100],
+        "group": request.GET.get("group", "").strip()[:100],
+        "status": status if status in ds.STATUS_FILTERS else "",
+        "range": timerange.from_request(request),
+    }
+
+
+def _grid_context(filters: dict, *, sparklines: bool, firing: list[dict]) -> dict:
+    cards = ds.host_cards(
+        search=filters["q"], group_by=filters["group"], status=filters["status"], firing=firing
+    )
+    window = filters["range"]
+    return {
+        **filters,
         "groups": ds.group_hosts(cards),
         "host_count": len(cards),
-        "q": search,
-        "group": group_by,
-        "status": status,
-        "range": window,
-        "spark_window": spark_window,
+        "spark_window": ds.attach_sparklines(cards, window) if sparklines else None,
         "spark_label": f"last {window.key}" if window.key != "custom" else "chosen range",
     }
+
+
+def _grid_html(request, filters: dict, firing: list[dict]) -> str:
+    """The overview's host grid, rendered once per ``GRID_CACHE_S`` for the same filters,
+    range and alert statuses (so a status change shows at once; values, which the page
+    updates live anyway, may be that much older)."""
+    r = filters["range"]
+    window = r.key if r.key != "custom" else f"{request.GET.get('start')}|{request.GET.get('end')}"
+    worst = sorted(ds.worst_by_host(firing).items())
+    key = [filters["q"], filters["group"], filters["status"], window, worst]
+    key_hash = hashlib.sha1(json.dumps(key).encode(), usedforsecurity=False).hexdigest()
+    html = cache.get(f"overview:grid:{key_hash}")
+    if html is None:
+        context = _grid_context(filters, sparklines=True, firing=firing)
+        html = render_to_string("metrics/partials/_host_grid.html", context)
+        cache.set(f"overview:grid:{key_hash}", html, GRID_CACHE_S)
+    return mark_safe(html)  # noqa: S308 (a rendered template)
 
 
 def _panels(firing: list[dict]) -> dict:
@@ -52,17 +78,18 @@ def dashboard(request):
     firing = ds.firing_alerts()
     if request.htmx and request.GET.get("panel") == "side":
         return render(request, "metrics/partials/_side_panels.html", _panels(firing))
-    context = _grid_context(request, sparklines=True, firing=firing)
+    filters = _filters(request)
+    grid = _grid_html(request, filters, firing)
     if request.htmx:
-        return render(request, "metrics/partials/_host_grid.html", context)
-    context.update(_panels(firing))
+        return HttpResponse(grid)
+    context = {**filters, **_panels(firing), "grid": grid}
     context["ingest_rate"] = ds.ingestion_rate()
     context["runs"] = ds.running_load_tests()
     return render(request, "metrics/overview.html", context)
 
 
 def hosts(request):
-    context = _grid_context(request, sparklines=False, firing=ds.firing_alerts())
+    context = _grid_context(_filters(request), sparklines=False, firing=ds.firing_alerts())
     template = "metrics/partials/_host_table.html" if request.htmx else "metrics/hosts.html"
     return render(request, template, context)
 
