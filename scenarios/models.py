@@ -86,7 +86,23 @@ class Scenario(models.Model):
         return self.monitored_host or host_of(self.target_url)
 
 
-class ScenarioRun(models.Model):
+class Execution(models.Model):
+    """What runs and training sessions share: who started it and when it ran (a worker
+    updates ``heartbeat_at`` every second while it runs)."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ScenarioRun(Execution):
     """One execution of a scenario: queued → running → completed/aborted/cancelled/failed."""
 
     class Status(models.TextChoices):
@@ -111,13 +127,6 @@ class ScenarioRun(models.Model):
     live = models.JSONField(default=dict, blank=True, help_text="latest second while running")
     summary = models.JSONField(null=True, blank=True)
     thresholds_passed = models.BooleanField(null=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    ended_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]
@@ -144,7 +153,7 @@ class ScenarioRun(models.Model):
         return {"run": str(self.pk), "scenario": self.name}
 
 
-class TrainingSession(models.Model):
+class TrainingSession(Execution):
     """One adaptive capacity search: ramp the rate, bisect to the highest rate meeting the SLO."""
 
     class Status(models.TextChoices):
@@ -172,13 +181,6 @@ class TrainingSession(models.Model):
     steps = models.JSONField(default=list, blank=True)
     capacity_rps = models.FloatField(null=True, blank=True)
     first_failing_rps = models.FloatField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    ended_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]
