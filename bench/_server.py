@@ -1,13 +1,17 @@
-"""What the benchmarks share: running manage.py, starting and stopping daphne, HTTP GET."""
+"""What the benchmarks share: running manage.py, starting and stopping daphne (alone, as
+``make run`` does, or N of them behind nginx as in deploy/nginx.conf), HTTP GET."""
 
 from __future__ import annotations
 
 import http.client
+import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
@@ -45,6 +49,71 @@ def daphne_start(env: dict, port: int, log: Path) -> subprocess.Popen:
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+
+
+@dataclass
+class Web:
+    """The web tier under test: ``port`` is what clients use; ``daphne_ports`` are the
+    daphne processes themselves (the same single port without nginx)."""
+
+    port: int
+    daphne_ports: list[int]
+    procs: list[subprocess.Popen] = field(default_factory=list)
+
+    @property
+    def description(self) -> str:
+        n = len(self.daphne_ports)
+        if n == 1:
+            return "1 daphne process (what `make run` starts in full mode)"
+        return f"{n} daphne processes behind nginx (deploy/nginx.conf; round-robin per request)"
+
+
+def web_start(env: dict, port: int, log_dir: Path, processes: int = 1) -> Web:
+    """One daphne on ``port``, or ``processes`` daphnes behind nginx listening on ``port``."""
+    if processes == 1:
+        proc = daphne_start(env, port, log_dir / "daphne.log")
+        wait_healthy(port, proc, log_dir / "daphne.log")
+        return Web(port, [port], [proc])
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        raise SystemExit("--web-processes > 1 needs nginx (apt-get install nginx-light)")
+    web = Web(port, [free_port() for _ in range(processes)])
+    try:
+        for i, p in enumerate(web.daphne_ports):
+            log = log_dir / f"daphne-{i}.log"
+            web.procs.append(daphne_start(env, p, log))
+            wait_healthy(p, web.procs[-1], log)
+        prefix = log_dir / "nginx"
+        prefix.mkdir(exist_ok=True)
+        (prefix / "nginx.conf").write_text(nginx_conf(port, web.daphne_ports))
+        log = log_dir / "nginx.log"
+        web.procs.append(
+            subprocess.Popen(
+                [nginx, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
+                stdout=log.open("wb"),
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        )
+        wait_healthy(port, web.procs[-1], log)
+    except BaseException:
+        web_stop(web)
+        raise
+    return web
+
+
+def nginx_conf(port: int, daphne_ports: list[int]) -> str:
+    """deploy/nginx.conf with this run's ports."""
+    text = (ROOT / "deploy" / "nginx.conf").read_text()
+    servers = "".join(f"        server {HOST}:{p};\n" for p in daphne_ports)
+    text = re.sub(r"(?m)^        server 127\.0\.0\.1:\d+;\n", "", text)
+    text = text.replace("        keepalive 32;", servers + "        keepalive 32;")
+    return text.replace("listen 127.0.0.1:8000;", f"listen {HOST}:{port};")
+
+
+def web_stop(web: Web) -> None:
+    for proc in reversed(web.procs):
+        daphne_stop(proc)
 
 
 def daphne_stop(proc: subprocess.Popen) -> None:

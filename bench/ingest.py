@@ -4,13 +4,16 @@ Usage (from the repository root; PostgreSQL at 127.0.0.1:5432 with trust auth, R
 127.0.0.1:6379)::
 
     .venv/bin/python bench/ingest.py [--series 1000] [--points 1000] [--batch 5000]
-        [--concurrency 2] [--query-points 10000000] [--skip-queries] [--json out.json]
+        [--concurrency 2] [--web-processes 1] [--query-points 10000000] [--skip-queries]
+        [--json out.json]
 
 Method, in one invocation:
 
 1. drops and recreates the bench database (``--database-url``), migrates it, creates a
    user and an API token, and starts daphne on a free 127.0.0.1 port in full mode
-   (``REDIS_URL`` set, no embedded scheduler, throttle raised to 100000/s);
+   (``REDIS_URL`` set, no embedded scheduler, throttle raised to 100000/s): one process,
+   as ``make run`` does, or with ``--web-processes N`` N daphnes behind nginx configured
+   as deploy/nginx.conf (the report names which);
 2. pre-builds every request body before timing (the client must not be the
    bottleneck): ``--series`` × ``--points`` points at 10 s resolution ending now, cut into
    batches of ``--batch`` points, then sends them over ``--concurrency`` keep-alive
@@ -69,7 +72,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import numpy as np
 import orjson
 import psycopg
-from _server import HOST, daphne_start, daphne_stop, free_port, http_get, manage, wait_healthy  # noqa: E402,I001  (bench/ is on sys.path when run as a script)
+from _server import HOST, free_port, http_get, manage, web_start, web_stop  # noqa: E402,I001  (bench/ is on sys.path when run as a script)
 
 STEP_S = 10
 COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + b"\x00" * 8
@@ -154,6 +157,13 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--batch", type=int, default=5_000, help="points per request")
     p.add_argument("--query-points", type=int, default=10_000_000)
     p.add_argument("--concurrency", type=int, default=2, help="parallel HTTP clients")
+    p.add_argument(
+        "--web-processes",
+        type=int,
+        default=1,
+        help="daphne processes; above 1 they run behind nginx as in deploy/nginx.conf "
+        "(default 1: what `make run` starts)",
+    )
     p.add_argument("--skip-queries", action="store_true")
     p.add_argument("--keep", action="store_true", help="keep the bench database")
     p.add_argument("--json", type=Path, help="write the results here")
@@ -247,13 +257,15 @@ def server_env(args: argparse.Namespace, data_dir: str) -> dict[str, str]:
     }
 
 
-def ingest_seconds(port: int) -> dict[str, tuple[float, float]]:
-    """format -> (sum of seconds, count) of the view's ``hydra_ingest_seconds``."""
-    _, body = http_get(port, "/metrics")
+def ingest_seconds(ports: list[int]) -> dict[str, tuple[float, float]]:
+    """format -> (sum of seconds, count) of the view's ``hydra_ingest_seconds``, summed
+    over the daphne processes (each keeps its own)."""
     out: dict[str, list[float]] = {}
     pattern = r'^hydra_ingest_seconds_(sum|count)\{format="(\w+)"\} (\S+)$'
-    for kind, fmt, value in re.findall(pattern, body.decode(), re.MULTILINE):
-        out.setdefault(fmt, [0.0, 0.0])[kind == "count"] = float(value)
+    for port in ports:
+        _, body = http_get(port, "/metrics")
+        for kind, fmt, value in re.findall(pattern, body.decode(), re.MULTILINE):
+            out.setdefault(fmt, [0.0, 0.0])[kind == "count"] += float(value)
     return {k: (v[0], v[1]) for k, v in out.items()}
 
 
@@ -405,18 +417,19 @@ class Server:
     port: int
     token: str
     url: str
+    daphne_ports: list[int] = field(default_factory=list)
 
     def headers(self, content_type: str) -> dict:
         return {"Authorization": f"Token {self.token}", "Content-Type": content_type}
 
 
 def http_phase(server: Server, spec: dict, bodies: list[bytes], args) -> Phase:
-    before = ingest_seconds(server.port)
+    before = ingest_seconds(server.daphne_ports)
     sent = send_all(
         server.port, spec["path"], server.headers(spec["type"]), bodies, args.concurrency
     )
     check_sent(sent, spec["ok"], spec["label"])
-    after = ingest_seconds(server.port)
+    after = ingest_seconds(server.daphne_ports)
     points = args.series * args.points
     phase = Phase(spec["label"], points, len(bodies), sent.seconds)
     phase.client_ms = 1000 * statistics.fmean(sent.latencies)
@@ -798,6 +811,8 @@ def render(report: Report) -> str:
         f"Python {m['python']}; load average at start "
         f"{'/'.join(f'{x:.1f}' for x in m['load_at_start'])}, at end "
         f"{'/'.join(f'{x:.1f}' for x in m.get('load_at_end', (0, 0, 0)))}",
+        f"Server: {report.info.get('server', '?')}, {report.args['concurrency']} client "
+        f"connections.",
         "",
         "| measure | result | vs COPY | target | verdict | details |",
         "|---|---|---|---|---|---|",
@@ -862,17 +877,17 @@ def run(args, report: Report) -> None:
     data_dir = tempfile.mkdtemp(prefix="hydra-bench-")
     env = server_env(args, data_dir)
     token = prepare(args, env)
-    port, log = free_port(), Path(data_dir) / "daphne.log"
-    proc = daphne_start(env, port, log)
+    web = web_start(env, free_port(), Path(data_dir), args.web_processes)
     try:
-        health = wait_healthy(port, proc, log)
-        report.info["mode"] = health.get("mode")
-        server = Server(port, token, args.database_url)
+        _, health = http_get(web.port, "/api/v1/health")
+        report.info["mode"] = orjson.loads(health).get("mode")
+        report.info["server"] = web.description
+        server = Server(web.port, token, args.database_url, web.daphne_ports)
         ingest_phases(server, args, report)
         if not args.skip_queries:
             query_phase(server, env, args, report)
     finally:
-        daphne_stop(proc)
+        web_stop(web)
 
 
 def main() -> None:
