@@ -25,12 +25,14 @@ What it does, in one invocation:
    ``record_run_second`` call (wall, and CPU on the writer thread) is measured around the
    call;
 3. throughput, closed model, 50 connections for 15 s each, one after the other on the same
-   nginx: Hydra real path (constant-vus), Hydra engine-only (the same engine and event loop
-   with an in-memory per-second callback: no database, no publishing; for comparison),
+   nginx: Hydra real path (constant-vus), Hydra engine-only (the same engine, event loop
+   and garbage-collector set-up as ``run_execute``, with an in-memory per-second callback:
+   no database, no publishing; for comparison),
    ``wrk -c 50 -t 2 --latency`` and Locust (``FastHttpUser``, headless, 50 users spawned
    at once);
 4. arrival-rate accuracy: Hydra real path, constant-arrival-rate at 2,000 req/s for 15 s,
-   completed-request rate vs target;
+   completed-request rate vs target, with each second's rate (a stall shows as a short
+   second followed by a long one); then the same engine-only, for comparison;
 5. latency at a moderate fixed rate: wrk has no fixed-rate mode (wrk2 is not packaged),
    so Hydra's p50 (real path) at 1,000 req/s (open model, far below saturation, so no
    queueing) is compared with wrk's p50 at 4 connections (closed model, also essentially
