@@ -202,11 +202,12 @@ def group_hosts(cards: list[HostCard]) -> list[HostGroup]:
     return [HostGroup(name, members) for name, members in sorted(groups.items())]
 
 
-def running_load_tests() -> list:
+def running_load_tests() -> list[dict]:
     """The overview's "running load tests" panel: rows with ``name``, ``url``, ``started``
-    and ``progress`` (0–1), shown by ``partials/_running_tests.html``. The scenarios app
-    fills this in; until then nothing is running."""
-    return []
+    and ``progress`` (0–1), shown by ``partials/_running_tests.html`` (one query)."""
+    from scenarios.selectors import overview_runs
+
+    return overview_runs()
 
 
 def series_with_forecasts(series_ids: list[int]) -> set[int]:

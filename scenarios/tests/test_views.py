@@ -184,3 +184,13 @@ def test_training_refused_target_writes_nothing(browser):
     response = browser.post("/scenarios/training/start/", body, follow=True)
     assert "allow-list" in response.content.decode()
     assert not TrainingSession.objects.exists()
+
+
+def test_the_overview_lists_running_load_tests(browser, make_scenario):
+    scenario = make_scenario(name="nightly soak", duration=600)
+    run = ScenarioRun.objects.create(
+        scenario=scenario, name="nightly soak", spec=scenario.spec, status=Status.RUNNING,
+        started_at=timezone.now() - timedelta(minutes=5),
+    )  # fmt: skip
+    page = browser.get("/").content.decode()
+    assert f'href="/scenarios/runs/{run.pk}/">nightly soak</a>' in page
