@@ -31,7 +31,7 @@ BOOLS |= {b"f": 0.0, b"F": 0.0, b"false": 0.0, b"False": 0.0, b"FALSE": 0.0}
 SPECIAL = (b"\\", b'"', b"#", b"\r", b"\n\n", b"\t")
 CACHE_MAX = 100_000
 _prefixes: dict[bytes, tuple[str, str, tuple[tuple[str, str], ...]]] = {}
-_names: dict[tuple[str, bytes], str] = {}
+_keys: dict[tuple[bytes, bytes], SeriesKey] = {}
 _lock = threading.Lock()
 
 
@@ -56,11 +56,11 @@ def _parse(body: bytes, factor: float, window: Window, max_points: int) -> Batch
         raise _Careful  # not exactly "prefix fields timestamp" on every line
     tokens = b" ".join(lines).split(b" ")
     prefixes, fields, stamps = tokens[0::3], tokens[1::3], tokens[2::3]
-    per_line = [f.count(b",") + 1 for f in fields]
-    total = sum(per_line)
+    joined = b",".join(fields)
+    total = joined.count(b",") + 1  # fields in all lines
     if total > max_points:
         raise RequestTooLarge(f"more than {max_points} points per request")
-    pairs = b"=".join(b",".join(fields).split(b",")).split(b"=")
+    pairs = b"=".join(joined.split(b",")).split(b"=")
     if len(pairs) != 2 * total:
         raise _Careful
     keys, raw_values = pairs[0::2], pairs[1::2]
@@ -69,7 +69,7 @@ def _parse(body: bytes, factor: float, window: Window, max_points: int) -> Batch
     if total == len(lines):  # one field per line: the common case
         series, index = _series_single(prefixes, keys)
         return Batch(series=series, series_index=index, ts=ts.tolist(), values=values.tolist())
-    line_of = np.repeat(np.arange(len(lines)), per_line)
+    line_of = np.repeat(np.arange(len(lines)), [f.count(b",") + 1 for f in fields])
     series, index = _series_multi([prefixes[i] for i in line_of.tolist()], keys, line_of)
     return Batch(series=series, series_index=index, ts=ts[line_of].tolist(), values=values.tolist())
 
@@ -130,14 +130,14 @@ def _series_multi(
 
 
 def _key(prefix: bytes, field: bytes) -> SeriesKey:
-    measurement, host, labels = _prefix(prefix)
-    name = _names.get((measurement, field))
-    if name is None:
+    key = _keys.get((prefix, field))
+    if key is None:
         if not field:
             raise _Careful
-        name = check_name(f"{measurement}.{field.decode()}")
-        _remember(_names, (measurement, field), name)
-    return name, host, labels
+        measurement, host, labels = _prefix(prefix)
+        key = (check_name(f"{measurement}.{field.decode()}"), host, labels)
+        _remember(_keys, (prefix, field), key)
+    return key
 
 
 def _prefix(prefix: bytes) -> tuple[str, str, tuple[tuple[str, str], ...]]:
