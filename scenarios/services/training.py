@@ -32,7 +32,7 @@ from scenarios.engine import (
 from scenarios.models import TrainingSession
 from scenarios.payloads import TrainingProgress
 from scenarios.recording import SecondWriter, run_second, second_batch
-from scenarios.services.runs import _loop_factory
+from scenarios.services.runs import _gc_frozen, _loop_factory
 from scenarios.services.scenarios import SafetyError, User, owner_of
 
 logger = logging.getLogger(__name__)
@@ -176,9 +176,15 @@ def _base_spec(session: TrainingSession) -> ScenarioSpec:
 def _search(session: TrainingSession, writer: SecondWriter) -> CapacityResult:
     """find_capacity with per-second recording and per-step evidence."""
 
-    async def on_second(stats) -> None:
-        if await writer.call(_record_second, session, stats):
-            writer.cancel.set()
+    def on_second(stats) -> None:  # queued, not awaited: a slow database can't stall a step
+        writer.submit(_record_second, session, stats).add_done_callback(recorded)
+
+    def recorded(write) -> None:  # on the writer thread
+        if write.exception() is not None:
+            logger.error("training %s: a second was not recorded", session.pk,
+                         exc_info=write.exception())  # fmt: skip
+        elif write.result():
+            writer.cancel.set()  # find_capacity polls it (a threading.Event)
 
     async def on_step(step) -> None:
         await writer.call(_record_step, session, asdict(step))
@@ -191,7 +197,7 @@ def _search(session: TrainingSession, writer: SecondWriter) -> CapacityResult:
         run_step, session.slo, session.start_rps, session.max_rps, session.step_duration,
         stop_event=writer.cancel, on_step=on_step,
     )  # fmt: skip
-    with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+    with _gc_frozen(), asyncio.Runner(loop_factory=_loop_factory()) as runner:
         return runner.run(search)
 
 
