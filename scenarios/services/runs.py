@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager, suppress
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import transaction
@@ -23,11 +23,12 @@ from hydra.live import publish
 from scenarios import conf
 from scenarios.engine import RunSummary, ScenarioSpec
 from scenarios.engine import ScenarioRun as EngineRun
-from scenarios.models import Scenario, ScenarioRun
+from scenarios.models import Execution, Scenario, ScenarioRun
 from scenarios.recording import SecondWriter, mark_window_states, progress, record_run_second
 from scenarios.services.scenarios import User, check_spec_safe, owner_of
 
 logger = logging.getLogger(__name__)
+E = TypeVar("E", bound=Execution)
 Status = ScenarioRun.Status
 
 
@@ -65,18 +66,19 @@ def run_cancel(*, run: ScenarioRun) -> ScenarioRun:
     return run
 
 
-def _claim(run_id: int) -> ScenarioRun | None:
-    """Move a queued run to running; None when another worker (or a cancel) got there first."""
+def claim(model: type[E], pk: int) -> E | None:
+    """Move a queued run or training session to running with a conditional update; None
+    when another worker (or a cancel) got there first."""
     now = timezone.now()
-    claimed = ScenarioRun.objects.filter(pk=run_id, status=Status.QUEUED).update(
-        status=Status.RUNNING, started_at=now, heartbeat_at=now
+    claimed = model._default_manager.filter(pk=pk, status="queued").update(
+        status="running", started_at=now, heartbeat_at=now
     )
-    return ScenarioRun.objects.get(pk=run_id) if claimed else None
+    return model._default_manager.get(pk=pk) if claimed else None
 
 
 def run_execute(*, run_id: int) -> ScenarioRun | None:
     """Execute a queued run to the end in this worker; store its summary."""
-    run = _claim(run_id)
+    run = claim(ScenarioRun, run_id)
     if run is None:
         return None
     publish([(f"run:{run.pk}", {"type": "run.progress", "payload": progress(run.pk, run.status)})])

@@ -32,7 +32,7 @@ from scenarios.engine import (
 from scenarios.models import TrainingSession
 from scenarios.payloads import TrainingProgress
 from scenarios.recording import SecondWriter, run_second, second_batch
-from scenarios.services.runs import _gc_frozen, _loop_factory
+from scenarios.services.runs import _gc_frozen, _loop_factory, claim
 from scenarios.services.scenarios import SafetyError, User, owner_of
 
 logger = logging.getLogger(__name__)
@@ -138,17 +138,9 @@ def training_stop() -> TrainingSession | None:
     return session
 
 
-def _claim(session_id: int) -> TrainingSession | None:
-    now = timezone.now()
-    claimed = TrainingSession.objects.filter(pk=session_id, status=Status.QUEUED).update(
-        status=Status.RUNNING, started_at=now, heartbeat_at=now
-    )
-    return TrainingSession.objects.get(pk=session_id) if claimed else None
-
-
 def training_execute(*, session_id: int) -> TrainingSession | None:
     """Run the capacity search to its end in this worker."""
-    session = _claim(session_id)
+    session = claim(TrainingSession, session_id)
     if session is None:
         return None
     _publish(session, step=None)
