@@ -92,11 +92,8 @@ def _compact(data: dict, window: Window, max_points: int) -> Batch:
     entries = data["series"]
     if not isinstance(entries, list):
         raise IngestError([{"index": 0, "field": "series", "message": "series must be a list"}])
-    total = sum(len(e.get("points") or ()) for e in entries if isinstance(e, dict))
-    if total > max_points:
-        raise RequestTooLarge(f"{total} points; at most {max_points} per request")
     batch, errors = Batch(), list[PointError]()
-    raw_points, positions, parsed = [], [], []
+    raw_points, positions, parsed, total = [], [], [], 0
     for i, entry in enumerate(entries):
         try:
             position, points = _compact_series(batch, entry)
@@ -104,8 +101,11 @@ def _compact(data: dict, window: Window, max_points: int) -> Batch:
             errors.append(PointError(index=i, field=exc.field, message=exc.message))
             continue
         parsed.append((i, position, points))
+        total += len(points)
         raw_points.extend(points)
         positions.extend([position] * len(points))
+    if total > max_points:
+        raise RequestTooLarge(f"{total} points; at most {max_points} per request")
     fast = None if errors else fastpath.points(raw_points, window)
     if fast is not None:  # every point valid: checked in one vectorised pass
         batch.series_index, (batch.ts, batch.values) = positions, fast
@@ -133,10 +133,10 @@ def _series_key(entry: dict) -> SeriesKey:
     """The checked key; an agent's series are checked once per process, then remembered."""
     name, host, labels = entry.get("name"), entry.get("host"), entry.get("labels")
     sent = None
-    if isinstance(labels, dict) and all(type(v) is str for v in labels.values()):
-        sent = (name, host, tuple(labels.items()))  # str values only: 1 == 1.0 == True
-    elif labels is None:
+    if labels is None or (type(labels) is dict and not labels):
         sent = (name, host, ())
+    elif type(labels) is dict and all(type(v) is str for v in labels.values()):
+        sent = (name, host, tuple(labels.items()))  # str values only: 1 == 1.0 == True
     key = _checked.get(sent) if sent is not None and type(name) is str else None
     if key is None:
         key = (

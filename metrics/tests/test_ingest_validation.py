@@ -173,3 +173,9 @@ def test_the_cardinality_guard_names_the_metric(api, now):
     message = response.json()["errors"][0]["message"]
     assert "'per.host'" in message and "limit of 3" in message
     assert Series.objects.count() == 3 and not Series.objects.filter(name="other").exists()
+
+
+@pytest.mark.parametrize("points", [5, "abc", {"a": 1}, None])
+def test_points_that_are_not_a_list_are_refused_by_name(api, points):
+    body = {"series": [{"name": "a", "points": points}]}
+    refused(api, body, index=0, field="points", words="list", whole=True)
