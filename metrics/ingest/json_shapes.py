@@ -132,7 +132,7 @@ CHECKED_MAX = 100_000
 def _series_key(entry: dict) -> SeriesKey:
     """The checked key; an agent's series are checked once per process, then remembered."""
     name, host, labels = entry.get("name"), entry.get("host"), entry.get("labels")
-    sent = None
+    sent: tuple | None = None
     if labels is None or (type(labels) is dict and not labels):
         sent = (name, host, ())
     elif type(labels) is dict and all(type(v) is str for v in labels.values()):
