@@ -132,3 +132,18 @@ def test_a_known_token_costs_no_query_until_it_is_forgotten(
     forget_token()
     with django_assert_num_queries(3):  # the token's lookup, then count, page
         assert client.get("/api/v1/tokens/").status_code == 200
+
+
+@override_settings(**THROTTLED)
+def test_the_limit_holds_across_a_window_boundary(token_client, monkeypatch):
+    from hydra.api.throttling import TokenRateThrottle
+
+    clock = [1_800_000_000 // 60 * 60 + 59.0]  # one second before a minute ends
+    monkeypatch.setattr(TokenRateThrottle, "timer", lambda self: clock[0])
+    client = token_client()
+    assert [client.get("/api/v1/tokens/").status_code for _ in range(3)] == [200] * 3
+    clock[0] += 2  # a new minute: no fresh burst of 3 allowed
+    response = client.get("/api/v1/tokens/")
+    assert response.status_code == 429 and 0 < int(response["Retry-After"]) <= 60
+    clock[0] += 60  # a whole minute after the burst
+    assert client.get("/api/v1/tokens/").status_code == 200
