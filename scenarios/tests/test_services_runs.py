@@ -158,7 +158,8 @@ def test_objects_from_before_a_run_are_kept_out_of_collections_while_it_runs(
     monkeypatch.setattr(runs, "record_run_second", spy)
     run = _queued(make_scenario(target_server.url("/fast"), rate=20, duration=2))
     services.run_execute(run_id=run.pk)
-    assert frozen_while_recording and min(frozen_while_recording) > 0
+    # the first second is written mid-run; the last may be written after the run ended
+    assert frozen_while_recording and frozen_while_recording[0] > 0
     assert gc.get_freeze_count() == 0
 
 
