@@ -54,6 +54,24 @@ def teammate(django_user_model):
 
 
 @pytest.fixture
+def user(django_user_model):
+    """The staff user browser tests log in as (``hydra.tests.helpers.log_in``)."""
+    from hydra.tests.helpers import BROWSER_PASSWORD, BROWSER_USER
+
+    return django_user_model.objects.create_user(
+        BROWSER_USER, password=BROWSER_PASSWORD, is_staff=True
+    )
+
+
+@pytest.fixture
+def token(user) -> str:
+    """A read-write API token of ``user``."""
+    from hydra.services import api_token_create
+
+    return api_token_create(user=user)[1]
+
+
+@pytest.fixture
 def token_client(owner):
     """An API client factory authenticated by a fresh token: ``token_client(read_only=True)``."""
     from rest_framework.test import APIClient

@@ -10,43 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import secrets
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
-from _server import manage  # noqa: I001  (bench/ is on sys.path when run as a script)
+from _server import database_recreate, manage  # noqa: I001  (bench/ is on sys.path when run as a script)
 
 FINAL = {"completed", "aborted", "cancelled", "failed"}
 
 
 # --------------------------------------------------------------------------- database
-
-
-def admin_dsn(url: str) -> tuple[str, str]:
-    """(DSN of the ``postgres`` maintenance database, bench database name)."""
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-        raise SystemExit(f"unexpected database name {name!r}")
-    return urlunsplit(parts._replace(path="/postgres")), name
-
-
-def database_recreate(url: str) -> None:
-    dsn, name = admin_dsn(url)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {name}")
-
-
-def database_drop(url: str) -> None:
-    dsn, name = admin_dsn(url)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def setup(database_url: str, redis_url: str, data_dir: str) -> None:

@@ -1,9 +1,11 @@
 """What the benchmarks share: running manage.py, starting and stopping daphne (alone, as
-``make run`` does, or N of them behind nginx as in deploy/nginx.conf), HTTP GET."""
+``make run`` does, or N of them behind nginx as in deploy/nginx.conf), HTTP GET, the
+machine's description, and recreating/dropping a bench database."""
 
 from __future__ import annotations
 
 import http.client
+import os
 import re
 import shutil
 import signal
@@ -13,8 +15,10 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import orjson
+import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -150,3 +154,45 @@ def http_get(port: int, path: str, headers: dict | None = None) -> tuple[int, by
         return resp.status, resp.read()
     finally:
         conn.close()
+
+
+# --------------------------------------------------------------------------- machine and database
+
+
+def machine_info(dsn: str) -> dict:
+    cpu = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    with psycopg.connect(dsn) as conn:
+        pg = conn.execute("SHOW server_version").fetchone()[0]
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "postgresql": pg,
+        "python": sys.version.split()[0],
+        "load_at_start": os.getloadavg(),
+    }
+
+
+def admin_dsn(url: str) -> tuple[str, str]:
+    """(DSN of the ``postgres`` maintenance database, bench database name)."""
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise SystemExit(f"unexpected database name {name!r}")
+    return urlunsplit(parts._replace(path="/postgres")), name
+
+
+def database_recreate(url: str) -> None:
+    dsn, name = admin_dsn(url)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+
+
+def database_drop(url: str) -> None:
+    dsn, name = admin_dsn(url)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

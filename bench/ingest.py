@@ -67,12 +67,23 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 import numpy as np
 import orjson
 import psycopg
-from _server import HOST, free_port, http_get, manage, web_start, web_stop  # noqa: E402,I001  (bench/ is on sys.path when run as a script)
+from _server import (  # noqa: E402,I001  (bench/ is on sys.path when run as a script)
+    HOST,
+    admin_dsn,
+    database_drop,
+    database_recreate,
+    free_port,
+    http_get,
+    machine_info,
+    manage,
+    web_start,
+    web_stop,
+)
 
 STEP_S = 10
 COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + b"\x00" * 8
@@ -173,46 +184,7 @@ def parse_args() -> argparse.Namespace:
 # --------------------------------------------------------------------------- machine
 
 
-def machine_info(dsn: str) -> dict:
-    cpu = "unknown"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    with psycopg.connect(dsn) as conn:
-        pg = conn.execute("SHOW server_version").fetchone()[0]
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": cpu,
-        "postgresql": pg,
-        "python": sys.version.split()[0],
-        "load_at_start": os.getloadavg(),
-    }
-
-
 # --------------------------------------------------------------------------- database
-
-
-def admin_dsn(url: str) -> tuple[str, str]:
-    """(DSN of the ``postgres`` maintenance database, bench database name)."""
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-        raise SystemExit(f"unexpected database name {name!r}")
-    return urlunsplit(parts._replace(path="/postgres")), name
-
-
-def database_recreate(url: str) -> None:
-    dsn, name = admin_dsn(url)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {name}")
-
-
-def database_drop(url: str) -> None:
-    dsn, name = admin_dsn(url)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def backends(url: str) -> int:

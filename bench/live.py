@@ -71,13 +71,25 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 import numpy as np
 import orjson
 import psycopg
 import redis
-from _server import HOST, ROOT, daphne_start, daphne_stop, free_port, manage, wait_healthy  # noqa: E402,I001  (bench/ is on sys.path when run as a script)
+from _server import (  # noqa: E402,I001  (bench/ is on sys.path when run as a script)
+    HOST,
+    ROOT,
+    admin_dsn,
+    daphne_start,
+    daphne_stop,
+    database_drop,
+    database_recreate,
+    free_port,
+    machine_info,
+    manage,
+    wait_healthy,
+)
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
@@ -190,46 +202,7 @@ def parse_args() -> argparse.Namespace:
 # --------------------------------------------------------------------------- machine
 
 
-def machine_info(dsn: str) -> dict:
-    cpu = "unknown"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    with psycopg.connect(dsn) as conn:
-        pg = conn.execute("SHOW server_version").fetchone()[0]
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": cpu,
-        "postgresql": pg,
-        "python": sys.version.split()[0],
-        "load_at_start": os.getloadavg(),
-    }
-
-
 # --------------------------------------------------------------------------- database
-
-
-def admin_dsn(url: str) -> tuple[str, str]:
-    """(DSN of the ``postgres`` maintenance database, bench database name)."""
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-        raise SystemExit(f"unexpected database name {name!r}")
-    return urlunsplit(parts._replace(path="/postgres")), name
-
-
-def database_recreate(url: str) -> None:
-    dsn, name = admin_dsn(url)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {name}")
-
-
-def database_drop(url: str) -> None:
-    dsn, name = admin_dsn(url)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def analyze(url: str) -> None:

@@ -64,7 +64,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # Django project root
 
 import _loadpath  # noqa: E402,I001  (bench/ is on sys.path when run as a script)
-from _server import HOST, free_port  # noqa: E402
+from _server import HOST, database_drop, free_port  # noqa: E402
 
 NGINX_CONF = """worker_processes 1;
 daemon off;
@@ -161,7 +161,7 @@ def main() -> None:
                 proc.wait(timeout=10)
         finally:
             if not args.keep:
-                _loadpath.database_drop(args.database_url)
+                database_drop(args.database_url)
     results["load"] = {"start": load_start, "end": os.getloadavg()}
     report(results, args)
     if args.json:

@@ -13,25 +13,12 @@ from playwright.sync_api import expect
 from forecasting import services
 from forecasting.spec import ForecastSpec
 from hydra.services import api_token_create
+from hydra.tests.helpers import log_in
 
 from .conftest import HOUR, hourly, ingest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "browser-pass-123"
 SPEC = ForecastSpec(horizon_seconds=12 * HOUR, history_seconds=7 * 86400, model="seasonal_naive")
-
-
-@pytest.fixture
-def user(django_user_model):
-    return django_user_model.objects.create_user("carol", password=PASSWORD, is_staff=True)
-
-
-def log_in(page, base: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", "carol")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page).to_have_url(f"{base}/")
 
 
 def _forecast_and_close(series) -> None:

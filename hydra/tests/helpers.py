@@ -70,3 +70,17 @@ def start_daphne(port: int, env: dict[str, str]) -> subprocess.Popen:
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+BROWSER_USER, BROWSER_PASSWORD = "carol", "browser-pass-123"  # the root conftest's ``user``
+
+
+def log_in(page, base: str, username: str = BROWSER_USER, password: str = BROWSER_PASSWORD):
+    """Log a Playwright page in through the login form; it lands on the overview."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(f"{base}/")

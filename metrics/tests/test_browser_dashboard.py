@@ -8,20 +8,9 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from hydra.services import api_token_create
+from hydra.tests.helpers import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "browser-pass-123"
-
-
-@pytest.fixture
-def user(django_user_model):
-    return django_user_model.objects.create_user("carol", password=PASSWORD, is_staff=True)
-
-
-@pytest.fixture
-def token(user) -> str:
-    return api_token_create(user=user)[1]
 
 
 def send(base: str, token: str, points: list, host: str = "web-1", name: str = "cpu.usage") -> None:
@@ -30,14 +19,6 @@ def send(base: str, token: str, points: list, host: str = "web-1", name: str = "
         f"{base}/api/v1/metrics/", json=body, headers={"Authorization": f"Token {token}"}
     )
     assert response.status_code == 201, response.text
-
-
-def log_in(page, base: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", "carol")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page).to_have_url(f"{base}/")
 
 
 def test_anonymous_visitors_are_sent_to_login(page, asgi_server, screenshot):

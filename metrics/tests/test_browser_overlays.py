@@ -10,21 +10,11 @@ import pytest
 from playwright.sync_api import expect
 
 from alerts.models import Anomaly
-from hydra.services import api_token_create
+from hydra.tests.helpers import log_in
 from metrics.models import Series
-from metrics.tests.test_browser_dashboard import PASSWORD, log_in, send
+from metrics.tests.test_browser_dashboard import send
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def user(django_user_model):
-    return django_user_model.objects.create_user("carol", password=PASSWORD, is_staff=True)
-
-
-@pytest.fixture
-def token(user) -> str:
-    return api_token_create(user=user)[1]
 
 
 FIGURE = """id => {

@@ -9,21 +9,11 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from hydra.services import api_token_create
+from hydra.tests.helpers import log_in
 from metrics.rollups import rollups_update
-from metrics.tests.test_browser_dashboard import PASSWORD, log_in, send
+from metrics.tests.test_browser_dashboard import send
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def user(django_user_model):
-    return django_user_model.objects.create_user("carol", password=PASSWORD, is_staff=True)
-
-
-@pytest.fixture
-def token(user) -> str:
-    return api_token_create(user=user)[1]
 
 
 def polyline(page, host: str) -> list[str]:

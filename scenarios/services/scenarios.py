@@ -30,21 +30,28 @@ class SafetyError(ValueError):
         self.field = field
 
 
+def check_target_safe(url: str, field: str = "target") -> None:
+    """Refuse (``SafetyError`` on ``field``) a URL whose host is outside the allow-list or
+    does not resolve."""
+    try:
+        check_target_allowed(url, conf.allowed_hosts())
+    except TargetNotAllowed as exc:
+        raise SafetyError(str(exc), field) from None
+    except OSError as exc:  # DNS failure while checking a host name
+        raise SafetyError(f"cannot resolve the target host: {exc}", field) from None
+
+
 def check_spec_safe(spec: dict[str, Any], name: str = "scenario") -> ScenarioSpec:
-    """Validate a spec dict against the engine, the allow-list and the caps."""
+    """Validate a spec dict against the engine, the caps and the allow-list."""
     try:
         parsed = ScenarioSpec.from_dict({**spec, "name": name})
         check_limits(parsed, conf.limits())
-        for url in sorted({r.url for r in parsed.requests}):
-            check_target_allowed(url, conf.allowed_hosts())
-    except TargetNotAllowed as exc:
-        raise SafetyError(str(exc), "target") from None
     except LimitExceeded as exc:
         raise SafetyError(str(exc), "limits") from None
     except (SpecError, ValueError, TypeError) as exc:
         raise SafetyError(str(exc)) from None
-    except OSError as exc:  # DNS failure while checking a host name
-        raise SafetyError(f"cannot resolve the target host: {exc}", "target") from None
+    for url in sorted({r.url for r in parsed.requests}):
+        check_target_safe(url)
     return parsed
 
 
@@ -82,12 +89,7 @@ def scenario_generate(
 ) -> Scenario:
     """The "problem generator": a scenario whose load, shape and thresholds follow the
     difficulty, clamped to the caps and refused outside the allow-list."""
-    try:
-        check_target_allowed(target_url, conf.allowed_hosts())
-    except TargetNotAllowed as exc:
-        raise SafetyError(str(exc), "target_url") from None
-    except OSError as exc:
-        raise SafetyError(f"cannot resolve the target host: {exc}", "target_url") from None
+    check_target_safe(target_url, "target_url")
     try:
         spec = generate_scenario(kind, difficulty, target_url, limits=conf.limits())
     except ValueError as exc:

@@ -23,8 +23,6 @@ from scenarios.engine import (
     CapacityResult,
     LimitExceeded,
     ScenarioSpec,
-    TargetNotAllowed,
-    check_target_allowed,
     find_capacity,
     make_run_step,
     parse_thresholds,
@@ -33,7 +31,7 @@ from scenarios.models import TrainingSession
 from scenarios.payloads import TrainingProgress
 from scenarios.recording import SecondWriter, run_second, second_batch
 from scenarios.services.runs import _gc_frozen, _loop_factory, claim
-from scenarios.services.scenarios import SafetyError, User, owner_of
+from scenarios.services.scenarios import SafetyError, User, check_target_safe, owner_of
 
 logger = logging.getLogger(__name__)
 Status = TrainingSession.Status
@@ -65,15 +63,6 @@ def _expression(metric: Any, bound: Any) -> str:
     return f"{metric} {_DEFAULT_OPS.get(str(metric), '<')} {bound}"
 
 
-def _check_target(url: str) -> None:
-    try:
-        check_target_allowed(url, conf.allowed_hosts())
-    except TargetNotAllowed as exc:
-        raise SafetyError(str(exc), "target_url") from None
-    except OSError as exc:
-        raise SafetyError(f"cannot resolve the target host: {exc}", "target_url") from None
-
-
 def _check_rates(max_rps: float, start_rps: float, step_duration: float) -> None:
     cap = conf.limits().max_rate
     if max_rps > cap:
@@ -99,7 +88,7 @@ def training_start(
     from hydra.dispatch import enqueue
     from scenarios.tasks import run_training
 
-    _check_target(target_url)
+    check_target_safe(target_url, "target_url")
     start_rps = options.get("start_rps") or max(1.0, round(max_rps / 20, 3))
     step_duration = options.get("step_duration") or DEFAULT_STEP_S
     _check_rates(max_rps, start_rps, step_duration)

@@ -8,25 +8,12 @@ import time
 import pytest
 from playwright.sync_api import expect
 
+from hydra.tests.helpers import log_in
 from scenarios.engine.testserver import ThreadedTargetServer
 from scenarios.services import scenario_create
 from scenarios.tests.conftest import arrival_spec
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "browser-pass-123"
-
-
-@pytest.fixture
-def user(django_user_model):
-    return django_user_model.objects.create_user("dave", password=PASSWORD, is_staff=True)
-
-
-def log_in(page, base: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", "dave")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page).to_have_url(f"{base}/")
 
 
 def _points(page) -> int:
