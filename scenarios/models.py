@@ -178,6 +178,10 @@ class TrainingSession(Execution):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
     reason = models.TextField(blank=True)
     stop_requested = models.BooleanField(default=False)
+    active_slot = models.BooleanField(
+        null=True, unique=True, default=None, editable=False,
+        help_text="True while started by training_start and not ended: the database allows one",
+    )  # fmt: skip
     steps = models.JSONField(default=list, blank=True)
     capacity_rps = models.FloatField(null=True, blank=True)
     first_failing_rps = models.FloatField(null=True, blank=True)

@@ -13,7 +13,7 @@ import logging
 from dataclasses import asdict
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from hydra.live import publish
@@ -93,19 +93,16 @@ def training_start(
     step_duration = options.get("step_duration") or DEFAULT_STEP_S
     _check_rates(max_rps, start_rps, step_duration)
     exprs = slo_expressions(slo)
-    with transaction.atomic():
-        if (
-            TrainingSession.objects.select_for_update()
-            .filter(status__in=TrainingSession.ACTIVE)
-            .exists()
-        ):
-            raise TrainingBusy("a training session is already running: stop it first")
-        session = TrainingSession.objects.create(
-            target_url=target_url, slo=exprs, max_rps=max_rps, start_rps=start_rps,
-            step_duration=step_duration, method=options.get("method") or "GET",
-            label=options.get("label") or "", created_by=owner_of(user),
-        )  # fmt: skip
-        transaction.on_commit(lambda: enqueue(run_training, session.pk))
+    try:
+        with transaction.atomic():  # the unique active_slot refuses a second active session
+            session = TrainingSession.objects.create(
+                target_url=target_url, slo=exprs, max_rps=max_rps, start_rps=start_rps,
+                step_duration=step_duration, method=options.get("method") or "GET",
+                label=options.get("label") or "", created_by=owner_of(user), active_slot=True,
+            )  # fmt: skip
+            transaction.on_commit(lambda: enqueue(run_training, session.pk))
+    except IntegrityError:
+        raise TrainingBusy("a training session is already running: stop it first") from None
     return session
 
 
@@ -118,7 +115,7 @@ def training_stop() -> TrainingSession | None:
         return None
     now = timezone.now()
     queued = TrainingSession.objects.filter(pk=session.pk, status=Status.QUEUED)
-    if queued.update(status=Status.STOPPED, stop_requested=True, ended_at=now):
+    if queued.update(status=Status.STOPPED, stop_requested=True, ended_at=now, active_slot=None):
         session.refresh_from_db()
         _publish(session, step=None)
         return session
@@ -204,7 +201,8 @@ def _end(session: TrainingSession, status: str, **outcome: Any) -> TrainingSessi
     if result is not None:
         session.capacity_rps = result.capacity_rps or None  # 0: no step passed
         session.first_failing_rps = result.first_failing_rps
-    fields = ["status", "ended_at", "reason", "capacity_rps", "first_failing_rps"]
+    session.active_slot = None
+    fields = ["status", "ended_at", "reason", "capacity_rps", "first_failing_rps", "active_slot"]
     session.save(update_fields=fields)
     _publish(session, step=None)
     return session
@@ -226,5 +224,5 @@ def training_reap_stale(cutoff) -> int:
     """Mark running sessions whose worker stopped reporting as failed."""
     reason = "the load generator stopped reporting"
     return TrainingSession.objects.filter(status=Status.RUNNING, heartbeat_at__lt=cutoff).update(
-        status=Status.FAILED, reason=reason, ended_at=timezone.now()
+        status=Status.FAILED, reason=reason, ended_at=timezone.now(), active_slot=None
     )

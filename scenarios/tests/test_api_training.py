@@ -79,3 +79,12 @@ def test_a_read_only_token_cannot_start_or_stop(token_client):
     assert reader.post(START, body, format="json").status_code == 403
     assert reader.post("/api/v1/training/stop").status_code == 403
     assert not TrainingSession.objects.exists()
+
+
+def test_a_stopped_session_frees_the_slot_for_the_next(api):
+    first = _start(api).json()["id"]
+    api.post("/api/v1/training/stop")
+    second = _start(api)
+    assert second.status_code == 202 and second.json()["id"] != first
+    active = TrainingSession.objects.filter(active_slot=True).values_list("pk", flat=True)
+    assert list(active) == [second.json()["id"]]
