@@ -25,6 +25,21 @@ if settings.REDIS_URL:
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _close_connections(django_db_setup):
+    """Async tests' ORM calls run in asgiref's one sync thread, and the ingestion front's in
+    its workers; their connections (and the PostgreSQL pool's idle ones) are closed here,
+    before the test database is dropped."""
+    yield
+    from asgiref.sync import SyncToAsync
+    from django.db import connections
+
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result()
+    for conn in connections.all():
+        if conn.alias in getattr(conn, "_connection_pools", {}):
+            conn.close_pool()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Throttle counters and cached lookups must not leak between tests (only this test

@@ -37,10 +37,11 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.conf import settings  # noqa: E402
 
 from hydra.routing import websocket_urlpatterns  # noqa: E402
+from metrics.api.ingest_front import IngestFront  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": IngestFront(django_asgi_app) if settings.HYDRA_INGEST_FRONT else django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

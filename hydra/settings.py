@@ -332,6 +332,10 @@ HYDRA_INGEST_MAX_POINTS = env.int("HYDRA_INGEST_MAX_POINTS", default=100_000)
 HYDRA_MAX_SERIES_PER_METRIC = env.int("HYDRA_MAX_SERIES_PER_METRIC", default=10_000)
 HYDRA_RETENTION_BATCH = env.int("HYDRA_RETENTION_BATCH", default=50_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = HYDRA_INGEST_MAX_BYTES + 1024  # the view answers 413 itself
+# token-authenticated ingestion batches skip Django's request/middleware/DRF machinery
+# (metrics/api/ingest_front.py), served by this many threads per web process
+HYDRA_INGEST_FRONT = env.bool("HYDRA_INGEST_FRONT", default=True)
+HYDRA_INGEST_THREADS = env.int("HYDRA_INGEST_THREADS", default=8)
 
 # Load tests: which hosts scenarios may target (IPs, CIDRs, names, *.wildcards) and caps
 HYDRA_SCENARIO_ALLOWED_HOSTS = env.list(

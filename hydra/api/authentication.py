@@ -56,7 +56,16 @@ def forget_token(key_hash: str | None = None) -> None:
 
 
 def _key_from_request(request) -> str | None:
-    header = authentication.get_authorization_header(request).decode("latin-1").strip()
+    header = authentication.get_authorization_header(request).decode("latin-1")
+    query = request.query_params.get("p") if hasattr(request, "query_params") else None
+    return key_from(header, query)
+
+
+def key_from(header: str, query_p: str | None) -> str | None:
+    """The API key in an ``Authorization`` header (Token, Bearer or Basic), else in the
+    ``p`` query parameter; None for another scheme. Raises AuthenticationFailed when
+    malformed."""
+    header = header.strip()
     if header:
         scheme, _, value = header.partition(" ")
         if scheme.lower() in KEYWORDS:
@@ -64,7 +73,24 @@ def _key_from_request(request) -> str | None:
         if scheme.lower() == "basic":
             return _basic_password(value)
         return None
-    return request.query_params.get("p") if hasattr(request, "query_params") else None
+    return query_p
+
+
+def token_for(key: str) -> ApiToken | None:
+    """The active token for ``key``, its use recorded (at most once a minute); None if the
+    key is unknown, revoked or its user inactive."""
+    token = _token(hash_key(key))
+    if token is not None:
+        touch(token)
+    return token
+
+
+def touch(token: ApiToken) -> None:
+    now = timezone.now()
+    if token.last_used_at and (now - token.last_used_at).total_seconds() < LAST_USED_RESOLUTION_S:
+        return
+    token.last_used_at = now
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
 
 
 def _basic_password(value: str) -> str:
@@ -86,22 +112,10 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         key = _key_from_request(request)
         if not key:
             return None
-        token = _token(hash_key(key))
+        token = token_for(key)
         if token is None:
             _invalid("Invalid or revoked API token.")
-        self._touch(token)
         return token.user, token
 
     def authenticate_header(self, request) -> str:
         return 'Token realm="hydra"'
-
-    @staticmethod
-    def _touch(token: ApiToken) -> None:
-        now = timezone.now()
-        if (
-            token.last_used_at
-            and (now - token.last_used_at).total_seconds() < LAST_USED_RESOLUTION_S
-        ):
-            return
-        token.last_used_at = now
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -34,6 +34,7 @@ class TokenRateThrottle(SimpleRateThrottle):
     scope = "token"
     num_requests: int  # set by SimpleRateThrottle.__init__ from the rate
     duration: int
+    counted: tuple | None = None  # (Redis client, key) of the request last let through
 
     def get_rate(self) -> str | None:
         rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
@@ -63,10 +64,21 @@ class TokenRateThrottle(SimpleRateThrottle):
         count, _, before = pipe.execute()
         overlap = 1 - gone / self.duration  # share of the previous window still inside
         if int(before or 0) * overlap + count <= self.num_requests:
+            self.counted = (client, current)
             return True
         client.decr(current)  # a refused request does not count
         self.wait_s = self._wait(count - 1, int(before or 0), gone)
         return False
+
+    def refund(self) -> None:
+        """Uncount the request ``allow_request`` just let through (it is being handed to
+        another handler that counts it again)."""
+        counted = getattr(self, "counted", None)
+        if counted is not None:
+            counted[0].decr(counted[1])
+        elif getattr(self, "history", None) and self.now in self.history:
+            self.history.remove(self.now)
+            self.cache.set(self.key, self.history, self.duration)
 
     def _wait(self, counted: int, before: int, gone: float) -> float:
         """Seconds until one more request fits."""

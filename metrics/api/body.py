@@ -38,10 +38,15 @@ def read_body(request) -> bytes:
     declared = request.META.get("CONTENT_LENGTH") or "0"
     if declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"Body is {declared} bytes; at most {limit} per request.")
-    body = request._request.body
+    encoding = request.META.get("HTTP_CONTENT_ENCODING", "identity")
+    return decode(request._request.body, encoding, limit)
+
+
+def decode(body: bytes, encoding: str, limit: int) -> bytes:
+    """``body`` within ``limit`` bytes, gunzipped when ``encoding`` is gzip."""
     if len(body) > limit:
         raise PayloadTooLarge(f"Body is over {limit} bytes.")
-    encoding = request.META.get("HTTP_CONTENT_ENCODING", "identity").strip().lower()
+    encoding = encoding.strip().lower()
     if encoding == "gzip":
         return _gunzip(body, limit)
     if encoding not in ("", "identity"):

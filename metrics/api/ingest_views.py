@@ -44,26 +44,36 @@ def store(batch: Batch, attempts: int = 3) -> int:
     raise AssertionError("unreachable")
 
 
-def ingest(request, fmt: str, parse) -> tuple[int, dict | None]:
+def parse_json_body(raw: bytes, precision: str | None = None) -> Batch:
+    return parse_json(raw, max_points=settings.HYDRA_INGEST_MAX_POINTS)
+
+
+def parse_line_body(raw: bytes, precision: str | None) -> Batch:
+    return parse_lines(raw, precision=precision, max_points=settings.HYDRA_INGEST_MAX_POINTS)
+
+
+def record_ok(fmt: str, started: float) -> None:
+    instrumentation.INGEST_SECONDS.labels(fmt).observe(time.perf_counter() - started)
+    instrumentation.INGEST_REQUESTS.labels(fmt, "ok").inc()
+
+
+def ingest(request, fmt: str, parse, precision: str | None = None) -> tuple[int, dict | None]:
     """Parse, validate and store; returns (status, body). Nothing is stored on error."""
     started = time.perf_counter()
     try:
-        accepted = store(parse(read_body(request)))
+        accepted = store(parse(read_body(request), precision))
     except IngestError as exc:
         instrumentation.INGEST_REQUESTS.labels(fmt, "400").inc()
         return status.HTTP_400_BAD_REQUEST, _errors_body(exc)
     except RequestTooLarge as exc:
         raise PayloadTooLarge(str(exc)) from None
-    instrumentation.INGEST_SECONDS.labels(fmt).observe(time.perf_counter() - started)
-    instrumentation.INGEST_REQUESTS.labels(fmt, "ok").inc()
+    record_ok(fmt, started)
     return status.HTTP_201_CREATED, {"accepted": accepted}
 
 
 def ingest_json(request) -> Response:
     require_type(request, JSON_TYPES)
-    code, body = ingest(
-        request, "json", lambda raw: parse_json(raw, max_points=settings.HYDRA_INGEST_MAX_POINTS)
-    )
+    code, body = ingest(request, "json", parse_json_body)
     return Response(body, status=code)
 
 
@@ -78,13 +88,7 @@ class LineProtocolWriteApi(APIView):
     def post(self, request, *args, **kwargs) -> Response:
         require_type(request, LINE_TYPES)
         precision = request.query_params.get("precision")
-        code, body = ingest(
-            request,
-            "line",
-            lambda raw: parse_lines(
-                raw, precision=precision, max_points=settings.HYDRA_INGEST_MAX_POINTS
-            ),
-        )
+        code, body = ingest(request, "line", parse_line_body, precision)
         if code == status.HTTP_201_CREATED:
             return Response(status=status.HTTP_204_NO_CONTENT)
         return Response(body, status=code)
