@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from psycopg.errors import UniqueViolation
 
 from metrics import instrumentation
 from metrics.ingest import Batch
 from metrics.ingest.series_ids import forget_all
-from metrics.ingest.writer import write
+from metrics.ingest.writer import Written, write
 from metrics.live import publish_points
 from metrics.models import Point, Rollup1h, Rollup1m, Series
 
@@ -20,11 +21,21 @@ def points_ingest(*, batch: Batch) -> int:
     """
     if not len(batch):
         return 0
-    with transaction.atomic():
-        rows = write(batch)
-        publish_points(rows, rows.hosts)  # sends on commit
+    try:
+        rows = _write(batch, overwrite=False)
+    except (UniqueViolation, IntegrityError) as exc:
+        if not isinstance(exc, UniqueViolation) and not isinstance(exc.__cause__, UniqueViolation):
+            raise
+        rows = _write(batch, overwrite=True)  # some points existed: a re-sent batch
     instrumentation.POINTS_INGESTED.inc(len(rows))
     return len(rows)
+
+
+def _write(batch: Batch, *, overwrite: bool) -> Written:
+    with transaction.atomic():
+        rows = write(batch, overwrite=overwrite)
+        publish_points(rows, rows.hosts)  # sends on commit
+    return rows
 
 
 def series_delete(*, series: Series) -> None:

@@ -1,9 +1,10 @@
 """Write a validated batch: dedupe, bulk write the points, keep each series' latest value.
 
-PostgreSQL: binary ``COPY`` straight into ``metrics_point`` inside a savepoint (new points,
-the common case, at raw COPY speed); if any point already exists (a retried batch), the
-savepoint is rolled back and the batch goes through a temporary table and
-``INSERT … ON CONFLICT DO UPDATE`` (idempotent overwrite). SQLite: ``executemany`` upsert.
+PostgreSQL: binary ``COPY`` straight into ``metrics_point`` (new points, the common case, at
+raw COPY speed); if any point already exists (a retried batch) the COPY fails with a unique
+violation, the caller rolls the transaction back and writes again with ``overwrite``: through
+a temporary table and ``INSERT … ON CONFLICT DO UPDATE`` (idempotent overwrite). SQLite:
+``executemany`` upsert.
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db import connection, transaction
-from psycopg import errors as pg_errors
+from django.db import connection
 
 from metrics.ingest.batch import Batch
 from metrics.ingest.series_ids import resolve
@@ -46,14 +46,16 @@ class Written:
         return len(self.ts)
 
 
-def write(batch: Batch) -> Written:
-    """Resolve series, write points and latest values in the caller's transaction."""
+def write(batch: Batch, *, overwrite: bool = False) -> Written:
+    """Resolve series, write points and latest values in the caller's transaction.
+
+    Without ``overwrite`` a point that already exists raises ``UniqueViolation`` (PostgreSQL)."""
     resolved = resolve(batch.series)
     ids = np.asarray(resolved, dtype=np.int64)
     rows = _dedupe(ids[np.asarray(batch.series_index, dtype=np.int64)], batch)
     rows.hosts = {sid: key[1] for sid, key in zip(resolved, batch.series, strict=True)}
     if connection.vendor == "postgresql":
-        _copy_points(rows)
+        _copy_points(rows, overwrite)
     else:
         _sqlite_points(rows)
     _update_series(rows)
@@ -78,18 +80,14 @@ def _binary(rows: Written) -> bytes:
     return COPY_HEADER + data.tobytes() + COPY_TRAILER
 
 
-def _copy_points(rows: Written) -> None:
+def _copy_points(rows: Written, overwrite: bool) -> None:
     payload = _binary(rows)
     raw = connection.cursor().cursor
-    try:
-        # a savepoint: a conflict only undoes this COPY
-        with (
-            transaction.atomic(),
-            raw.copy(f"COPY metrics_point {COLUMNS} FROM STDIN (FORMAT BINARY)") as copy,
-        ):
-            copy.write(payload)
-    except pg_errors.UniqueViolation:
+    if overwrite:
         _copy_upsert(raw, payload)
+        return
+    with raw.copy(f"COPY metrics_point {COLUMNS} FROM STDIN (FORMAT BINARY)") as copy:
+        copy.write(payload)
 
 
 def _copy_upsert(raw, payload: bytes) -> None:

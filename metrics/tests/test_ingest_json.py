@@ -106,6 +106,20 @@ def test_resending_a_batch_overwrites_instead_of_duplicating(api, now):
     assert stored("r")[-1] == (now * 1_000_000, 99.5)
 
 
+def test_a_batch_mixing_stored_and_new_points_and_series_is_written_whole(api, now):
+    post(api, {"series": [{"name": "mix", "points": [[now - 1, 1.0]]}]})
+    body = {
+        "series": [
+            {"name": "mix", "points": [[now - 1, 7.0], [now, 8.0]]},
+            {"name": "mix.new", "points": [[now, 3.0]]},
+        ]
+    }
+    assert post(api, body).json() == {"accepted": 3}
+    assert stored("mix") == [((now - 1) * 1_000_000, 7.0), (now * 1_000_000, 8.0)]
+    assert stored("mix.new") == [(now * 1_000_000, 3.0)]
+    assert Series.objects.filter(name__startswith="mix").count() == 2
+
+
 def test_a_repeated_point_in_one_batch_keeps_the_last_value(api, now):
     response = post(
         api,
