@@ -16,13 +16,14 @@ from alerts.sensitivity import DEFAULT, Sensitivity
 from metrics.models import Series
 
 US = 1_000_000
-SERIES_FIELDS = ("id", "name", "host", "labels", "last_ts", "last_value")
+SERIES_FIELDS = ("id", "name", "host", "labels")
 
 
 def series_of_metrics(names: Iterable[str]) -> dict[str, list[Series]]:
     """Every series of the given metric names, in one query."""
     out: dict[str, list[Series]] = defaultdict(list)
-    for s in Series.objects.filter(name__in=set(names)).only(*SERIES_FIELDS).order_by("id"):
+    series = Series.objects.with_latest(value=False).filter(name__in=set(names))
+    for s in series.only(*SERIES_FIELDS).order_by("id"):
         out[s.name].append(s)
     return out
 

@@ -105,11 +105,6 @@ def copy_points(ids: list[int], start_s: int, n: int, value_of) -> None:
     with connection.cursor() as cursor:
         with cursor.cursor.copy("COPY metrics_point (series_id, ts, value) FROM STDIN") as copy:
             copy.write(buf.getvalue())
-        cursor.execute(
-            "UPDATE metrics_series s SET last_ts = p.ts, last_value = p.value FROM ("
-            " SELECT DISTINCT ON (series_id) series_id, ts, value FROM metrics_point"
-            " ORDER BY series_id, ts DESC) p WHERE p.series_id = s.id"
-        )
         cursor.execute("ANALYZE")
 
 

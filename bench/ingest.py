@@ -529,13 +529,13 @@ def series_key(name: str, host: str) -> str:
 
 
 SERIES_INSERT = """
-INSERT INTO metrics_series (name, host, labels, key, unit, description, created_at,
-  last_ts, last_value, rollup_from, rollup_seq, watch)
-SELECT %s, h, '{}'::jsonb, k::uuid, '', '', now(), %s, v, %s, 1, false
-FROM unnest(%s::text[], %s::text[], %s::float8[]) AS u(h, k, v)
+INSERT INTO metrics_series (name, host, labels, key, unit, description, created_at, watch)
+SELECT %s, h, '{}'::jsonb, k::uuid, '', '', now(), false
+FROM unnest(%s::text[], %s::text[]) AS u(h, k)
 ORDER BY h
 RETURNING id, host
 """
+PENDING_INSERT = "INSERT INTO metrics_rolluppending (min_ts, max_ts, series) VALUES (%s, %s, %s)"
 
 
 def query_grid(args) -> Grid:
@@ -544,13 +544,15 @@ def query_grid(args) -> Grid:
 
 
 def load_query_data(url: str, name: str, grid: Grid) -> dict:
-    """COPY the grid into metrics_point and insert its series rows; one transaction."""
+    """COPY the grid into metrics_point, insert its series rows and the pending-rollup row
+    ingestion would have left; one transaction."""
     ts_us = grid.timestamps() * US
     started = time.perf_counter()
     with psycopg.connect(url) as conn:
         ids = insert_series(conn, name, grid, ts_us)
         with conn.cursor() as cur:
             copy_grid(cur, ids, grid, ts_us)
+        conn.execute(PENDING_INSERT, [int(ts_us[0]), int(ts_us[-1]), ids.astype("<i8").tobytes()])
         conn.commit()
     seconds = time.perf_counter() - started
     points = grid.series * grid.points
@@ -559,24 +561,11 @@ def load_query_data(url: str, name: str, grid: Grid) -> dict:
 
 def insert_series(conn, name: str, grid: Grid, ts_us: np.ndarray) -> np.ndarray:
     names = hosts(grid.series)
-    last = grid_values_last(grid)
     rows = conn.execute(
-        SERIES_INSERT,
-        [
-            name,
-            int(ts_us[-1]),
-            int(ts_us[0]),
-            names,
-            [series_key(name, h) for h in names],
-            last,
-        ],
+        SERIES_INSERT, [name, names, [series_key(name, h) for h in names]]
     ).fetchall()
     by_host = {h: i for i, h in rows}
     return np.array([by_host[h] for h in names], dtype=np.int64)
-
-
-def grid_values_last(grid: Grid) -> list[float]:
-    return [float(chunk_values(grid, s, s + 1)[0, -1]) for s in range(grid.series)]
 
 
 def chunk_values(grid: Grid, s0: int, s1: int) -> np.ndarray:

@@ -17,6 +17,7 @@ from forecasting.live import publish_forecast
 from forecasting.models import US, Forecast, ForecastConfig, ForecastPoint
 from forecasting.spec import SEASONALITIES, ForecastSpec
 from metrics.models import Series
+from metrics.selectors import latest_ts
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ def forecast_run(
         spec.validated()
         now_us = int(timezone.now().timestamp() * US)
         ts, values = selectors.series_history(
-            series=series, spec=spec, end_us=series.last_ts or now_us
+            series=series, spec=spec, end_us=latest_ts(series_id=series.pk) or now_us
         )
         result = forecast_compute(timestamps=ts, values=values, spec=spec)
     except Exception as exc:  # one series' failure is recorded, never raised to the scheduler

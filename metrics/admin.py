@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 
+from metrics.api.serializers import iso_us
 from metrics.models import Series
 from metrics.selectors import metric_cardinality
 from metrics.services import series_delete
@@ -10,11 +11,11 @@ class SeriesAdmin(admin.ModelAdmin):
     """Series: edit unit/description/watch; the list warns about metrics near their
     series limit (HYDRA_MAX_SERIES_PER_METRIC)."""
 
-    list_display = ("name", "host", "labels", "last_value", "watch")
+    list_display = ("name", "host", "labels", "latest_value", "watch")
     list_filter = ("watch",)
     list_editable = ("watch",)
     search_fields = ("name", "host")
-    readonly_fields = ("name", "host", "labels", "key", "last_ts", "last_value", "created_at")
+    readonly_fields = ("name", "host", "labels", "key", "latest_at", "latest_value", "created_at")
     fields = (
         "name",
         "host",
@@ -22,12 +23,23 @@ class SeriesAdmin(admin.ModelAdmin):
         "unit",
         "description",
         "watch",
-        "last_ts",
-        "last_value",
+        "latest_at",
+        "latest_value",
         "created_at",
     )
     actions = ["delete_with_points"]
     list_per_page = 100
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_latest()
+
+    @admin.display(description="latest value")
+    def latest_value(self, obj: Series) -> float | None:
+        return obj.last_value  # type: ignore[attr-defined]
+
+    @admin.display(description="latest point (UTC)")
+    def latest_at(self, obj: Series) -> str | None:
+        return iso_us(obj.last_ts)  # type: ignore[attr-defined]
 
     def has_add_permission(self, request) -> bool:
         return False  # series are created by ingestion

@@ -66,7 +66,7 @@ def host_cards(
 ) -> list[HostCard]:
     """Every host (matching ``search`` and ``status``) with its key metrics' latest values
     and its status (from ``firing``, see ``firing_alerts``): one query."""
-    qs = Series.objects.exclude(host="")
+    qs = Series.objects.with_latest().exclude(host="")
     if search:
         qs = qs.filter(Q(host__icontains=search) | Q(labels__icontains=search))
     # the label is read in SQL: decoding 2,000 JSON objects per render costs more

@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 
-from django.db import models
+from django.db import connections, models
+from django.db.models.functions import Cast
 
 US = 1_000_000
 
@@ -23,8 +24,41 @@ def series_key(name: str, host: str, labels: dict[str, str]) -> str:
     return hashlib.md5(canonical.encode(), usedforsecurity=False).hexdigest()
 
 
+class SeriesQuerySet(models.QuerySet):
+    def with_latest(self, *, value: bool = True) -> SeriesQuerySet:
+        """Annotate ``last_ts`` (and ``last_value``): the newest point, read backwards from
+        the points' primary key (one index probe per series, no scan). Ingestion does not
+        update series rows, so concurrent batches never queue on them."""
+        newest = Point.objects.filter(series=models.OuterRef("pk")).order_by("-ts")
+        qs = self.annotate(last_ts=models.Subquery(newest.values("ts")[:1]))
+        if value:
+            qs = qs.annotate(last_value=models.Subquery(newest.values("value")[:1]))
+        return qs
+
+    def with_latest_pair(self) -> SeriesQuerySet:
+        """Annotate ``last_pair``, ``[ts, value]`` of the newest point, with ONE index probe
+        per series on PostgreSQL (an array; ts as float, exact below 2**53 µs). Elsewhere it
+        is ``with_latest`` (``last_ts``, ``last_value``): see ``latest_columns``."""
+        if connections[self.db].vendor != "postgresql":
+            return self.with_latest()
+        newest = Point.objects.filter(series=models.OuterRef("pk")).order_by("-ts")
+        pair = models.Func(
+            Cast("ts", models.FloatField()),
+            "value",
+            template="ARRAY[%(expressions)s]",
+            output_field=models.Field(),
+        )
+        return self.annotate(last_pair=models.Subquery(newest.annotate(p=pair).values("p")[:1]))
+
+    def latest_columns(self) -> tuple[str, ...]:
+        """The columns ``with_latest_pair`` added, for ``values_list``."""
+        if connections[self.db].vendor == "postgresql":
+            return ("last_pair",)
+        return ("last_ts", "last_value")
+
+
 class Series(models.Model):
-    """One metric name on one host with one label set; keeps its latest value current."""
+    """One metric name on one host with one label set (its latest point: ``with_latest``)."""
 
     name = models.CharField(max_length=200)
     host = models.CharField(max_length=200, blank=True, default="")
@@ -33,17 +67,12 @@ class Series(models.Model):
     unit = models.CharField(max_length=32, blank=True)
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    last_ts = models.BigIntegerField(null=True, blank=True, help_text="µs since epoch")
-    last_value = models.FloatField(null=True, blank=True)
-    rollup_from = models.BigIntegerField(
-        null=True, blank=True, editable=False, help_text="oldest point not yet rolled up (µs)"
-    )
-    rollup_seq = models.BigIntegerField(default=0, editable=False)
     watch = models.BooleanField(default=False, help_text="run anomaly detection on this series")
+
+    objects = SeriesQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "series"
-        # few indexes: every ingested batch updates last_ts/last_value (HOT updates, see 0004)
         indexes = [models.Index(fields=["name", "host"]), models.Index(fields=["host"])]
 
     def __str__(self) -> str:
@@ -96,6 +125,23 @@ class Rollup1m(Rollup):
 
 class Rollup1h(Rollup):
     WIDTH_US = 3600 * US
+
+
+class RollupPending(models.Model):
+    """Points written since the last rollup run: one row per ingested batch, its time range
+    and its series (``series``: the ids as little-endian int64). The rollup job recomputes
+    those buckets and deletes the rows; queries read raw points from the oldest ``min_ts``
+    on. Appending a row costs a batch one small insert, not an update of each series."""
+
+    min_ts = models.BigIntegerField(help_text="oldest point of the batch (µs)")
+    max_ts = models.BigIntegerField(help_text="newest point of the batch (µs)")
+    series = models.BinaryField()
+
+    class Meta:
+        indexes = [models.Index(fields=["min_ts"])]
+
+    def __str__(self) -> str:
+        return f"{len(self.series) // 8} series from {self.min_ts}"
 
 
 class Dashboard(models.Model):

@@ -1,27 +1,31 @@
 """Rollup maintenance: recompute 1-minute and 1-hour buckets for the ranges that changed.
 
-Ingestion marks each series with the oldest point it wrote since the last rollup
-(``rollup_from``) and bumps ``rollup_seq``. This job recomputes the affected buckets from
-raw points in chunks of series (a few statements per chunk, not per series; idempotent,
-so overwrites and late points are handled), then clears each mark only if no new batch
-arrived meanwhile (conditional update on ``rollup_seq``).
+Each ingested batch leaves a ``RollupPending`` row (its series and time range). This job
+reads the pending rows, merges them into one range per series, recomputes the affected
+buckets from raw points in chunks of series (a few statements per chunk, not per series;
+idempotent, so overwrites and late points are handled), then deletes the rows it read.
+Rows committed meanwhile are left for the next run; a run that dies part-way leaves its
+rows too (recomputing again is harmless), and so do two runs that overlap.
 """
 
 from __future__ import annotations
 
+import numpy as np
 from django.db import connection, transaction
 
-from metrics.models import Rollup1h, Rollup1m, Series
+from metrics.models import Rollup1h, Rollup1m, RollupPending
 
 TIERS = ((Rollup1m.WIDTH_US, "metrics_rollup1m"), (Rollup1h.WIDTH_US, "metrics_rollup1h"))
 CHUNK = 500
-Dirty = tuple[int, int, int, int]  # series id, oldest unrolled ts, newest ts, seq
+PAGE = 2_000  # pending rows (ingested batches) merged at a time: ~16 MB of 1,000-series ids
+PAGES_PER_RUN = 50
+Dirty = tuple[int, int, int]  # series id, oldest unrolled ts, newest ts
 
 
 def _ranges_cte(dirty: list[Dirty], width: int) -> str:
     rows = ", ".join(
         f"({int(sid)}, {(lo // width) * width}, {(hi // width + 1) * width})"
-        for sid, lo, hi, _ in dirty
+        for sid, lo, hi in dirty
     )
     return f"WITH d(id, lo, hi) AS (VALUES {rows}) "
 
@@ -46,43 +50,50 @@ def _recompute(dirty: list[Dirty]) -> None:
             )
 
 
-def _clear(dirty: list[Dirty]) -> int:
-    """Clear the marks of series that got no new batch since they were read."""
-    pairs = ", ".join(f"({int(sid)}, {int(seq)})" for sid, _, _, seq in dirty)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH c(id, seq) AS (VALUES {pairs}) UPDATE metrics_series SET rollup_from = NULL "
-            "WHERE EXISTS (SELECT 1 FROM c WHERE c.id = metrics_series.id AND c.seq = metrics_series.rollup_seq)"
-        )
-        return cursor.rowcount
-
-
-def rollup_chunk(dirty: list[Dirty]) -> int:
-    """Recompute a chunk of series; returns how many marks were cleared."""
+def rollup_chunk(dirty: list[Dirty]) -> None:
+    """Recompute the buckets of a chunk of (series, oldest, newest) ranges."""
     with transaction.atomic():
         _recompute(dirty)
-        return _clear(dirty)
 
 
-def rollup_series(series_id: int, rollup_from: int, last_ts: int, seq: int) -> bool:
-    """Recompute one series' dirty range; True when its mark was cleared."""
-    return rollup_chunk([(series_id, rollup_from, last_ts, seq)]) == 1
-
-
-def rollups_update(*, limit: int = 100_000) -> int:
-    """Roll up every series with unrolled points; returns how many were processed."""
-    rows = (
-        Series.objects.filter(rollup_from__isnull=False)
-        .order_by("id")
-        .values_list("id", "rollup_from", "last_ts", "rollup_seq")[:limit]
+def pending(limit: int = PAGE) -> tuple[list[int], list[Dirty]]:
+    """(ids of the pending rows read, one merged range per series in them)."""
+    rows = list(
+        RollupPending.objects.order_by("id").values_list("id", "min_ts", "max_ts", "series")[:limit]
     )
-    dirty: list[Dirty] = [
-        (sid, lo, max(hi or lo, lo), seq) for sid, lo, hi, seq in rows if lo is not None
-    ]
-    for start in range(0, len(dirty), CHUNK):
-        rollup_chunk(dirty[start : start + CHUNK])
+    if not rows:
+        return [], []
+    series = [np.frombuffer(bytes(blob), dtype="<i8") for _, _, _, blob in rows]
+    sizes = [len(s) for s in series]
+    sids = np.concatenate(series)
+    lo = np.repeat([r[1] for r in rows], sizes)
+    hi = np.repeat([r[2] for r in rows], sizes)
+    order = np.argsort(sids, kind="stable")
+    sids, lo, hi = sids[order], lo[order], hi[order]
+    starts = np.flatnonzero(np.r_[True, sids[1:] != sids[:-1]])
+    merged = zip(
+        sids[starts].tolist(),
+        np.minimum.reduceat(lo, starts).tolist(),
+        np.maximum.reduceat(hi, starts).tolist(),
+        strict=True,
+    )
+    return [r[0] for r in rows], list(merged)
+
+
+def rollups_update(*, pages: int = PAGES_PER_RUN) -> int:
+    """Roll up what the pending rows name, a page of rows at a time; returns how many
+    series ranges were recomputed."""
+    done = 0
+    for _ in range(pages):
+        ids, dirty = pending()
+        if not ids:
+            break
+        for start in range(0, len(dirty), CHUNK):
+            rollup_chunk(dirty[start : start + CHUNK])
+        RollupPending.objects.filter(id__in=ids).delete()
+        done += len(dirty)
     _summarize_brin()
-    return len(dirty)
+    return done
 
 
 def _summarize_brin() -> None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Min, QuerySet
+from django.db.models import Min, QuerySet, Subquery
 
-from metrics.models import Series
+from metrics.models import Point, RollupPending, Series
 from metrics.query.timeseries import Query, bucketed
 
 MAX_SERIES_PER_QUERY = 2_000
@@ -13,6 +13,13 @@ MAX_SERIES_PER_QUERY = 2_000
 
 class TooManySeries(ValueError):
     pass
+
+
+def pending_from() -> Subquery:
+    """The oldest point not yet rolled up, of any series (µs; NULL when none), as an
+    expression: annotating series rows with it costs no extra query. Queries read raw
+    points from there on."""
+    return Subquery(RollupPending.objects.order_by("min_ts").values("min_ts")[:1])
 
 
 def series_matching(
@@ -42,14 +49,14 @@ def points_query(
         raise TooManySeries(
             f"the query matches {len(series)} series; at most {MAX_SERIES_PER_QUERY}"
         )
-    dirty = [s.rollup_from for s in series if s.rollup_from is not None]
+    annotated = bool(series) and all(hasattr(s, "pending") for s in series)
     query = Query(
         series_ids=[s.pk for s in series],
         start_us=start_us,
         end_us=end_us,
         step_us=step_us,
         agg=agg,
-        dirty_from_us=min(dirty) if dirty else None,
+        dirty_from_us=series[0].pending if annotated else oldest_unrolled(),  # type: ignore[attr-defined]
     )
     points = bucketed(query)
     return [
@@ -65,7 +72,8 @@ def points_query(
 
 
 def series_for_query(**filters) -> list[Series]:
-    qs = series_matching(**filters).only("id", "name", "host", "labels", "rollup_from")
+    qs = series_matching(**filters).only("id", "name", "host", "labels")
+    qs = qs.annotate(pending=pending_from())
     return list(qs.order_by("host", "id")[: MAX_SERIES_PER_QUERY + 1])
 
 
@@ -78,5 +86,11 @@ def metric_cardinality(*, near: float = 0.8) -> list[dict]:
     return [{"name": r["name"], "series": r["n"], "limit": limit} for r in rows.order_by("-n")]
 
 
+def latest_ts(*, series_id: int) -> int | None:
+    """The series' newest point (µs), read backwards from the primary key."""
+    newest = Point.objects.filter(series_id=series_id).order_by("-ts")
+    return newest.values_list("ts", flat=True).first()
+
+
 def oldest_unrolled() -> int | None:
-    return Series.objects.aggregate(m=Min("rollup_from"))["m"]
+    return RollupPending.objects.aggregate(m=Min("min_ts"))["m"]

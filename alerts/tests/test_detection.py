@@ -15,6 +15,7 @@ from alerts.services.detection import anomaly_dismiss, detection_run, watched_se
 from alerts.services.evaluation import rules_evaluate
 from alerts.tests.conftest import ingest, make_rule
 from metrics.models import Series
+from metrics.selectors import latest_ts
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -55,7 +56,7 @@ def test_it_persists_state_and_scores_only_new_points():
     Series.objects.filter(pk=series.pk).update(watch=True)
     first = detection_run(now=NOW)
     state = DetectorState.objects.get()
-    assert first.points == 720 and state.last_ts == series.last_ts
+    assert first.points == 720 and state.last_ts == latest_ts(series_id=series.pk)
     assert detection_run(now=NOW + timedelta(seconds=60)).points == 0
     start = int(NOW.timestamp())
     ingest("cpu.usage", "web-1", wave(start, 6, spike_at=3))

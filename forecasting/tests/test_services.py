@@ -10,6 +10,7 @@ from forecasting import services
 from forecasting.models import Forecast, ForecastPoint
 from forecasting.selectors import latest_forecast
 from forecasting.spec import ForecastSpec
+from metrics.selectors import latest_ts
 
 from .conftest import HOUR, hourly, ingest
 
@@ -24,7 +25,7 @@ def test_it_stores_a_forecast_with_its_points_after_the_history():
     assert forecast.status == "ok" and forecast.model == "seasonal_naive"
     rows = forecast.point_rows()
     assert len(rows) == 6
-    assert rows[0][0] == series.last_ts / 1e6 + HOUR
+    assert rows[0][0] == latest_ts(series_id=series.pk) / 1e6 + HOUR
     assert all(lo <= y <= hi for _, y, lo, hi in rows)
     assert forecast.params["model"] == "seasonal_naive" and forecast.params["periods"] == [24]
 

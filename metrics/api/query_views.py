@@ -93,7 +93,7 @@ class SeriesViewSet(viewsets.ReadOnlyModelViewSet):
     ``page_size`` up to 5,000."""
 
     serializer_class = SeriesSerializer
-    queryset = Series.objects.order_by("name", "host", "id")
+    queryset = Series.objects.with_latest().order_by("name", "host", "id")
     filter_backends = [DjangoFilterBackend]
     filterset_class = SeriesFilter
     pagination_class = SeriesPagination
@@ -101,11 +101,12 @@ class SeriesViewSet(viewsets.ReadOnlyModelViewSet):
 
     def list(self, request, *args, **kwargs) -> Response:
         """Rows straight from ``values()``: the latest values of 1,000 series in one query."""
-        queryset = self.filter_queryset(self.get_queryset())
+        latest = Series.objects.latest_columns()
+        ordered = Series.objects.with_latest_pair().order_by("name", "host", "id")
         fields = [Cast(f, TextField()) if f == "labels" else f for f in SERIES_FIELDS]
-        rows = queryset.values_list(*fields)
+        rows = self.filter_queryset(ordered).values_list(*fields, *latest)
         page = self.paginate_queryset(rows) or []
-        return self.get_paginated_response(series_rows(page))
+        return self.get_paginated_response(series_rows(page, pair=latest == ("last_pair",)))
 
 
 class TrendsApi(viewsets.ViewSet):

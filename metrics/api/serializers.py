@@ -24,23 +24,20 @@ def iso_us_many(values: list[int | None]) -> list[str | None]:
     return [None if v is None else next(formatted) for v in values]
 
 
-SERIES_FIELDS = (
-    "id",
-    "name",
-    "host",
-    "labels",
-    "unit",
-    "description",
-    "last_ts",
-    "last_value",
-    "watch",
-)
+SERIES_FIELDS = ("id", "name", "host", "labels", "unit", "description", "watch")
 
 
-def series_rows(rows: list[tuple]) -> list[dict]:
-    """``values_list(*SERIES_FIELDS)`` rows (labels as JSON text; a last column, the page's
-    total, is ignored) in the API's shape: what SeriesSerializer gives, without its cost."""
-    stamps = iso_us_many([r[6] for r in rows])
+def _unpair(row: tuple) -> tuple:
+    pair = row[7]
+    return row[:7] + ((int(pair[0]), pair[1]) if pair else (None, None))
+
+
+def series_rows(rows: list[tuple], *, pair: bool) -> list[dict]:
+    """``values_list(*SERIES_FIELDS, *latest_columns())`` rows (labels as JSON text; a last
+    column, the page's total, is ignored) in the API's shape: what SeriesSerializer gives,
+    without its cost. The latest point is one ``[ts, value]`` column when ``pair``."""
+    rows = [_unpair(r) if pair else r[:9] for r in rows]
+    stamps = iso_us_many([r[7] for r in rows])
     return [
         {
             "id": sid,
@@ -54,7 +51,7 @@ def series_rows(rows: list[tuple]) -> list[dict]:
             "watch": watch,
             "last_epoch": None if last is None else last / 1e6,
         }
-        for (sid, name, host, labels, unit, description, last, value, watch, _), stamp in zip(
+        for (sid, name, host, labels, unit, description, watch, last, value), stamp in zip(
             rows, stamps, strict=True
         )
     ]
@@ -63,6 +60,7 @@ def series_rows(rows: list[tuple]) -> list[dict]:
 class SeriesSerializer(serializers.ModelSerializer):
     last_ts = serializers.SerializerMethodField(help_text="RFC 3339")
     last_epoch = serializers.SerializerMethodField(help_text="epoch seconds")
+    last_value = serializers.FloatField(read_only=True, allow_null=True)
 
     class Meta:
         model = Series
@@ -81,7 +79,8 @@ class SeriesSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_last_ts(self, obj: Series) -> str | None:
-        return iso_us(obj.last_ts)
+        return iso_us(obj.last_ts)  # type: ignore[attr-defined]  # with_latest()
 
     def get_last_epoch(self, obj: Series) -> float | None:
-        return None if obj.last_ts is None else obj.last_ts / 1e6
+        last = obj.last_ts  # type: ignore[attr-defined]
+        return None if last is None else last / 1e6

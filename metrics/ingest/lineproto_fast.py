@@ -25,6 +25,7 @@ from metrics.ingest.rules import RuleError, Window, check_host, check_labels, ch
 
 # what line_protocol_parser reads as a float (no sign, nan, inf or hex)
 FLOATS = re.compile(rb"(?:-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?,)*")
+PLAIN = b"0123456789.-eE,"  # what plain float fields are written with
 INT = re.compile(rb"-?\d{1,18}i|\d{1,18}u")
 BOOLS = {b"t": 1.0, b"T": 1.0, b"true": 1.0, b"True": 1.0, b"TRUE": 1.0}
 BOOLS |= {b"f": 0.0, b"F": 0.0, b"false": 0.0, b"False": 0.0, b"FALSE": 0.0}
@@ -60,7 +61,10 @@ def _parse(body: bytes, factor: float, window: Window, max_points: int) -> Batch
     total = joined.count(b",") + 1  # fields in all lines
     if total > max_points:
         raise RequestTooLarge(f"more than {max_points} points per request")
-    pairs = b"=".join(joined.split(b",")).split(b"=")
+    if total == len(lines):  # one field per line: no commas to split at
+        pairs = b"=".join(fields).split(b"=")
+    else:
+        pairs = b"=".join(joined.split(b",")).split(b"=")
     if len(pairs) != 2 * total:
         raise _Careful
     keys, raw_values = pairs[0::2], pairs[1::2]
@@ -91,7 +95,12 @@ def _timestamps(stamps: list[bytes], factor: float, window: Window) -> np.ndarra
 
 
 def _values(raw: list[bytes]) -> np.ndarray:
-    if FLOATS.fullmatch(b",".join(raw) + b","):
+    joined = b",".join(raw)
+    if not joined.translate(None, PLAIN) and b",," not in joined:
+        # digits, dots, minus and e only: float() accepts what the parser does, refuses the
+        # rest ("1.2.3", "-", "e5", an empty value) with ValueError (careful path)
+        values = np.fromiter(map(float, raw), np.float64, len(raw))
+    elif FLOATS.fullmatch(joined + b","):
         values = np.fromiter(map(float, raw), np.float64, len(raw))
     else:
         values = np.fromiter(map(_number, raw), np.float64, len(raw))

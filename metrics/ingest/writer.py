@@ -1,4 +1,7 @@
-"""Write a validated batch: dedupe, bulk write the points, keep each series' latest value.
+"""Write a validated batch: dedupe, bulk write the points, record them for the rollup job.
+
+Series rows are not updated: the latest value is read from the points
+(``Series.objects.with_latest``), so batches over the same series never queue on row locks.
 
 PostgreSQL: binary ``COPY`` straight into ``metrics_point`` (new points, the common case, at
 raw COPY speed); if any point already exists (a retried batch) the COPY fails with a unique
@@ -16,6 +19,7 @@ from django.db import connection
 
 from metrics.ingest.batch import Batch
 from metrics.ingest.series_ids import resolve
+from metrics.models import RollupPending
 
 COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + b"\x00" * 8
 COPY_TRAILER = b"\xff\xff"
@@ -47,7 +51,7 @@ class Written:
 
 
 def write(batch: Batch, *, overwrite: bool = False) -> Written:
-    """Resolve series, write points and latest values in the caller's transaction.
+    """Resolve series, write the points and a pending-rollup row in the caller's transaction.
 
     Without ``overwrite`` a point that already exists raises ``UniqueViolation`` (PostgreSQL)."""
     resolved = resolve(batch.series)
@@ -58,7 +62,7 @@ def write(batch: Batch, *, overwrite: bool = False) -> Written:
         _copy_points(rows, overwrite)
     else:
         _sqlite_points(rows)
-    _update_series(rows)
+    _mark_pending(rows)
     return rows
 
 
@@ -115,56 +119,13 @@ def _sqlite_points(rows: Written) -> None:
         )
 
 
-def series_bounds(rows: Written) -> tuple[list[int], list[int], list[float], list[int]]:
-    """Per series in the batch: id, newest ts, its value, oldest ts (rows are sorted)."""
-    starts = np.flatnonzero(np.r_[True, rows.series_ids[1:] != rows.series_ids[:-1]])
-    ends = np.r_[starts[1:], len(rows)] - 1
-    return (
-        rows.series_ids[starts].tolist(),
-        rows.ts[ends].tolist(),
-        rows.values[ends].tolist(),
-        rows.ts[starts].tolist(),
-    )
-
-
-UPDATE_PG = """
-UPDATE metrics_series AS s SET
-  last_value = CASE WHEN s.last_ts IS NULL OR v.max_ts >= s.last_ts THEN v.val ELSE s.last_value END,
-  last_ts = GREATEST(COALESCE(s.last_ts, v.max_ts), v.max_ts),
-  rollup_from = LEAST(COALESCE(s.rollup_from, v.min_ts), v.min_ts),
-  rollup_seq = s.rollup_seq + 1
-FROM unnest(%s::text::bigint[], %s::text::bigint[], %s::text::float8[], %s::text::bigint[])
-  AS v(id, max_ts, val, min_ts)
-WHERE s.id = v.id
-"""
-UPDATE_SQLITE = """
-UPDATE metrics_series SET
-  last_value = CASE WHEN last_ts IS NULL OR %s >= last_ts THEN %s ELSE last_value END,
-  last_ts = max(coalesce(last_ts, %s), %s),
-  rollup_from = min(coalesce(rollup_from, %s), %s),
-  rollup_seq = rollup_seq + 1
-WHERE id = %s
-"""
-
-
-def _pg_array(values: list) -> str:
-    """A PostgreSQL array literal: psycopg adapts a 1,000-element list far slower."""
-    return "{" + ",".join(map(repr, values)) + "}"
-
-
-def _update_series(rows: Written) -> None:
-    ids, max_ts, vals, min_ts = series_bounds(rows)
-    if connection.vendor == "postgresql":
-        _update_series_pg([_pg_array(a) for a in (ids, max_ts, vals, min_ts)])
-        return
-    params = [(m, v, m, m, n, n, i) for i, m, v, n in zip(ids, max_ts, vals, min_ts, strict=True)]
-    with connection.cursor() as cursor:
-        cursor.executemany(UPDATE_SQLITE, params)
-
-
-def _update_series_pg(arrays: list[str]) -> None:
-    """One UPDATE, no separate locking pass: its rows are locked in the order of the
-    sorted id array, which the join probes, so two batches over the same series queue up
-    rather than deadlock. (Were a plan ever to lock in another order, PostgreSQL's deadlock
-    detector would abort one batch as a whole; the API retries it.)"""
-    connection.cursor().cursor.execute(UPDATE_PG, arrays)  # text arrays: cheapest to send
+def _mark_pending(rows: Written) -> None:
+    """One row for the rollup job: the batch's time range and its series (rows are sorted)."""
+    first = np.r_[True, rows.series_ids[1:] != rows.series_ids[:-1]]
+    series = rows.series_ids[first].astype("<i8").tobytes()
+    with connection.cursor() as cursor:  # no model instance, no RETURNING
+        cursor.execute(
+            f"INSERT INTO {RollupPending._meta.db_table} (min_ts, max_ts, series) "
+            "VALUES (%s, %s, %s)",
+            [int(rows.ts.min()), int(rows.ts.max()), series],
+        )

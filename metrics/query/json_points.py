@@ -18,17 +18,23 @@ from django.db.models import TextField
 from django.db.models.functions import Cast
 
 from metrics.query.timeseries import US, VALUE_SQL, Query, _partial_sql, bucketed, tier_for
-from metrics.selectors import MAX_SERIES_PER_QUERY, TooManySeries, series_matching
+from metrics.selectors import (
+    MAX_SERIES_PER_QUERY,
+    TooManySeries,
+    pending_from,
+    series_matching,
+)
 
-SeriesRow = tuple[int, str, str, str, int | None]  # id, name, host, labels JSON, rollup_from
+SeriesRow = tuple[int, str, str, str, int | None]  # id, name, host, labels JSON, pending_from
 
 
 def matching_series(**filters) -> list[SeriesRow]:
     """The series a query reads (ordered by host, id), as plain rows."""
     rows = list(
         series_matching(**filters)
+        .annotate(pending=pending_from())
         .order_by("host", "id")
-        .values_list("id", "name", "host", Cast("labels", TextField()), "rollup_from")[
+        .values_list("id", "name", "host", Cast("labels", TextField()), "pending")[
             : MAX_SERIES_PER_QUERY + 1
         ]
     )

@@ -37,6 +37,7 @@ ACCEPTED = [
     f"m a=1,b=2 {NOW}\nm b=3 {NOW - 1}\nm a=4,c=F {NOW - 2}",
     f"m value=1 {NOW}\nm value=2 {NOW}",  # the same point twice: the last one wins
     f"m value=1 00{NOW}",
+    f"m value=-.5e-3 {NOW}\nm value=7.e2 {NOW - 1}\nm value=-0 {NOW - 2}",
 ]
 REFUSED_OR_CAREFUL = [
     f"cpu value=nan {NOW}",
@@ -45,6 +46,13 @@ REFUSED_OR_CAREFUL = [
     f"cpu value=1e400 {NOW}",
     f'cpu value="text" {NOW}',
     f"cpu value=1_0 {NOW}",
+    f"cpu value=1.2.3 {NOW}",
+    f"cpu value=- {NOW}",
+    f"cpu value=e5 {NOW}",
+    f"cpu value=1e {NOW}",
+    f"cpu value=--1 {NOW}",
+    f"cpu value=1-2 {NOW}",
+    f"cpu value=. {NOW}",
     f"cpu value=0x10 {NOW}",
     f"cpu value= {NOW}",
     f"cpu =1 {NOW}",

@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 
-from metrics.models import Point, Rollup1h, Rollup1m, Series
+from metrics.models import Point, Rollup1h, Rollup1m, RollupPending
 from metrics.retention import retention_enforce
-from metrics.rollups import rollups_update
+from metrics.rollups import pending, rollup_chunk, rollups_update
 
 pytestmark = pytest.mark.django_db
 US = 1_000_000
@@ -51,7 +51,7 @@ def test_rollups_match_raw_aggregation_at_both_widths(api, now):
     assert rollups_update() == 2
     assert rollup_rows(Rollup1m) == raw_aggregate(Rollup1m.WIDTH_US)
     assert rollup_rows(Rollup1h) == raw_aggregate(Rollup1h.WIDTH_US)
-    assert not Series.objects.filter(rollup_from__isnull=False).exists()
+    assert not RollupPending.objects.exists()
     assert rollups_update() == 0  # nothing new: nothing to do
 
 
@@ -64,16 +64,26 @@ def test_late_points_and_overwrites_are_rolled_up_again(api, now):
     assert rollup_rows(Rollup1h) == raw_aggregate(Rollup1h.WIDTH_US)
 
 
-def test_a_batch_arriving_during_a_rollup_keeps_the_series_dirty(api, now):
+def test_pending_batches_merge_into_one_range_per_series(api, now):
     ingest(api, "m", [[now - 60, 1.0]])
-    series = Series.objects.get()
-    seq = series.rollup_seq
-    ingest(api, "m", [[now - 30, 2.0]])  # arrives after the job read the mark
-    from metrics.rollups import rollup_series
+    ingest(api, "m", [[now - 600, 2.0], [now - 30, 3.0]])
+    ingest(api, "n", [[now - 5, 4.0]])
+    ids, dirty = pending()
+    assert len(ids) == 3
+    by_name = dict(zip(["m", "n"], sorted(dirty), strict=True))
+    assert by_name["m"][1:] == ((now - 600) * US, (now - 30) * US)
+    assert by_name["n"][1:] == ((now - 5) * US, (now - 5) * US)
 
-    assert rollup_series(series.pk, series.rollup_from, series.last_ts, seq) is False
-    series.refresh_from_db()
-    assert series.rollup_from is not None
+
+def test_a_batch_arriving_during_a_rollup_is_left_for_the_next_run(api, now):
+    ingest(api, "m", [[now - 60, 1.0]])
+    ids, dirty = pending()  # the job has read the pending rows...
+    ingest(api, "m", [[now - 30, 2.0]])  # ...when another batch arrives
+    rollup_chunk(dirty)
+    RollupPending.objects.filter(id__in=ids).delete()
+    assert RollupPending.objects.count() == 1
+    assert rollups_update() == 1
+    assert rollup_rows(Rollup1m) == raw_aggregate(Rollup1m.WIDTH_US)
 
 
 @override_settings(HYDRA_RETENTION_RAW=__import__("datetime").timedelta(hours=1))

@@ -23,7 +23,7 @@ def ingest(api, name: str, host: str, points: list) -> Series:
 def latest(*series: Series) -> dict:
     return {
         s.pk: (s.last_ts, s.last_value)
-        for s in Series.objects.filter(pk__in=[s.pk for s in series])
+        for s in Series.objects.with_latest().filter(pk__in=[s.pk for s in series])
     }
 
 
