@@ -2,9 +2,10 @@
 
 import gc
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 import django
-from asgiref.sync import sync_to_async
+from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.core.handlers.asgi import ASGIHandler
 from django.core.handlers.base import BaseHandler
 
@@ -19,11 +20,31 @@ class SyncStackASGIHandler(ASGIHandler):
     ``MiddlewareMixin`` ones) are synchronous; Django's async stack switches between the
     event loop and a thread for each of them, twice (request and response). One switch per
     request instead: about a third less CPU per API request (measured with daphne).
+
+    Each request's sync work still runs on a thread of its own (Django's thread-sensitive
+    context), but on one taken from a free list rather than a new thread started, and
+    another started to join it, for every request.
     """
+
+    IDLE_MAX = 64
 
     def __init__(self) -> None:
         BaseHandler.__init__(self)
         self.load_middleware(is_async=False)
+        self._idle: list[ThreadPoolExecutor] = []  # touched only from the event loop
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
+        executor = self._idle.pop() if self._idle else ThreadPoolExecutor(1, "hydra-request")
+        try:
+            async with ThreadSensitiveContext(executor=executor):
+                await self.handle(scope, receive, send)
+        finally:
+            if len(self._idle) < self.IDLE_MAX:
+                self._idle.append(executor)
+            else:
+                executor.shutdown(wait=False)
 
     async def get_response_async(self, request):
         return await sync_to_async(self.get_response, thread_sensitive=True)(request)
