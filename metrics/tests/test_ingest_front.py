@@ -244,3 +244,32 @@ async def test_connections_are_given_back_after_each_batch(front, keys, settings
         response = await post(front, "/api/v1/metrics/", body, headers(keys["rw"]))
         assert response["status"] == 201
     assert await points("conn") == pool.get("max_size", 20) + 5
+
+
+async def test_a_store_failure_is_handed_to_django_and_counted_once(
+    front, keys, settings, monkeypatch, served_by_django
+):
+    """The front's store fails (once): Django writes the batch, the throttle counts it once."""
+    from metrics.api import ingest_front
+
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"token": "2/min"},
+    }
+    real = ingest_front.store
+
+    def failing_once(batch):
+        monkeypatch.setattr(ingest_front, "store", real)
+        raise OSError("database went away")
+
+    monkeypatch.setattr(ingest_front, "store", failing_once)
+    now = int(time.time())
+    codes = []
+    for i in range(3):
+        response = await post(
+            front, "/api/v1/metrics/", json_batch("f", now - 60 * i), headers(keys["rw"])
+        )
+        codes.append(response["status"])
+    assert codes == [201, 201, 429]
+    assert served_by_django == [1, 1]  # the failed one, then the throttled one
+    assert await points("f") == 6
