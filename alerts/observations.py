@@ -20,6 +20,7 @@ from alerts.selectors import (
     window_aggregate,
 )
 from metrics.models import Series
+from metrics.selectors import latest_ts_many
 
 US = 1_000_000
 Observations = dict[int, dict[int, float | None]]  # rule id -> series id -> value
@@ -79,9 +80,10 @@ def _rate(rule: AlertRule, ids: list[int], by_id, now_us: int) -> dict[int, floa
 
 def _absence(rule: AlertRule, ids: list[int], by_id, now_us: int) -> dict[int, float]:
     """Seconds since the series' last point (its whole life if it never had one)."""
+    latest = latest_ts_many(series_ids=ids)  # only this rule kind needs it: not every cycle
     out = {}
     for sid in ids:
-        last = by_id[sid].last_ts
+        last = latest.get(sid)
         out[sid] = (now_us - last) / US if last is not None else float("inf")
     return out
 

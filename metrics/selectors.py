@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import Min, QuerySet, Subquery
 
-from metrics.models import Point, RollupPending, Series
+from metrics.models import RollupPending, Series
 from metrics.query.timeseries import Query, bucketed
 
 MAX_SERIES_PER_QUERY = 2_000
@@ -86,10 +86,14 @@ def metric_cardinality(*, near: float = 0.8) -> list[dict]:
     return [{"name": r["name"], "series": r["n"], "limit": limit} for r in rows.order_by("-n")]
 
 
+def latest_ts_many(*, series_ids: list[int]) -> dict[int, int | None]:
+    """Each series' newest point (µs; None without points), one index probe per series."""
+    rows = Series.objects.with_latest(value=False).filter(pk__in=series_ids)
+    return dict(rows.values_list("pk", "last_ts"))
+
+
 def latest_ts(*, series_id: int) -> int | None:
-    """The series' newest point (µs), read backwards from the primary key."""
-    newest = Point.objects.filter(series_id=series_id).order_by("-ts")
-    return newest.values_list("ts", flat=True).first()
+    return latest_ts_many(series_ids=[series_id]).get(series_id)
 
 
 def oldest_unrolled() -> int | None:

@@ -20,8 +20,13 @@ class UnsupportedType(APIException):
     default_code = "unsupported_media_type"
 
 
+def media_type(header: str) -> str:
+    """The media type of a Content-Type header, without parameters, lower case."""
+    return header.split(";")[0].strip().lower()
+
+
 def content_type(request) -> str:
-    return request.META.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+    return media_type(request.META.get("CONTENT_TYPE", ""))
 
 
 def require_type(request, allowed: tuple[str, ...]) -> None:

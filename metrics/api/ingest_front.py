@@ -33,7 +33,7 @@ from rest_framework.exceptions import APIException
 
 from hydra.api.authentication import key_from, token_for
 from hydra.api.throttling import TokenRateThrottle
-from metrics.api.body import decode
+from metrics.api.body import decode, media_type
 from metrics.api.ingest_views import (
     JSON_TYPES,
     LINE_TYPES,
@@ -80,14 +80,11 @@ class Request:
         query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
         return cls(headers, query)
 
-    def content_type(self) -> str:
-        return self.headers.get("content-type", "").split(";")[0].strip().lower()
-
     def servable(self, route: Route) -> bool:
         """Can the front answer this as Django would? (else Django does)"""
         length = self.headers.get("content-length", "0")
         return (
-            self.content_type() in route.types
+            media_type(self.headers.get("content-type", "")) in route.types
             and self.headers.get("content-encoding", "identity").strip().lower()
             in ("identity", "", "gzip")
             and length.isdigit()
@@ -136,7 +133,9 @@ def _serve(route: Route, request: Request, body: bytes) -> Answer | None:
         if token is None or token.read_only:
             return None
         started = time.perf_counter()
-        raw = decode(body, request.headers.get("content-encoding", ""), _limit())
+        raw = decode(
+            body, request.headers.get("content-encoding", ""), settings.HYDRA_INGEST_MAX_BYTES
+        )
         batch = route.parse(raw, request.query.get("precision"))
     except (APIException, IngestError, RequestTooLarge):
         return None
@@ -152,10 +151,6 @@ def _serve(route: Route, request: Request, body: bytes) -> Answer | None:
     if route.created == 204:
         return 204, b""
     return 201, b'{"accepted":%d}' % accepted
-
-
-def _limit() -> int:
-    return settings.HYDRA_INGEST_MAX_BYTES
 
 
 # --------------------------------------------------------------------------- ASGI
@@ -219,7 +214,7 @@ class IngestFront:
         request = Request.from_scope(scope) if route is not None else None
         if route is None or request is None or not request.servable(route):
             return await self.app(scope, receive, send)
-        chunks, complete, gone = await _read(receive, _limit())
+        chunks, complete, gone = await _read(receive, settings.HYDRA_INGEST_MAX_BYTES)
         if gone:
             return None
         answer = await self.serve(route, request, b"".join(chunks)) if complete else None
