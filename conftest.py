@@ -70,8 +70,8 @@ def teammate(django_user_model):
 
 @pytest.fixture
 def user(django_user_model):
-    """The staff user browser tests log in as (``hydra.tests.helpers.log_in``)."""
-    from hydra.tests.helpers import BROWSER_PASSWORD, BROWSER_USER
+    """The staff user browser tests log in as (``core.tests.helpers.log_in``)."""
+    from core.tests.helpers import BROWSER_PASSWORD, BROWSER_USER
 
     return django_user_model.objects.create_user(
         BROWSER_USER, password=BROWSER_PASSWORD, is_staff=True
@@ -81,9 +81,25 @@ def user(django_user_model):
 @pytest.fixture
 def token(user) -> str:
     """A read-write API token of ``user``."""
-    from hydra.services import api_token_create
+    from core.services import api_token_create
 
     return api_token_create(user=user)[1]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_series_cache():
+    """Series ids are cached per process; a rolled-back test must not leave ids behind."""
+    from metrics.ingest.series_ids import forget_all
+
+    forget_all()
+    yield
+    forget_all()
+
+
+@pytest.fixture
+def api(token_client):
+    """An API client with a fresh read-write token of ``owner``."""
+    return token_client()
 
 
 @pytest.fixture
@@ -91,7 +107,7 @@ def token_client(owner):
     """An API client factory authenticated by a fresh token: ``token_client(read_only=True)``."""
     from rest_framework.test import APIClient
 
-    from hydra.services import api_token_create
+    from core.services import api_token_create
 
     def make(read_only: bool = False, keyword: str = "Token") -> APIClient:
         _, key = api_token_create(user=owner, read_only=read_only)
@@ -163,7 +179,7 @@ def _run_tasks_in_the_server(fast: dict[str, float]):
 
     from django.conf import settings
 
-    from hydra import embedded
+    from core import embedded
 
     settings.HYDRA_EMBEDDED_TASKS = True
     for name, seconds in fast.items():

@@ -100,16 +100,7 @@ class AlertEventInline(admin.TabularInline):
     model = AlertEvent
     extra = 0
     can_delete = False
-    readonly_fields = (
-        "kind",
-        "from_state",
-        "to_state",
-        "value",
-        "at",
-        "rule_version",
-        "silenced",
-        "notified",
-    )
+    readonly_fields = AlertEvent.SHOWN_FIELDS
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

@@ -1,4 +1,4 @@
-"""CSV in, scores out, for ``manage.py detect_anomalies`` (reading: ``hydra.csvio``)."""
+"""CSV in, scores out, for ``manage.py detect_anomalies`` (reading: ``core.csvio``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from alerts.detectors import get_detector
-from hydra.csvio import CsvError, read_points
+from core.csvio import CsvError, read_points
 
 __all__ = ["CsvError", "score_csv"]
 

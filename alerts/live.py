@@ -1,4 +1,4 @@
-"""Push alert changes to the ``alerts`` topic after the commit (``hydra.live.publish``)."""
+"""Push alert changes to the ``alerts`` topic after the commit (``core.live.publish``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 
 from alerts.models import Alert
 from alerts.payloads import AlertChanged, Envelope
-from hydra.live import publish
+from core.live import publish
 from metrics.live import presence_key
 
 ROW_TEMPLATE = "alerts/partials/_row.html"

@@ -13,6 +13,7 @@ from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 from alerts.matchers import host_predicate, matches
 from alerts.models import Alert, AlertRule, Anomaly, Silence
 from alerts.sensitivity import DEFAULT, Sensitivity
+from forecasting.models import Forecast
 from metrics.models import Series
 
 US = 1_000_000
@@ -148,8 +149,6 @@ def latest_forecasts(
 ) -> dict[int, list[tuple[float, float, float, float]]]:
     """series id -> its newest successful forecast as ``[(epoch s, yhat, lower, upper), ...]``
     (series without one are absent). Two queries, whatever the number of series."""
-    from forecasting.models import Forecast  # the forecasting app owns forecasts
-
     ok = Forecast.objects.filter(series=OuterRef("series"), status=Forecast.Status.OK)
     newest = ok.order_by("-created_at", "-id").values("pk")[:1]
     rows = Forecast.objects.filter(series_id__in=series_ids, pk=Subquery(newest))

@@ -57,7 +57,7 @@ class LiveListener:
     on a thread that mostly waits on Redis."""
 
     def __init__(self, topic: str) -> None:
-        from hydra.live import group_for
+        from core.live import group_for
 
         self.group = group_for(topic)
         self.messages = 0

@@ -85,20 +85,10 @@ from _server import (  # noqa: E402,I001  (bench/ is on sys.path when run as a s
     web_stop,
 )
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from metrics.ingest.copyformat import COPY_HEADER, COPY_TRAILER, copy_payload  # noqa: E402
+
 STEP_S = 10
-COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + b"\x00" * 8
-COPY_TRAILER = b"\xff\xff"
-ROW = np.dtype(
-    [
-        ("n", ">i2"),
-        ("l1", ">i4"),
-        ("sid", ">i8"),
-        ("l2", ">i4"),
-        ("ts", ">i8"),
-        ("l3", ">i4"),
-        ("v", ">f8"),
-    ]
-)
 US = 1_000_000
 QUERY_REPEATS = 20
 TARGET_INGEST = 150_000
@@ -312,13 +302,6 @@ def line_body(measurement: str, names: list[str], ts: np.ndarray, vals: np.ndarr
         for s in range(s1 - s0)
     ]
     return "\n".join(lines).encode()
-
-
-def copy_payload(sids: np.ndarray, ts_us: np.ndarray, values: np.ndarray) -> bytes:
-    data = np.empty(len(ts_us), dtype=ROW)
-    data["n"], data["l1"], data["l2"], data["l3"] = 3, 8, 8, 8
-    data["sid"], data["ts"], data["v"] = sids, ts_us, values
-    return COPY_HEADER + data.tobytes() + COPY_TRAILER
 
 
 def raw_payloads(grid: Grid, rects: list[tuple]) -> list[bytes]:

@@ -469,15 +469,16 @@ def cold_caches():
     """The overview's caches (grid, sparklines, ingestion rate) always missing."""
     from django.core.cache.backends.dummy import DummyCache
 
-    from metrics import dashboard_selectors, sparklines, views
+    from dashboards import selectors, views
+    from metrics import sparklines
 
-    saved = sparklines.cache, dashboard_selectors.cache, views.cache
+    saved = sparklines.cache, selectors.cache, views.cache
     dummy = DummyCache("cold", {})
-    sparklines.cache = dashboard_selectors.cache = views.cache = dummy
+    sparklines.cache = selectors.cache = views.cache = dummy
     try:
         yield
     finally:
-        sparklines.cache, dashboard_selectors.cache, views.cache = saved
+        sparklines.cache, selectors.cache, views.cache = saved
 
 
 # --------------------------------------------------------------------------- HTTP renders

@@ -1,4 +1,4 @@
-"""CSV in, forecast CSV out, for ``manage.py forecast`` (reading: ``hydra.csvio``)."""
+"""CSV in, forecast CSV out, for ``manage.py forecast`` (reading: ``core.csvio``)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import statistics
 from datetime import UTC, datetime
 from pathlib import Path
 
+from core.csvio import CsvError, read_points
 from forecasting.spec import MAX_STEPS
-from hydra.csvio import CsvError, read_points
 
 __all__ = ["CsvError", "infer_step", "parse_horizon", "read_series", "write_forecast"]
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from core.live import publish
 from forecasting.models import Forecast
 from forecasting.payloads import ForecastEnvelope, ForecastPayload
-from hydra.live import publish
 
 
 def forecast_payload(forecast: Forecast, points: list[list[float]]) -> ForecastPayload:

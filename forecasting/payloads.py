@@ -1,4 +1,4 @@
-"""Shapes of the live messages the forecasting app publishes (sent through ``hydra.live``)."""
+"""Shapes of the live messages the forecasting app publishes (sent through ``core.live``)."""
 
 from __future__ import annotations
 

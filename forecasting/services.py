@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from core.dispatch import enqueue
 from forecasting import selectors
 from forecasting.live import publish_forecast
 from forecasting.models import US, Forecast, ForecastConfig, ForecastPoint
@@ -115,13 +116,16 @@ def _store_error(*, series, spec, config, error: Exception, started: float) -> F
 
 def forecast_request(*, series: Series, overrides: dict | None = None) -> ForecastSpec:
     """Queue a fresh forecast of ``series`` now (ValueError if the overrides are invalid)."""
-    from forecasting.tasks import forecast_series
-    from hydra.dispatch import enqueue
 
     spec, config = selectors.spec_for_series(series=series)
     spec = spec.with_overrides(overrides or {}).validated()
     transaction.on_commit(
-        lambda: enqueue(forecast_series, series.pk, config.pk if config else None, overrides or {})
+        lambda: enqueue(
+            "forecasting.tasks.forecast_series",
+            series.pk,
+            config.pk if config else None,
+            overrides or {},
+        )
     )
     return spec
 
@@ -144,8 +148,6 @@ def configs_claim_due(*, now: datetime) -> list[ForecastConfig]:
 
 def forecasts_schedule(*, now: datetime | None = None) -> int:
     """Claim the due configs and queue one forecast task per series; returns how many."""
-    from forecasting.tasks import forecast_series
-    from hydra.dispatch import enqueue
 
     claimed = configs_claim_due(now=now or timezone.now())
     if not claimed:
@@ -154,7 +156,7 @@ def forecasts_schedule(*, now: datetime | None = None) -> int:
     queued = 0
     for config in claimed:
         for series in selectors.series_for_config(config=config, configs=configs):
-            enqueue(forecast_series, series.pk, config.pk, {})
+            enqueue("forecasting.tasks.forecast_series", series.pk, config.pk, {})
             queued += 1
     return queued
 

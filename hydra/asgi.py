@@ -70,7 +70,7 @@ application = ProtocolTypeRouter(
 )
 
 if settings.HYDRA_EMBEDDED_SCHEDULER:
-    from hydra import embedded  # noqa: E402
+    from core import embedded  # noqa: E402
 
     embedded.start()
 

@@ -5,7 +5,7 @@ Two modes, same code:
 
 * embedded (no ``DATABASE_URL`` and no ``REDIS_URL``): SQLite in WAL mode, the
   in-process channel layer, local-memory cache, Celery tasks run in-process on the
-  same beat schedule (``hydra.embedded``);
+  same beat schedule (``core.embedded``);
 * full: PostgreSQL, Redis (channels_redis, Celery broker, cache), daphne + Celery
   worker + Celery beat as separate processes.
 """
@@ -88,11 +88,12 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_prometheus",
     "channels",
-    "hydra",
+    "core",
     "metrics",
     "alerts",
     "forecasting",
     "scenarios",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -103,7 +104,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "hydra.middleware.LoginRequiredMiddleware",
+    "core.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -124,7 +125,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "hydra.context_processors.hydra",
+                "dashboards.context_processors.hydra",
             ],
         },
     },
@@ -179,7 +180,7 @@ def _next_redis_db(url: str) -> str:
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "hydra.cache.SharedRedisCache",
+            "BACKEND": "core.cache.SharedRedisCache",
             "LOCATION": env("HYDRA_CACHE_URL", default=_next_redis_db(REDIS_URL)),
             "KEY_PREFIX": env("HYDRA_CACHE_PREFIX", default="hydra"),
         }
@@ -225,7 +226,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    "hydra.staticfinders.PlotlyFinder",
+    "core.staticfinders.PlotlyFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -250,19 +251,19 @@ SECURE_PROXY_SSL_HEADER = (
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "hydra.api.authentication.ApiTokenAuthentication",
+        "core.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
-        "hydra.api.permissions.TokenScopePermission",
+        "core.api.permissions.TokenScopePermission",
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["hydra.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": env("HYDRA_API_THROTTLE_RATE", default="100/s")},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
-    "EXCEPTION_HANDLER": "hydra.api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Hydra API",
@@ -275,7 +276,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Celery: broker is Redis in full mode; in embedded mode tasks never reach a broker
-# (hydra.dispatch runs them in-process), "memory://" only keeps Celery's API happy.
+# (core.dispatch runs them in-process), "memory://" only keeps Celery's API happy.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
@@ -305,7 +306,7 @@ def beat_entry(task: str, seconds: float, **options) -> dict:
 
 
 CELERY_BEAT_SCHEDULE = {
-    "worker-heartbeat": beat_entry("hydra.tasks.heartbeat", 15),
+    "worker-heartbeat": beat_entry("core.tasks.heartbeat", 15),
     "metrics-rollups": beat_entry("metrics.tasks.rollups_update", 60),
     "metrics-retention": beat_entry("metrics.tasks.retention_enforce", 86400),
     "alerts-evaluate": beat_entry("alerts.tasks.evaluate_rules", 15),

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from hydra import views
+from core import views
 from metrics.api.views import LineProtocolWriteApi
 
 urlpatterns = [
@@ -12,7 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/health", views.health, name="health"),
     path("metrics", views.prometheus_metrics, name="prometheus-metrics"),
-    path("api/v1/", include("hydra.api.urls")),
+    path("api/v1/", include("core.api.urls")),
     path("api/v1/", include("metrics.api.urls")),
     path("api/v1/", include("alerts.api.urls")),
     path("api/v1/", include("forecasting.api.urls")),
@@ -21,7 +21,7 @@ urlpatterns = [
     path("api/v2/write", LineProtocolWriteApi.as_view(), name="influx-write-v2"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    path("", include("metrics.urls")),
+    path("", include("dashboards.urls")),
     path("alerts/", include("alerts.urls")),
     path("forecasts/", include("forecasting.urls")),
     path("scenarios/", include("scenarios.urls")),

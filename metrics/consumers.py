@@ -7,7 +7,7 @@ import contextlib
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from hydra.live import BROADCAST, group_for, valid_topic
+from core.live import BROADCAST, group_for, valid_topic
 from metrics.live import PRESENCE_TTL_S, amark_subscribed
 from metrics.payloads import HostPoints, SeriesPoints
 

@@ -1,4 +1,5 @@
-"""One FilterSet for series, used by the API list and the HTML pages."""
+"""The series FilterSet of `GET /api/v1/series/`: name, host, watch, `search` (name or host
+contains) and `label.<key>=<value>` filters."""
 
 import django_filters
 from django.db.models import Q

@@ -14,13 +14,13 @@ from collections.abc import Iterable
 import numpy as np
 from django.core.cache import cache
 
-from hydra.live import publish
+from core.live import publish
 from metrics.ingest.writer import Written
 from metrics.payloads import BatchMessage
 
 MAX_POINTS_PER_SERIES = 1_000
 PRESENCE_TTL_S = 24 * 3600
-BROADCAST_TOPIC = "live:points"  # hydra.live maps it to the group "live.points"
+BROADCAST_TOPIC = "live:points"  # core.live maps it to the group "live.points"
 ANY_KEY = "live:active"  # set while any page has a live subscription
 
 

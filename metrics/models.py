@@ -142,24 +142,3 @@ class RollupPending(models.Model):
 
     def __str__(self) -> str:
         return f"{len(self.series) // 8} series from {self.min_ts}"
-
-
-class Dashboard(models.Model):
-    """A saved dashboard: panels (query + chart type + size), variables, a default range.
-
-    ``definition`` is the JSON document users export and import; it is validated by
-    ``metrics.dashboards.validate_definition``.
-    """
-
-    title = models.CharField(max_length=200)
-    owner = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="dashboards")
-    shared = models.BooleanField(default=True, help_text="visible to the whole team")
-    definition = models.JSONField(default=dict)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["title", "id"]
-
-    def __str__(self) -> str:
-        return self.title

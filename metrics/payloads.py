@@ -1,4 +1,4 @@
-"""Shapes of the live messages of the metrics app (sent through ``hydra.live``)."""
+"""Shapes of the live messages of the metrics app (sent through ``core.live``)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Min, QuerySet, Subquery
+from django.db.models import Count, Min, QuerySet, Subquery
 
 from metrics.models import RollupPending, Series
 from metrics.query.timeseries import Query, bucketed
@@ -79,7 +79,6 @@ def series_for_query(**filters) -> list[Series]:
 
 def metric_cardinality(*, near: float = 0.8) -> list[dict]:
     """Metric names whose series count is at or above ``near`` × the per-metric limit."""
-    from django.db.models import Count
 
     limit = settings.HYDRA_MAX_SERIES_PER_METRIC
     rows = Series.objects.values("name").annotate(n=Count("id")).filter(n__gte=int(limit * near))

@@ -1,4 +1,4 @@
-"""Shapes of the live messages of the scenarios app (sent through ``hydra.live``).
+"""Shapes of the live messages of the scenarios app (sent through ``core.live``).
 
 A run page subscribes to ``run:<id>``; a training page to ``run:<id>`` of its session's
 steps is not needed: training progress goes to ``training:<id>``.

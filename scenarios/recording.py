@@ -17,10 +17,11 @@ from typing import Any
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
-from hydra.live import publish
+from core.live import publish
 from metrics.ingest import Batch
 from metrics.services import points_ingest
 from scenarios.engine import SecondStats
+from scenarios.models import ScenarioRun
 from scenarios.payloads import RunProgress, RunSecond
 
 SERIES = (
@@ -103,8 +104,6 @@ def progress(run_id: int, status: str, **parts: Any) -> RunProgress:
 
 def record_run_second(run, stats: SecondStats, thresholds: list[dict[str, Any]]) -> bool:
     """Store and publish one second of ``run``; True when a cancel was requested."""
-    from scenarios.models import ScenarioRun
-
     close_old_connections()
     points_ingest(batch=second_batch(stats, run.labels))
     second = run_second(stats)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
 
 from metrics.models import Series
 from scenarios.models import Scenario, ScenarioRun, TrainingSession
@@ -33,9 +35,6 @@ def runs_active() -> list[ScenarioRun]:
 
 def overview_runs() -> list[dict]:
     """Running load tests for the overview panel: name, url, started, progress (0-1)."""
-    from django.urls import reverse
-    from django.utils import timezone
-
     rows = []
     for run in ScenarioRun.objects.filter(status=ScenarioRun.Status.RUNNING).order_by("-id")[:10]:
         planned = _planned_seconds(run)

@@ -7,6 +7,7 @@ from django.db.models import Model
 from rest_framework import serializers
 
 from alerts.models import Alert, AlertEvent, AlertRule, Anomaly, Silence
+from alerts.services.rules import rule_from_data
 
 
 def run_clean(instance) -> None:
@@ -20,17 +21,7 @@ def run_clean(instance) -> None:
 class AlertEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = AlertEvent
-        fields = [
-            "kind",
-            "from_state",
-            "to_state",
-            "value",
-            "at",
-            "rule_version",
-            "silenced",
-            "notified",
-            "load_test",
-        ]
+        fields = list(AlertEvent.SHOWN_FIELDS)
 
 
 class AlertSerializer(serializers.ModelSerializer):
@@ -73,8 +64,6 @@ class AlertRuleSerializer(serializers.ModelSerializer):
         ]
 
     def validate(self, attrs):
-        from alerts.services.rules import rule_from_data
-
         base = AlertRule.objects.get(pk=self.instance.pk) if self.instance else None
         run_clean(rule_from_data(data=attrs, rule=base))
         return attrs

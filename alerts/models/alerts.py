@@ -78,6 +78,12 @@ class AlertEvent(models.Model):
         related_name="+", help_text="a load test was running (or just ended) at this event",
     )  # fmt: skip
 
+    # what the admin's history table and the API show of an event, in this order
+    SHOWN_FIELDS = (
+        "kind", "from_state", "to_state", "value", "at", "rule_version", "silenced",
+        "notified", "load_test",
+    )  # fmt: skip
+
     class Meta:
         ordering = ["at", "id"]
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from alerts.models import Alert, AlertRule, Notification, NotificationAttempt, NotificationChannel
 from alerts.notifiers import deliver
 from alerts.templating import render, template_context
+from core.dispatch import enqueue
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
@@ -112,11 +113,8 @@ def _add_to_group(channel, rule, items: list[dict], now: datetime) -> Notificati
 
 
 def _enqueue_sends(ids: list[int]) -> None:
-    from alerts.tasks import notification_send
-    from hydra.dispatch import enqueue
-
     for pk in ids:
-        enqueue(notification_send, pk)
+        enqueue("alerts.tasks.notification_send", pk)
 
 
 def notifications_due(*, now: datetime | None = None) -> list[int]:

@@ -9,7 +9,6 @@ import pytest
 from alerts.models import AlertRule, NotificationChannel
 from alerts.notifiers import http as notifier_http
 from metrics.ingest import Batch
-from metrics.ingest.series_ids import forget_all
 from metrics.models import Series
 from metrics.services import points_ingest
 
@@ -17,28 +16,16 @@ US = 1_000_000
 T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def api(token_client):
-    return token_client()
-
-
 @pytest.fixture(autouse=True)
 def _tasks_inline(settings):
     """Queued tasks run inline (Celery's eager mode) in both test modes, so a test sees
-    their effects without a worker; the code path is still ``hydra.dispatch.enqueue``."""
+    their effects without a worker; the code path is still ``core.dispatch.enqueue``."""
     from hydra.celery import app
 
     settings.HYDRA_EMBEDDED_TASKS = False
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = False
-
-
-@pytest.fixture(autouse=True)
-def _fresh_series_cache():
-    forget_all()
-    yield
-    forget_all()
 
 
 def ingest(name: str, host: str, points: list[tuple[float, float]], labels=None) -> Series:

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from alerts.tests.conftest import make_rule
-from hydra.services import api_token_create
+from core.services import api_token_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

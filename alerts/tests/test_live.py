@@ -14,7 +14,7 @@ from alerts.models import Alert
 from alerts.services.evaluation import rules_evaluate
 from alerts.services.rules import alert_acknowledge
 from alerts.tests.conftest import T0, ingest, make_rule
-from hydra.live import group_for
+from core.live import group_for
 from metrics.live import mark_subscribed
 
 pytestmark = pytest.mark.django_db(transaction=True)

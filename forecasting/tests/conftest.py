@@ -8,17 +8,11 @@ import time
 import pytest
 
 from metrics.ingest import Batch
-from metrics.ingest.series_ids import forget_all
 from metrics.models import Series
 from metrics.services import points_ingest
 
 US = 1_000_000
 HOUR = 3600
-
-
-@pytest.fixture
-def api(token_client):
-    return token_client()
 
 
 @pytest.fixture
@@ -30,13 +24,6 @@ def _tasks_inline(settings):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = False
-
-
-@pytest.fixture
-def _fresh_series_cache():
-    forget_all()
-    yield
-    forget_all()
 
 
 def hourly(days: float = 4, level: float = 50.0, slope: float = 0.0, end: float | None = None):

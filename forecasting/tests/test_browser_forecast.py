@@ -10,10 +10,10 @@ from django.conf import settings
 from django.db import connection
 from playwright.sync_api import expect
 
+from core.services import api_token_create
+from core.tests.helpers import log_in
 from forecasting import services
 from forecasting.spec import ForecastSpec
-from hydra.services import api_token_create
-from hydra.tests.helpers import log_in
 
 from .conftest import HOUR, hourly, ingest
 

@@ -31,8 +31,8 @@ from django.db import close_old_connections, connections
 from django.http.request import split_domain_port, validate_host
 from rest_framework.exceptions import APIException
 
-from hydra.api.authentication import key_from, token_for
-from hydra.api.throttling import TokenRateThrottle
+from core.api.authentication import key_from, token_for
+from core.api.throttling import TokenRateThrottle
 from metrics.api.body import decode, media_type
 from metrics.api.ingest_views import (
     JSON_TYPES,

@@ -18,22 +18,10 @@ import numpy as np
 from django.db import connection
 
 from metrics.ingest.batch import Batch
+from metrics.ingest.copyformat import copy_payload
 from metrics.ingest.series_ids import resolve
 from metrics.models import RollupPending
 
-COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + b"\x00" * 8
-COPY_TRAILER = b"\xff\xff"
-ROW = np.dtype(
-    [
-        ("n", ">i2"),
-        ("l1", ">i4"),
-        ("sid", ">i8"),
-        ("l2", ">i4"),
-        ("ts", ">i8"),
-        ("l3", ">i4"),
-        ("v", ">f8"),
-    ]
-)
 COLUMNS = "(series_id, ts, value)"
 
 
@@ -78,10 +66,7 @@ def _dedupe(sids: np.ndarray, batch: Batch) -> Written:
 
 
 def _binary(rows: Written) -> bytes:
-    data = np.empty(len(rows), dtype=ROW)
-    data["n"], data["l1"], data["l2"], data["l3"] = 3, 8, 8, 8
-    data["sid"], data["ts"], data["v"] = rows.series_ids, rows.ts, rows.values
-    return COPY_HEADER + data.tobytes() + COPY_TRAILER
+    return copy_payload(rows.series_ids, rows.ts, rows.values)
 
 
 def _copy_points(rows: Written, overwrite: bool) -> None:

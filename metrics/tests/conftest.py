@@ -4,20 +4,7 @@ import time
 
 import pytest
 
-from metrics.ingest.series_ids import forget_all
 from metrics.models import Point, Series
-
-
-@pytest.fixture(autouse=True)
-def _fresh_series_cache():
-    forget_all()
-    yield
-    forget_all()
-
-
-@pytest.fixture
-def api(token_client):
-    return token_client()
 
 
 @pytest.fixture

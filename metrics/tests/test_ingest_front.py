@@ -12,7 +12,7 @@ from channels.testing import ApplicationCommunicator, HttpCommunicator, Websocke
 from django.core.handlers.asgi import ASGIHandler
 from django.core.signals import request_started
 
-from hydra.services import api_token_create
+from core.services import api_token_create
 from metrics.api.ingest_front import IngestFront
 from metrics.consumers import LiveConsumer
 from metrics.models import Point, Series

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.test import Client
 from websockets.sync.client import connect
 
-from hydra.services import api_token_create
+from core.services import api_token_create
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -19,7 +19,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from hydra.live import publish
+from core.dispatch import enqueue
+from core.live import publish
 from scenarios import conf
 from scenarios.engine import RunSummary, ScenarioSpec
 from scenarios.engine import ScenarioRun as EngineRun
@@ -34,9 +35,6 @@ Status = ScenarioRun.Status
 
 def run_request(*, scenario: Scenario, user: User | None = None) -> ScenarioRun:
     """Check the scenario (allow-list, caps) and queue a run on the ``scenarios`` queue."""
-    from hydra.dispatch import enqueue
-    from scenarios.tasks import run_scenario
-
     spec = check_spec_safe(scenario.spec, scenario.name)
     with transaction.atomic():
         run = ScenarioRun.objects.create(
@@ -46,7 +44,7 @@ def run_request(*, scenario: Scenario, user: User | None = None) -> ScenarioRun:
             monitored_host=scenario.watched_host(),
             created_by=owner_of(user),
         )
-        transaction.on_commit(lambda: enqueue(run_scenario, run.pk))
+        transaction.on_commit(lambda: enqueue("scenarios.tasks.run_scenario", run.pk))
     return run
 
 

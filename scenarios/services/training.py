@@ -16,7 +16,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from hydra.live import publish
+from core.dispatch import enqueue
+from core.live import publish
 from metrics.services import points_ingest
 from scenarios import conf
 from scenarios.engine import (
@@ -85,9 +86,6 @@ def training_start(
     **options: Any,
 ) -> TrainingSession:
     """Validate and queue a capacity search (options: start_rps, step_duration, method, label)."""
-    from hydra.dispatch import enqueue
-    from scenarios.tasks import run_training
-
     check_target_safe(target_url, "target_url")
     start_rps = options.get("start_rps") or max(1.0, round(max_rps / 20, 3))
     step_duration = options.get("step_duration") or DEFAULT_STEP_S
@@ -100,7 +98,7 @@ def training_start(
                 step_duration=step_duration, method=options.get("method") or "GET",
                 label=options.get("label") or "", created_by=owner_of(user), active_slot=True,
             )  # fmt: skip
-            transaction.on_commit(lambda: enqueue(run_training, session.pk))
+            transaction.on_commit(lambda: enqueue("scenarios.tasks.run_training", session.pk))
     except IntegrityError:
         raise TrainingBusy("a training session is already running: stop it first") from None
     return session

@@ -21,11 +21,6 @@ def target_server():
         yield server
 
 
-@pytest.fixture
-def api(token_client):
-    return token_client()
-
-
 def arrival_spec(url: str, rate: float = 20, duration: float = 2, **extra) -> dict:
     """A small constant-arrival-rate spec against ``url``."""
     spec = {"requests": [{"url": url}], "executor": "constant-arrival-rate"}

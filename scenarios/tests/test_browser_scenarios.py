@@ -8,7 +8,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from hydra.tests.helpers import log_in
+from core.tests.helpers import log_in
 from scenarios.engine.testserver import ThreadedTargetServer
 from scenarios.services import scenario_create
 from scenarios.tests.conftest import arrival_spec
@@ -98,7 +98,7 @@ def test_load_tests_are_shaded_on_the_host_charts(
     import httpx
     from django.utils import timezone
 
-    from hydra.services import api_token_create
+    from core.services import api_token_create
     from metrics.models import Series
     from scenarios.models import ScenarioRun
 

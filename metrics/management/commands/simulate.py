@@ -10,7 +10,7 @@ import orjson
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from hydra.services import api_token_create
+from core.services import api_token_create
 from metrics.query.params import parse_duration_s
 from metrics.simulator import HostSimulator, batch_for
 

@@ -1,0 +1,31 @@
+"""API errors are JSON with a clear message, never a 500 page with a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import DatabaseError
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger("core.api")
+
+
+def exception_handler(exc, context):
+    response = drf_exception_handler(exc, context)
+    if response is not None:
+        return response
+    view = context.get("view").__class__.__name__ if context.get("view") else "?"
+    if isinstance(exc, DatabaseError):
+        logger.exception("database error in %s", view)
+        return Response(
+            {"detail": "The database is unavailable; nothing was written. Retry later."},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "5"},
+        )
+    logger.exception("unhandled error in %s", view)
+    return Response(
+        {"detail": "Internal error; nothing was written. The server log has the details."},
+        status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+    )

@@ -1,0 +1,23 @@
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from core.services import api_token_create
+
+
+class Command(BaseCommand):
+    help = "Create an API token for USER and print its key (shown once; only its hash is stored)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("user", help="username of an existing user")
+        parser.add_argument("--read-only", action="store_true", help="token can't write")
+        parser.add_argument("--name", default="", help="what the token is for")
+
+    def handle(self, *args, user: str, read_only: bool, name: str, **options) -> None:
+        account = get_user_model().objects.filter(username=user).first()
+        if account is None:
+            raise CommandError(
+                f"No user named {user!r}. Create one with: manage.py createsuperuser"
+            )
+        token, key = api_token_create(user=account, read_only=read_only, name=name)
+        self.stderr.write(f"Created {token.scope} token {token.prefix}… for {account}:")
+        self.stdout.write(key)

@@ -1,0 +1,64 @@
+"""A saved dashboard's definition: its schema (validated with DRF serializers) and variable
+substitution."""
+
+from __future__ import annotations
+
+import re
+
+from rest_framework import serializers
+
+from metrics.query.params import AGGS
+from metrics.timerange import CHOICES
+
+CHART_TYPES = ("line", "area", "bar", "stat", "table", "heatmap")
+VARIABLE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+class PanelQuerySerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    host = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    labels = serializers.DictField(
+        child=serializers.CharField(max_length=200), required=False, default=dict
+    )
+    agg = serializers.ChoiceField(choices=AGGS, default="avg")
+    step = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
+
+
+class PanelSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, allow_blank=True, default="")
+    chart = serializers.ChoiceField(choices=CHART_TYPES, default="line")
+    query = PanelQuerySerializer()
+    width = serializers.IntegerField(min_value=1, max_value=4, default=2)
+    height = serializers.IntegerField(min_value=1, max_value=3, default=1)
+
+
+class VariableSerializer(serializers.Serializer):
+    name = serializers.RegexField(r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=50)
+    default = serializers.CharField(max_length=200, allow_blank=True, default="")
+
+
+class DefinitionSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False)
+    range = serializers.ChoiceField(choices=CHOICES, default="1h")
+    variables = VariableSerializer(many=True, default=list)
+    panels = PanelSerializer(many=True, default=list)
+
+
+def validate_definition(data: object) -> dict:
+    """The cleaned definition, or ``serializers.ValidationError`` naming what is wrong."""
+    if not isinstance(data, dict):
+        raise serializers.ValidationError({"definition": "must be a JSON object"})
+    serializer = DefinitionSerializer(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def substitute(query: dict, values: dict[str, str]) -> dict:
+    """Replace ``$var`` in the panel's query with the chosen values."""
+
+    def fill(text: str) -> str:
+        return VARIABLE.sub(lambda m: values.get(m[1], m[0]), text)
+
+    out = {k: fill(v) if isinstance(v, str) else v for k, v in query.items()}
+    out["labels"] = {k: fill(v) for k, v in query.get("labels", {}).items()}
+    return out
