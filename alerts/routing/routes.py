@@ -126,7 +126,7 @@ def _route(data: Mapping, parent: Route | None, path: str, index) -> Route:
 
 
 def _group_by(value: object, parent: Route | None) -> tuple[frozenset[str], bool]:
-    if value is None:
+    if not value:  # like Alertmanager, an empty list inherits too
         return (parent.group_by, parent.group_by_all) if parent else (frozenset(), False)
     if not isinstance(value, list):
         raise ValueError("group_by must be a list of label names")
