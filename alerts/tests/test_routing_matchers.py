@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from alerts.routing.matchers import (
-    Matchers,
     MatcherError,
+    Matchers,
     MatchType,
     legacy_matchers,
     matcher_list,
