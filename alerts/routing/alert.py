@@ -42,6 +42,14 @@ class Alert:
     def fingerprint_hex(self) -> str:
         return fingerprint_hex(self.fingerprint)
 
+    def without_end(self) -> Alert:
+        """A copy with no end (a firing alert as notified), without re-sorting the labels."""
+        clone = object.__new__(Alert)
+        for name in _FIELDS:
+            setattr(clone, name, getattr(self, name))
+        clone.ends_at = None
+        return clone
+
     def resolved_at(self, now: datetime) -> bool:
         """Resolved when it has an end and the end is not after ``now``."""
         return self.ends_at is not None and self.ends_at <= now
@@ -61,6 +69,9 @@ class Alert:
         return dataclasses.replace(
             new, starts_at=min(old.starts_at, new.starts_at), ends_at=ends_at
         )
+
+
+_FIELDS = tuple(f.name for f in dataclasses.fields(Alert)) + ("key",)
 
 
 def _older(a: Alert, b: Alert) -> bool:

@@ -47,7 +47,7 @@ class Dispatcher:
         self.inhibitor = Inhibitor(config.inhibit_rules)
         self.groups: dict[Route, dict[LabelKey, AggregationGroup]] = {}
         self.decisions: list[FlushDecision] = []  # of the last flush
-        self._routes: dict[LabelKey, list[Route]] = {}
+        self._placements: dict[LabelKey, list[tuple[Route, LabelKey]]] = {}
         self._next_maintenance: datetime | None = None
 
     # -- alerts in ---------------------------------------------------------------------
@@ -66,22 +66,27 @@ class Dispatcher:
             self._dispatch(alert, now)
 
     def _dispatch(self, alert: Alert, now: datetime) -> None:
-        routes = self._routes.get(alert.key)
-        if routes is None:
-            routes = self._routes[alert.key] = self.config.route.match(alert.labels)
-        for route in routes:
-            self._group(route, alert, now).insert(alert, now)
+        placements = self._placements.get(alert.key)
+        if placements is None:
+            placements = self._placements[alert.key] = self._place(alert)
+        for route, key in placements:
+            groups = self.groups.setdefault(route, {})
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = AggregationGroup(route, dict(key), now)
+            group.insert(alert, now)
 
-    def _group(self, route: Route, alert: Alert, now: datetime) -> AggregationGroup:
-        if route.group_by_all:
-            key = alert.key
-        else:
-            key = tuple(kv for kv in alert.key if kv[0] in route.group_by)
-        groups = self.groups.setdefault(route, {})
-        group = groups.get(key)
-        if group is None:
-            group = groups[key] = AggregationGroup(route, dict(key), now)
-        return group
+    def _place(self, alert: Alert) -> list[tuple[Route, LabelKey]]:
+        """The routes an alert goes to, each with its group labels (cached per label set)."""
+        return [
+            (
+                route,
+                alert.key
+                if route.group_by_all
+                else tuple(kv for kv in alert.key if kv[0] in route.group_by),
+            )
+            for route in self.config.route.match(alert.labels)
+        ]
 
     # -- notifications out -------------------------------------------------------------
 
@@ -137,7 +142,7 @@ class Dispatcher:
     ) -> list[Alert]:
         kept = []
         for alert in alerts:
-            source = self.inhibitor.inhibited_by(alert.labels, now)
+            source = self.inhibitor.inhibited_by_alert(alert, now)
             if source is None:
                 kept.append(alert)
             else:
@@ -216,7 +221,7 @@ class Dispatcher:
         for key, alert in list(self.alerts.items()):
             if alert.resolved_at(now - ALERT_RETENTION):
                 del self.alerts[key]
-                self._routes.pop(key, None)
+                self._placements.pop(key, None)
                 self.inhibitor.forget(alert)
         self.nflog.gc(now, NFLOG_RETENTION)
 
@@ -224,7 +229,7 @@ class Dispatcher:
         """Load a new configuration like Alertmanager's reload: new groups, same log."""
         self.config = config
         self.inhibitor = Inhibitor(config.inhibit_rules)
-        self.groups, self._routes = {}, {}
+        self.groups, self._placements = {}, {}
         for alert in self.alerts.values():
             self.inhibitor.observe(alert)
         for alert in self.alerts.values():

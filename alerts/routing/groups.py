@@ -41,10 +41,7 @@ class AggregationGroup:
 
     def snapshot(self, now: datetime) -> list[Alert]:
         """Copies in notification order; firing copies lose their end (Go's zero time)."""
-        copies = [
-            a if a.resolved_at(now) else dataclasses.replace(a, ends_at=None)
-            for a in self.alerts.values()
-        ]
+        copies = [a if a.resolved_at(now) else a.without_end() for a in self.alerts.values()]
         copies.sort(key=lambda a: alert_sort_key(a.labels))
         return copies
 

@@ -28,48 +28,77 @@ class _RuleCache:
     def equal_values(self, labels: LabelSet) -> tuple[str, ...]:
         return tuple(labels.get(name, "") for name in self.rule.equal)
 
-    def observe(self, alert: Alert) -> None:
-        if self.rule.source.matches(alert.labels):
-            also_target = self.rule.target.matches(alert.labels)
-            bucket = self.by_equal.setdefault(self.equal_values(alert.labels), {})
-            bucket[alert.key] = (alert, also_target)
+    def add(self, alert: Alert, values: tuple[str, ...], also_target: bool) -> None:
+        self.by_equal.setdefault(values, {})[alert.key] = (alert, also_target)
 
-    def source_for(self, labels: LabelSet, now: datetime) -> Alert | None:
-        """A firing source with the same equal labels, or None (target side not checked)."""
-        two_sided = self.rule.source.matches(labels)
-        for alert, also_target in self.by_equal.get(self.equal_values(labels), {}).values():
+    def source_for(self, values: tuple[str, ...], two_sided: bool, now: datetime) -> Alert | None:
+        """A firing source with these equal values, or None (target side not checked)."""
+        for alert, also_target in self.by_equal.get(values, {}).values():
             if alert.resolved_at(now) or (two_sided and also_target):
                 continue
             return alert
         return None
 
-    def forget(self, alert: Alert) -> None:
-        values = self.equal_values(alert.labels)
+    def remove(self, key: LabelKey, values: tuple[str, ...]) -> None:
         bucket = self.by_equal.get(values, {})
-        bucket.pop(alert.key, None)
+        bucket.pop(key, None)
         if not bucket:
             self.by_equal.pop(values, None)
 
 
+# Per label set and rule: (cache, equal values, matches source, matches target)
+_Sides = list[tuple[_RuleCache, tuple[str, ...], bool, bool]]
+
+
 class Inhibitor:
-    """Sees every alert (``observe``) and answers which alert mutes a label set."""
+    """Sees every alert (``observe``) and answers which alert mutes a label set.
+
+    What each label set matches is computed once and remembered until ``forget``.
+    """
 
     def __init__(self, rules: Iterable[InhibitRule]) -> None:
         self.caches = [_RuleCache(rule) for rule in rules]
+        self._sides: dict[LabelKey, _Sides] = {}
+
+    def _sides_of(self, key: LabelKey, labels: LabelSet) -> _Sides:
+        sides = self._sides.get(key)
+        if sides is None:
+            sides = self._sides[key] = [
+                (
+                    c,
+                    c.equal_values(labels),
+                    c.rule.source.matches(labels),
+                    c.rule.target.matches(labels),
+                )
+                for c in self.caches
+            ]
+        return sides
 
     def observe(self, alert: Alert) -> None:
-        for cache in self.caches:
-            cache.observe(alert)
+        for cache, values, is_source, is_target in self._sides_of(alert.key, alert.labels):
+            if is_source:
+                cache.add(alert, values, is_target)
 
     def forget(self, alert: Alert) -> None:
-        for cache in self.caches:
-            cache.forget(alert)
+        for cache, values, is_source, _ in self._sides.pop(alert.key, []):
+            if is_source:
+                cache.remove(alert.key, values)
+
+    def inhibited_by_alert(self, alert: Alert, now: datetime) -> Alert | None:
+        """The firing source alert that inhibits ``alert`` at ``now``, or None."""
+        for cache, values, is_source, is_target in self._sides_of(alert.key, alert.labels):
+            if is_target:
+                source = cache.source_for(values, is_source, now)
+                if source is not None:
+                    return source
+        return None
 
     def inhibited_by(self, labels: LabelSet, now: datetime) -> Alert | None:
-        """The firing source alert that inhibits ``labels`` at ``now``, or None."""
+        """The same for any label set (nothing remembered)."""
         for cache in self.caches:
             if cache.rule.target.matches(labels):
-                source = cache.source_for(labels, now)
+                is_source = cache.rule.source.matches(labels)
+                source = cache.source_for(cache.equal_values(labels), is_source, now)
                 if source is not None:
                     return source
         return None

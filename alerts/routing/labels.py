@@ -11,13 +11,12 @@ import re
 from collections.abc import Mapping
 from functools import cmp_to_key, lru_cache
 
+from fnv_c import fnv1a_64
+
 LabelSet = Mapping[str, str]
 LabelKey = tuple[tuple[str, str], ...]
 
-_FNV_OFFSET = 14695981039346656037
-_FNV_PRIME = 1099511628211
-_MASK = 0xFFFFFFFFFFFFFFFF
-_SEPARATOR = 0xFF
+_SEPARATOR = b"\xff"  # model.SeparatorByte: not valid UTF-8, so it never occurs in text
 _LABEL_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")  # fixed pattern, not user input
 _GO_ESCAPES = {
     "\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t",
@@ -33,13 +32,10 @@ def label_key(labels: LabelSet) -> LabelKey:
 @lru_cache(maxsize=65536)
 def fingerprint_of_key(key: LabelKey) -> int:
     """FNV-1a 64 over each name and value, each followed by the separator byte 0xff."""
-    h = _FNV_OFFSET
+    parts: list[bytes] = []
     for name, value in key:
-        for part in (name, value):
-            for byte in part.encode():
-                h = ((h ^ byte) * _FNV_PRIME) & _MASK
-            h = ((h ^ _SEPARATOR) * _FNV_PRIME) & _MASK
-    return h
+        parts += (name.encode(), _SEPARATOR, value.encode(), _SEPARATOR)
+    return fnv1a_64(b"".join(parts))
 
 
 def fingerprint(labels: LabelSet) -> int:

@@ -7,6 +7,7 @@ port with its own storage directory; the sink records every webhook body it rece
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -59,7 +60,9 @@ class WebhookSink:
 class Alertmanager:
     """``prometheus-alertmanager`` with ``config_text`` on a free port."""
 
-    def __init__(self, config_text: str, workdir: Path) -> None:
+    def __init__(
+        self, config_text: str, workdir: Path, env: dict | None = None, log_level: str = "info"
+    ) -> None:
         config = workdir / "alertmanager.yml"
         config.write_text(config_text)
         self.url = f"http://127.0.0.1:{free_port()}"
@@ -68,9 +71,9 @@ class Alertmanager:
             [
                 str(BINARY), f"--config.file={config}", f"--storage.path={workdir / 'data'}",
                 f"--web.listen-address={self.url.removeprefix('http://')}",
-                "--cluster.listen-address=", f"--web.external-url={EXTERNAL_URL}", "--log.level=debug",
+                "--cluster.listen-address=", f"--web.external-url={EXTERNAL_URL}", f"--log.level={log_level}",
             ],
-            stdout=self.log, stderr=subprocess.STDOUT,
+            stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
         )  # fmt: skip
         self._wait_ready(workdir / "alertmanager.log")
 
@@ -99,6 +102,11 @@ class Alertmanager:
     def get_alerts(self) -> list[dict]:
         with urllib.request.urlopen(f"{self.url}/api/v2/alerts", timeout=5) as response:
             return json.loads(response.read())
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the process has used so far (from /proc)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         self.process.terminate()
