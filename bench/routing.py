@@ -31,6 +31,7 @@ Method, in one invocation:
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -119,7 +120,7 @@ def once_per_interval(sent: list) -> tuple[int, float]:
     times = defaultdict(list)
     for now, note in sent:
         times[(note.group_key, note.receiver, note.integration.kind)].append(now)
-    gaps = [(b - a).total_seconds() for ts in times.values() for a, b in zip(ts, ts[1:])]
+    gaps = [(b - a).total_seconds() for ts in times.values() for a, b in itertools.pairwise(ts)]
     return sum(g < INTERVAL_S for g in gaps), min(gaps, default=float("inf"))
 
 
