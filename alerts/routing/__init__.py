@@ -11,9 +11,10 @@ The Django side uses it like this::
     dispatcher.decisions                          # why each flushed group did (not) notify
     dispatcher.explain(labels).to_dict()         # the route walk, for the alert page
 
-State that must survive a restart is the notification log
-(``dispatcher.nflog.to_state()`` / ``NotificationLog.from_state``); alerts are re-sent
-by their sources, as with Alertmanager.
+A caller that is not one long-lived process (a periodic task) saves and loads the whole
+state: ``state = dump(dispatcher, now)`` (JSON-able) and ``restore(config, state)``. The
+part that must survive a restart, as with Alertmanager, is the notification log
+(``dispatcher.nflog.to_state()`` / ``NotificationLog.from_state``): sources re-send alerts.
 """
 
 from alerts.routing.alert import Alert, AlertError, alert_from_api, alerts_from_api, format_time
@@ -33,6 +34,7 @@ from alerts.routing.labels import fingerprint, fingerprint_hex
 from alerts.routing.matchers import Matcher, MatcherError, parse_matchers
 from alerts.routing.nflog import NotificationLog
 from alerts.routing.routes import Route
+from alerts.routing.state import dump, restore
 from alerts.routing.timeintervals import TimeInterval
 from alerts.routing.webhook import template_data, webhook_payload
 
@@ -40,7 +42,7 @@ __all__ = [
     "Alert", "AlertError", "Config", "ConfigError", "Dispatcher", "FlushDecision",
     "InhibitRule", "Integration", "Matcher", "MatcherError", "Notification",
     "NotificationLog", "Receiver", "Route", "RoutingExplanation", "TimeInterval",
-    "alert_from_api", "alerts_from_api", "explain_routing", "fingerprint", "fingerprint_hex",
-    "format_time", "load_config", "load_config_yaml", "parse_matchers", "template_data",
+    "alert_from_api", "alerts_from_api", "dump", "explain_routing", "fingerprint", "fingerprint_hex",
+    "format_time", "load_config", "load_config_yaml", "parse_matchers", "restore", "template_data",
     "webhook_payload",
 ]  # fmt: skip
