@@ -131,6 +131,8 @@ class Dispatcher:
         if not alerts:
             return _stop(decision, "silenced", "every alert of the group is silenced")
         receiver = self.config.receivers[group.route.receiver]
+        if not receiver.integrations:
+            return _stop(decision, "discarded", "the receiver has no integrations")
         sent = [self._integration(group, i, alerts, now, decision) for i in receiver.integrations]
         notifications = [n for n in sent if n is not None]
         if not notifications:

@@ -91,7 +91,8 @@ class FlushDecision:
     receiver: str
     route_path: str
     at: datetime
-    outcome: str = "notified"  # notified | unchanged | inhibited | muted | inactive | silenced
+    # notified | unchanged | inhibited | muted | inactive | silenced | discarded
+    outcome: str = "notified"
     reason: str = ""
     alerts: list[str] = field(default_factory=list)  # fingerprints in the flush
     inhibited: dict[str, str] = field(default_factory=dict)  # fingerprint -> by fingerprint

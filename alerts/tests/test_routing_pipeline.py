@@ -98,6 +98,16 @@ def test_without_send_resolved_a_refiring_alert_is_notified_again():
     assert len(run(dispatcher, until=1000, start=331)) == 1
 
 
+def test_a_receiver_without_integrations_discards_the_group():
+    cfg = config(
+        "  routes: [{matchers: ['team=\"db\"'], receiver: blackhole}]", "  - name: blackhole\n"
+    )
+    dispatcher = Dispatcher(cfg)
+    dispatcher.ingest([firing(TEAM)], at(0))
+    assert dispatcher.flush(at(30)) == []
+    assert dispatcher.decisions[0].outcome == "discarded"
+
+
 def test_an_unchanged_group_is_recorded_as_unchanged():
     dispatcher = Dispatcher(config())
     dispatcher.ingest([firing({"alertname": "X"})], at(0))
