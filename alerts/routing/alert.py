@@ -29,14 +29,12 @@ class Alert:
     generator_url: str = ""
     updated_at: datetime | None = None
     timeout: bool = False  # ends_at was set by the resolve timeout, not by the sender
-    key: LabelKey = field(init=False, repr=False, compare=False)
+    key: LabelKey = field(init=False, repr=False, compare=False)  # sorted labels
+    fingerprint: int = field(init=False, repr=False, compare=False)  # Alertmanager's identity
 
     def __post_init__(self) -> None:
         self.key = tuple(sorted(self.labels.items()))
-
-    @property
-    def fingerprint(self) -> int:
-        return fingerprint_of_key(self.key)
+        self.fingerprint = fingerprint_of_key(self.key)
 
     @property
     def fingerprint_hex(self) -> str:
@@ -71,7 +69,7 @@ class Alert:
         )
 
 
-_FIELDS = tuple(f.name for f in dataclasses.fields(Alert)) + ("key",)
+_FIELDS = tuple(f.name for f in dataclasses.fields(Alert))
 
 
 def _older(a: Alert, b: Alert) -> bool:

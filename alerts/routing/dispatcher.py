@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from alerts.routing.alert import Alert, overlaps
 from alerts.routing.config import Config, Integration
 from alerts.routing.explain import RoutingExplanation, explain_routing
-from alerts.routing.groups import AggregationGroup, FlushDecision, Notification
+from alerts.routing.groups import AggregationGroup, FlushDecision, Notification, as_notified
 from alerts.routing.inhibit import Inhibitor
 from alerts.routing.labels import LabelKey, LabelSet, fingerprint_hex
 from alerts.routing.nflog import LogEntry, NotificationLog, needs_update
@@ -43,11 +43,11 @@ class Dispatcher:
         self.silencer = silencer
         self.nflog = nflog or NotificationLog()
         self.maintenance = maintenance
-        self.alerts: dict[LabelKey, Alert] = {}
+        self.alerts: dict[int, Alert] = {}  # by fingerprint, like Alertmanager's store
         self.inhibitor = Inhibitor(config.inhibit_rules)
         self.groups: dict[Route, dict[LabelKey, AggregationGroup]] = {}
         self.decisions: list[FlushDecision] = []  # of the last flush
-        self._placements: dict[LabelKey, list[tuple[Route, LabelKey]]] = {}
+        self._placements: dict[int, list[tuple[Route, LabelKey]]] = {}
         self._next_maintenance: datetime | None = None
 
     # -- alerts in ---------------------------------------------------------------------
@@ -58,17 +58,17 @@ class Dispatcher:
         for alert in alerts:
             if alert.updated_at is None:
                 alert = dataclasses.replace(alert, updated_at=now)
-            old = self.alerts.get(alert.key)
+            old = self.alerts.get(alert.fingerprint)
             if old is not None and overlaps(alert, old):
                 alert = old.merge(alert, now)
-            self.alerts[alert.key] = alert
+            self.alerts[alert.fingerprint] = alert
             self.inhibitor.observe(alert)
             self._dispatch(alert, now)
 
     def _dispatch(self, alert: Alert, now: datetime) -> None:
-        placements = self._placements.get(alert.key)
+        placements = self._placements.get(alert.fingerprint)
         if placements is None:
-            placements = self._placements[alert.key] = self._place(alert)
+            placements = self._placements[alert.fingerprint] = self._place(alert)
         for route, key in placements:
             groups = self.groups.setdefault(route, {})
             group = groups.get(key)
@@ -110,10 +110,10 @@ class Dispatcher:
         group.start_flush(now)
         if not group.alerts:
             return []
-        alerts = group.snapshot(now)
+        alerts = list(group.alerts.values())
         route = group.route
         decision = FlushDecision(group.key, route.receiver, route.path, now)
-        decision.alerts = [a.fingerprint_hex for a in alerts]
+        decision.alerts = [a.fingerprint for a in alerts]
         self.decisions.append(decision)
         notifications = self._pipeline(group, alerts, now, decision)
         group.drop_resolved(alerts, now)
@@ -184,8 +184,8 @@ class Dispatcher:
     ) -> Notification | None:
         """Dedup against the log; log and return the notification when one is due."""
         name = f"{integration.kind}[{integration.index}]"
-        firing = frozenset(a.fingerprint for a in alerts if a.ends_at is None)
-        resolved = frozenset(a.fingerprint for a in alerts if a.ends_at is not None)
+        firing = frozenset(a.fingerprint for a in alerts if not a.resolved_at(now))
+        resolved = frozenset(a.fingerprint for a in alerts if a.resolved_at(now))
         key = (group.key, group.route.receiver, integration.kind, integration.index)
         entry = self.nflog.get(key)
         if not needs_update(
@@ -196,14 +196,15 @@ class Dispatcher:
             return None
         self.nflog.log(key, LogEntry(firing, resolved, now))
         if not integration.send_resolved:
-            alerts = [a for a in alerts if a.ends_at is None]
+            alerts = [a for a in alerts if not a.resolved_at(now)]
         if not alerts:
             decision.integrations[name] = "only resolved alerts and send_resolved is off"
             return None
         decision.integrations[name] = "notified"
         return Notification(
-            group.route.receiver, integration, group.key, group.labels, group.route, alerts, now
-        )
+            group.route.receiver, integration, group.key, group.labels, group.route,
+            as_notified(alerts, now), now,
+        )  # fmt: skip
 
     # -- housekeeping and introspection -----------------------------------------------
 

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from alerts.routing.alert import Alert
 from alerts.routing.config import Integration
-from alerts.routing.labels import LabelKey, alert_sort_key, labelset_string
+from alerts.routing.labels import alert_sort_key, fingerprint_hex, labelset_string
 from alerts.routing.routes import Route
 
 
@@ -22,13 +22,13 @@ class AggregationGroup:
         self.route = route
         self.labels = labels
         self.key = f"{route.key}:{labelset_string(labels)}"  # Alertmanager's group key
-        self.alerts: dict[LabelKey, Alert] = {}
+        self.alerts: dict[int, Alert] = {}  # by fingerprint
         self.created_at = now
         self.next_flush = now + route.group_wait
         self.has_flushed = False
 
     def insert(self, alert: Alert, now: datetime) -> None:
-        self.alerts[alert.key] = alert
+        self.alerts[alert.fingerprint] = alert
         if not self.has_flushed and alert.starts_at + self.route.group_wait < now:
             self.next_flush = now  # it waited long enough already
 
@@ -39,22 +39,18 @@ class AggregationGroup:
         self.next_flush = now + self.route.group_interval
         self.has_flushed = True
 
-    def snapshot(self, now: datetime) -> list[Alert]:
-        """Copies in notification order; firing copies lose their end (Go's zero time)."""
-        copies = [a if a.resolved_at(now) else a.without_end() for a in self.alerts.values()]
-        copies.sort(key=lambda a: alert_sort_key(a.labels))
-        return copies
-
     def drop_resolved(self, flushed: list[Alert], now: datetime) -> None:
-        """Forget alerts notified as resolved, unless they were updated since."""
-        for copy in flushed:
-            current = self.alerts.get(copy.key)
-            if (
-                current is not None
-                and copy.resolved_at(now)
-                and current.updated_at == copy.updated_at
-            ):
-                del self.alerts[copy.key]
+        """Forget the alerts flushed as resolved, unless they were replaced since."""
+        for alert in flushed:
+            if alert.resolved_at(now) and self.alerts.get(alert.fingerprint) is alert:
+                del self.alerts[alert.fingerprint]
+
+
+def as_notified(alerts: list[Alert], now: datetime) -> list[Alert]:
+    """Alertmanager's order; firing alerts are copied without their end (Go's zero time)."""
+    copies = [a if a.resolved_at(now) else a.without_end() for a in alerts]
+    copies.sort(key=lambda a: alert_sort_key(a.labels))
+    return copies
 
 
 @dataclass
@@ -94,7 +90,7 @@ class FlushDecision:
     # notified | unchanged | inhibited | muted | inactive | silenced | discarded
     outcome: str = "notified"
     reason: str = ""
-    alerts: list[str] = field(default_factory=list)  # fingerprints in the flush
+    alerts: list[int] = field(default_factory=list)  # fingerprints in the flush
     inhibited: dict[str, str] = field(default_factory=dict)  # fingerprint -> by fingerprint
     silenced: dict[str, str] = field(default_factory=dict)  # fingerprint -> silence
     integrations: dict[str, str] = field(default_factory=dict)  # "webhook[0]" -> outcome
@@ -102,4 +98,5 @@ class FlushDecision:
     def to_dict(self) -> dict:
         data = dataclasses.asdict(self)
         data["at"] = self.at.isoformat()
+        data["alerts"] = [fingerprint_hex(fp) for fp in self.alerts]
         return data

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from alerts.routing.alert import Alert
 from alerts.routing.config import InhibitRule
-from alerts.routing.labels import LabelKey, LabelSet
+from alerts.routing.labels import LabelSet
 
 
 class _RuleCache:
@@ -23,13 +23,13 @@ class _RuleCache:
 
     def __init__(self, rule: InhibitRule) -> None:
         self.rule = rule
-        self.by_equal: dict[tuple[str, ...], dict[LabelKey, tuple[Alert, bool]]] = {}
+        self.by_equal: dict[tuple[str, ...], dict[int, tuple[Alert, bool]]] = {}
 
     def equal_values(self, labels: LabelSet) -> tuple[str, ...]:
         return tuple(labels.get(name, "") for name in self.rule.equal)
 
     def add(self, alert: Alert, values: tuple[str, ...], also_target: bool) -> None:
-        self.by_equal.setdefault(values, {})[alert.key] = (alert, also_target)
+        self.by_equal.setdefault(values, {})[alert.fingerprint] = (alert, also_target)
 
     def source_for(self, values: tuple[str, ...], two_sided: bool, now: datetime) -> Alert | None:
         """A firing source with these equal values, or None (target side not checked)."""
@@ -39,7 +39,7 @@ class _RuleCache:
             return alert
         return None
 
-    def remove(self, key: LabelKey, values: tuple[str, ...]) -> None:
+    def remove(self, key: int, values: tuple[str, ...]) -> None:
         bucket = self.by_equal.get(values, {})
         bucket.pop(key, None)
         if not bucket:
@@ -58,9 +58,9 @@ class Inhibitor:
 
     def __init__(self, rules: Iterable[InhibitRule]) -> None:
         self.caches = [_RuleCache(rule) for rule in rules]
-        self._sides: dict[LabelKey, _Sides] = {}
+        self._sides: dict[int, _Sides] = {}
 
-    def _sides_of(self, key: LabelKey, labels: LabelSet) -> _Sides:
+    def _sides_of(self, key: int, labels: LabelSet) -> _Sides:
         sides = self._sides.get(key)
         if sides is None:
             sides = self._sides[key] = [
@@ -75,18 +75,18 @@ class Inhibitor:
         return sides
 
     def observe(self, alert: Alert) -> None:
-        for cache, values, is_source, is_target in self._sides_of(alert.key, alert.labels):
+        for cache, values, is_source, is_target in self._sides_of(alert.fingerprint, alert.labels):
             if is_source:
                 cache.add(alert, values, is_target)
 
     def forget(self, alert: Alert) -> None:
-        for cache, values, is_source, _ in self._sides.pop(alert.key, []):
+        for cache, values, is_source, _ in self._sides.pop(alert.fingerprint, []):
             if is_source:
-                cache.remove(alert.key, values)
+                cache.remove(alert.fingerprint, values)
 
     def inhibited_by_alert(self, alert: Alert, now: datetime) -> Alert | None:
         """The firing source alert that inhibits ``alert`` at ``now``, or None."""
-        for cache, values, is_source, is_target in self._sides_of(alert.key, alert.labels):
+        for cache, values, is_source, is_target in self._sides_of(alert.fingerprint, alert.labels):
             if is_target:
                 source = cache.source_for(values, is_source, now)
                 if source is not None:

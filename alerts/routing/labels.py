@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import cmp_to_key, lru_cache
+from functools import cmp_to_key
 
 from fnv_c import fnv1a_64
 
@@ -29,7 +29,6 @@ def label_key(labels: LabelSet) -> LabelKey:
     return tuple(sorted(labels.items()))
 
 
-@lru_cache(maxsize=65536)
 def fingerprint_of_key(key: LabelKey) -> int:
     """FNV-1a 64 over each name and value, each followed by the separator byte 0xff."""
     parts: list[bytes] = []

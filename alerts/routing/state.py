@@ -98,7 +98,7 @@ def restore(
     )
     alerts = [alert_from_state(a) for a in state["alerts"]]
     for alert in alerts[: state["stored"]]:
-        dispatcher.alerts[alert.key] = alert
+        dispatcher.alerts[alert.fingerprint] = alert
         dispatcher.inhibitor.observe(alert)
     dispatcher._next_maintenance = _parse(state["nextMaintenance"])
     if state["routes"] != [r.id for r in config.route.walk()]:
@@ -115,5 +115,5 @@ def _restore_group(dispatcher: Dispatcher, route, data: dict, alerts: list[Alert
     group.next_flush = datetime.fromisoformat(data["nextFlush"])
     group.has_flushed = data["hasFlushed"]
     for i in data["alerts"]:
-        group.alerts[alerts[i].key] = alerts[i]
+        group.alerts[alerts[i].fingerprint] = alerts[i]
     dispatcher.groups.setdefault(route, {})[tuple(sorted(group.labels.items()))] = group
