@@ -19,7 +19,7 @@ Method, in one invocation:
    notifications; the first flush's groups and alerts equal a brute-force recomputation
    (route walk per alert, inhibition by scanning every alert, no index);
 3. reference, same run (unless ``--no-alertmanager`` or the binary is missing): the real
-   Alertmanager 0.25 (``GOMAXPROCS=1``) gets the same config (group_wait 5 s) and the same
+   Alertmanager 0.25 (``GOMAXPROCS=1``) gets the same config (group_wait 20 s) and the same
    alerts through ``POST /api/v2/alerts`` (batches of 1,000, sources first), sends its
    first notifications to a local sink; the bench requires the same notifications
    (receiver, group key, alert fingerprints) as the engine's first flush and prints
