@@ -1,8 +1,8 @@
 """The routing engine against the real Alertmanager 0.25, fed the same config and alerts.
 
 Both get one ``alertmanager.yml`` (nested routes, ``continue``, ``group_by`` incl. ``...``
-and an empty list,
-two inhibition rules, a mute interval active now, an active interval never active) and
+and an empty list, legacy ``match`` / ``match_re``, two inhibition rules, a mute interval
+active now, an active interval never active, ``send_resolved: false``) and
 the same two batches of alerts, posted to Alertmanager's ``/api/v2/alerts`` and given to
 the engine through the same API conversion at the same moment. Alertmanager's webhooks go
 to a local sink; the engine's notifications are turned into webhook bodies directly. The
