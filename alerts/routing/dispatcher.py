@@ -31,6 +31,13 @@ NFLOG_RETENTION = timedelta(hours=120)
 
 
 class Dispatcher:
+    """Alertmanager's alert store, dispatcher, inhibitor and notification pipeline in one.
+
+    ``silencer(labels, now)`` returns something truthy (a silence id) for a silenced
+    alert: Hydra's silences plug in here. ``decisions`` holds one ``FlushDecision`` per
+    group flushed by the last ``flush`` call.
+    """
+
     def __init__(
         self,
         config: Config,
