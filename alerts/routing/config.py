@@ -8,6 +8,7 @@ plain dicts for the code that sends (Hydra's notifiers).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -80,9 +81,29 @@ class Config:
     templates: list[str] = field(default_factory=list)
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML as Alertmanager's Go parser reads it: no YAML 1.1 base-60 numbers, so an
+    unquoted ``end_time: 17:00`` stays the text "17:00" (PyYAML would make it 1020)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if ":[0-5]?[0-9])+" not in regexp.pattern]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+for _tag, _pattern, _first in (
+    ("tag:yaml.org,2002:int", r"^[-+]?(?:0b[0-1_]+|0[0-7_]+|(?:0|[1-9][0-9_]*)|0x[0-9a-fA-F_]+)$",
+     "-+0123456789"),
+    ("tag:yaml.org,2002:float",
+     r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?"
+     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", "-+0123456789."),
+):  # fmt: skip
+    _Loader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+
+
 def load_config_yaml(text: str) -> Config:
+    """The configuration from the text of an ``alertmanager.yml``."""
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.YAMLError as exc:
         raise ConfigError(f"not valid YAML: {exc}") from None
     return load_config(data)

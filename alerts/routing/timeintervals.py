@@ -125,6 +125,8 @@ def _time_range(value: object) -> Range:
 
 
 def _minutes(value: object) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 1440:
+        return value  # "17:00" read by a YAML 1.1 parser as base 60 is already the minute
     text = str(value)
     if not _TIME.fullmatch(text):
         raise TimeIntervalError(f"couldn't parse timestamp {text}, invalid format")

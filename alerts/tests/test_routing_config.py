@@ -176,3 +176,20 @@ def test_slack_may_take_its_url_from_global():
 def test_invalid_yaml_is_a_config_error():
     with pytest.raises(ConfigError, match="not valid YAML"):
         load_config_yaml("route: [unclosed")
+
+
+def test_unquoted_times_are_read_as_text_like_alertmanagers_yaml_parser():
+    # YAML 1.1 (PyYAML's safe_load) reads 22:00 as the base-60 number 1320.
+    text = BASE.replace("'22:00'", "22:00").replace("'24:00'", "24:00")
+    assert "start_time: 22:00" in text
+    assert load_config_yaml(text).time_intervals["nights"][0].times == ((1320, 1440),)
+    with pytest.raises(ConfigError, match="not a valid duration string: '1:30'"):
+        load_config_yaml("route: {receiver: r, group_wait: 1:30}\nreceivers: [{name: r}]")
+
+
+def test_a_dict_from_safe_load_with_base_60_times_is_still_understood():
+    import yaml
+
+    data = yaml.safe_load(BASE.replace("'22:00'", "22:00").replace("'24:00'", "24:00"))
+    assert data["time_intervals"][0]["time_intervals"][0]["times"][0]["start_time"] == 1320
+    assert load_config(data).time_intervals["nights"][0].times == ((1320, 1440),)
