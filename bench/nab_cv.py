@@ -1,0 +1,290 @@
+"""Cross-validated NAB score of Hydra's detectors: is the DEV score fitted to DEV?
+
+Usage (from the repository root)::
+
+    .venv/bin/python bench/nab_cv.py [--source ../shared/data/nab-dev] [--grid declared]
+        [--folds 5] [--repeats 3] [--jobs 1] [--cache /tmp/hydra-nab-cv]
+
+NAB's scorer (``nab_score.py``, shared) picks, per profile, the threshold that maximises
+the score *of the data it scores*: a DEV score is therefore fitted to DEV twice, by the
+constants of the detector and by that threshold. This script measures how much of it
+survives on files the choices were not made on:
+
+* every candidate of a small declared grid (``GRIDS``: detector name + parameters) runs
+  once over every DEV file (the detectors are causal and per-series: a file's scores do
+  not depend on other files, so running them once is not a leak);
+* for each fold, the candidate *and* its threshold are chosen on the training files only
+  (the shared scorer's exact threshold sweep, best raw score; ties go to the first
+  candidate), then the held-out files are scored at that threshold;
+* raw scores are summed over the held-out folds and normalised over all DEV windows
+  exactly as NAB normalises a corpus (a fold may have no window, e.g.
+  ``artificialNoAnomaly``, so per-fold normalised scores are not averaged).
+
+Two splits: k-fold by file (stratified by category, ``--repeats`` fixed seeds) and
+leave-one-category-out (LOCO: four folds, one per DEV category). Printed beside them:
+the DEV score of the default candidate (what ``nab_run.py`` prints) and the in-sample
+score of the grid's best candidate on all of DEV.
+
+``swept`` columns re-sweep one threshold over the pooled held-out outputs, the protocol
+the outside held-out scorer uses (its threshold is optimised on the held-out data); the
+``CV`` columns are stricter and are the honest figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+Candidate = tuple[str, dict[str, Any]]  # (detector name, parameters)
+
+# The declared grids: the only parameter choices the CV may make. The first entry of each
+# grid is the production default (the DEV column scores it).
+GRIDS: dict[str, dict[str, Candidate]] = {
+    "default": {"default": ("hydra", {})},
+    "declared": {
+        "default": ("hydra", {}),
+        "rest=150": ("hydra", {"rest": 150}),
+        "rest=600": ("hydra", {"rest": 600}),
+        "half_life=1000": ("hydra", {"half_life": 1000}),
+        "half_life=10000": ("hydra", {"half_life": 10000}),
+    },
+}
+
+
+def find_shared(sub: str) -> Path:
+    """``../shared/<sub>`` from the repository or from a worktree two levels down."""
+    for base in (ROOT.parent, ROOT.parent.parent):
+        if (base / "shared" / sub).exists():
+            return base / "shared" / sub
+    raise SystemExit(f"cannot find shared/{sub}; pass it explicitly")
+
+
+def import_scorer(bench_dir: Path) -> Any:
+    sys.path.insert(0, str(bench_dir))
+    import nab_score
+
+    return nab_score
+
+
+# ------------------------------------------------------------------------ running detectors
+
+
+def _code_hash() -> str:
+    """Hash of the detector code, so cached scores of older code are never reused."""
+    h = hashlib.sha1()
+    for p in sorted((ROOT / "alerts" / "detectors").glob("*.py")):
+        h.update(p.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def _score_one(args: tuple[str, dict[str, Any], list, np.ndarray]) -> np.ndarray:
+    from alerts.detectors import score_series
+
+    name, params, ts, values = args
+    return np.asarray(score_series(ts, values, detector=name, **params), dtype=float)
+
+
+def run_candidates(
+    cands: dict[str, Candidate],
+    series: dict[str, tuple[list, np.ndarray]],
+    jobs: int = 1,
+    cache: Path | None = None,
+) -> dict[str, dict[str, np.ndarray]]:
+    """{candidate: {file: scores}} for every candidate and file (cached when asked)."""
+    code = _code_hash()
+    todo, out = [], {c: {} for c in cands}
+    for c, (name, params) in cands.items():
+        for f, (ts, vals) in series.items():
+            key = hashlib.sha1(json.dumps([code, name, params, f], sort_keys=True).encode())
+            path = cache / f"{key.hexdigest()}.npy" if cache else None
+            if path is not None and path.exists():
+                out[c][f] = np.load(path)
+            else:
+                todo.append((c, f, path, (name, params, ts, vals)))
+    with ProcessPoolExecutor(jobs) if jobs > 1 else _Serial() as pool:
+        results = pool.map(_score_one, [t[3] for t in todo])
+        for (c, f, path, _), scores in zip(todo, results, strict=True):
+            out[c][f] = scores
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                np.save(path, scores)
+    return out
+
+
+class _Serial:
+    """Stand-in for a process pool with one worker (no pickling, easier to profile)."""
+
+    def __enter__(self) -> _Serial:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def map(self, fn: Callable, items: Iterable) -> Iterable:
+        return map(fn, items)
+
+
+# ---------------------------------------------------------------------------- the CV proper
+
+
+def prepare(ns: Any, source: Any, outputs: dict[str, dict[str, np.ndarray]]) -> dict:
+    """{candidate: {file: PreparedFile}} with the shared scorer's windows and probation."""
+    windows = source.windows()
+    stamps = {f: source.data_timestamps(f) for f in next(iter(outputs.values()))}
+    return {
+        c: {f: ns.prepare_file(f, stamps[f], s, windows.get(f, [])) for f, s in per.items()}
+        for c, per in outputs.items()
+    }
+
+
+def kfold(files: Sequence[str], k: int, seed: int) -> list[list[str]]:
+    """``k`` folds of files, stratified by category (shuffled within it, dealt in turn)."""
+    rng = np.random.default_rng(seed)
+    order: list[str] = []
+    for cat in sorted({f.split("/", 1)[0] for f in files}):
+        group = sorted(f for f in files if f.startswith(cat + "/"))
+        order += [group[i] for i in rng.permutation(len(group))]
+    folds: list[list[str]] = [[] for _ in range(k)]
+    for i, f in enumerate(order):
+        folds[(i + seed) % k].append(f)
+    return [sorted(f) for f in folds if f]
+
+
+def by_category(files: Sequence[str]) -> list[list[str]]:
+    cats = sorted({f.split("/", 1)[0] for f in files})
+    return [sorted(f for f in files if f.startswith(c + "/")) for c in cats]
+
+
+def choose(ns: Any, preps: dict, train: Sequence[str], w: dict[str, float]) -> tuple[str, float]:
+    """The candidate and threshold with the best raw score on ``train`` (first wins ties)."""
+    best: tuple[float, str, float] | None = None
+    for c, per in preps.items():
+        thr, raw = ns.sweep_threshold([per[f] for f in train], w)
+        if best is None or raw > best[0] + 1e-9:
+            best = (raw, c, thr)
+    assert best is not None
+    return best[1], best[2]
+
+
+def cross_validate(ns: Any, preps: dict, folds: list[list[str]], profiles: dict) -> dict:
+    """Per profile: held-out raw summed over folds, normalised; the choices made per fold."""
+    files = sorted({f for fold in folds for f in fold})
+    out = {}
+    for pname, w in profiles.items():
+        raw, chosen, pooled = 0.0, [], []
+        for fold in folds:
+            train = [f for f in files if f not in fold]
+            c, thr = choose(ns, preps, train, w)
+            test = [preps[c][f] for f in fold]
+            raw += ns.score_prepared(test, {pname: w}, fixed_threshold=thr)[pname].raw
+            chosen.append((c, thr))
+            pooled += test
+        swept = ns.score_prepared(pooled, {pname: w})[pname]
+        out[pname] = {
+            "raw": raw,
+            "score": normalise(raw, pooled, w),
+            "swept": swept.normalized,
+            "chosen": chosen,
+        }
+    return out
+
+
+def normalise(raw: float, preps: Sequence[Any], w: dict[str, float]) -> float:
+    n = sum(p.n_windows for p in preps)
+    null, perfect = -w["fn"] * n, w["tp"] * n
+    return 100.0 * (raw - null) / (perfect - null) if n else math.nan
+
+
+def in_sample(ns: Any, preps: dict, profiles: dict) -> dict[str, dict[str, float]]:
+    """DEV score of the default (first) candidate and of the best candidate on all of DEV."""
+    first = next(iter(preps))
+    out = {}
+    for pname, w in profiles.items():
+        dev = ns.score_prepared(list(preps[first].values()), {pname: w})[pname].normalized
+        best = max(
+            ns.score_prepared(list(per.values()), {pname: w})[pname].normalized
+            for per in preps.values()
+        )
+        out[pname] = {"dev": dev, "best": best}
+    return out
+
+
+# ------------------------------------------------------------------------------- reporting
+
+
+def report(ns: Any, preps: dict, profiles: dict, folds: int, repeats: int) -> dict:
+    files = sorted(next(iter(preps.values())))
+    res: dict[str, Any] = {"in_sample": in_sample(ns, preps, profiles), "kfold": [], "loco": {}}
+    for seed in range(repeats):
+        res["kfold"].append(cross_validate(ns, preps, kfold(files, folds, seed), profiles))
+    res["loco"] = cross_validate(ns, preps, by_category(files), profiles)
+    return res
+
+
+def format_report(res: dict, grid: str, n_cands: int, folds: int) -> str:
+    lines = [
+        f"grid {grid!r} ({n_cands} candidates); k-fold: {folds} folds x "
+        f"{len(res['kfold'])} seeds (median [min-max]); LOCO: 4 categories",
+        f"{'profile':<20}{'DEV':>8}{'DEV best':>9}{'k-fold CV':>22}{'LOCO':>8}"
+        f"{'k-fold swept':>14}{'LOCO swept':>12}",
+    ]
+    for pname, ins in res["in_sample"].items():
+        kf = [r[pname]["score"] for r in res["kfold"]]
+        ks = [r[pname]["swept"] for r in res["kfold"]]
+        lo = res["loco"][pname]
+        cv = f"{np.median(kf):.2f} [{min(kf):.2f}-{max(kf):.2f}]"
+        lines.append(
+            f"{pname:<20}{ins['dev']:>8.2f}{ins['best']:>9.2f}{cv:>22}{lo['score']:>8.2f}"
+            f"{np.median(ks):>14.2f}{lo['swept']:>12.2f}"
+        )
+    lines.append("LOCO choices (standard): " + _choices(res["loco"].get("standard")))
+    return "\n".join(lines)
+
+
+def _choices(r: dict | None) -> str:
+    if r is None:
+        return "-"
+    return ", ".join(f"{c}@{thr:.4g}" for c, thr in r["chosen"])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--source", help="NAB DEV data (default: shared/data/nab-dev)")
+    ap.add_argument("--bench-dir", help="folder of nab_score.py (default: shared/bench)")
+    ap.add_argument("--grid", default="declared", choices=sorted(GRIDS))
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--repeats", type=int, default=3, help="k-fold seeds 0..N-1")
+    ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument("--cache", help="folder to keep per-file scores between runs")
+    ap.add_argument("--json", help="write the full results here")
+    args = ap.parse_args(argv)
+
+    ns = import_scorer(Path(args.bench_dir) if args.bench_dir else find_shared("bench"))
+    source = ns.NabSource(args.source or find_shared("data/nab-dev"))
+    files = ns.select_split(source.windows().keys(), "dev")
+    series = {f: source.data_series(f) for f in files}
+    cands = GRIDS[args.grid]
+    outputs = run_candidates(cands, series, args.jobs, Path(args.cache) if args.cache else None)
+    preps = prepare(ns, source, outputs)
+    res = report(ns, preps, source.profiles(), args.folds, args.repeats)
+    print(format_report(res, args.grid, len(cands), args.folds))
+    if args.json:
+        Path(args.json).write_text(json.dumps(res, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
