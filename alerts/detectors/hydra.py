@@ -1,8 +1,16 @@
 """Hydra's default detector: how rare is this point, given everything seen so far?
 
-Scale-free representation: the first ``warmup`` points only teach the detector the
-typical range of the series (their min and max) and of its point-to-point changes; the
-bin width of every histogram is that range divided by ``resolution``. Values outside
+Time, not point counts: the warm-up, the rest period and the memory are durations
+(``warmup_s``, ``rest_s``, ``half_life_s``: a day, a day, two weeks), turned into point
+counts at the end of the warm-up from the median sampling step seen in it. A series
+sampled every hour and one sampled every 5 minutes then learn over the same day and forget
+over the same weeks (fixed point counts made the detector lose ~20 NAB points when the DEV
+series are merely resampled: ``bench/nab_cv.py --resample``).
+
+Scale-free representation: the warm-up (a day of points, at least ``warmup_min`` and at
+most ``warmup_max``) only teaches the detector the typical range of the series (its min
+and max) and of its point-to-point changes; the bin width of every histogram is that range
+divided by ``resolution``. Values outside
 the range simply land in new bins; once the values seen span more than ``max_span``
 warm-up ranges, the bins are merged pairwise (width doubled) so that a series that
 is just more variable than its warm-up does not look rare everywhere.
@@ -17,11 +25,11 @@ Raw evidence, for each point (see ``rarity.py``), as ``-log10`` of a probability
 
 The evidence is the maximum of the three, ``r``, squashed to ``r / (r + 1)`` in [0, 1):
 a score of 0.8 means "a 1 in 10**4 event". Histograms forget with a half-life of
-``half_life`` points, so the detector adapts to lasting changes.
+``half_life_s`` seconds, so the detector adapts to lasting changes.
 
 Rest period (``base.py``): only the first alarm of an episode matters (to NAB and to
 on-call humans), so a score passes only if it is higher than every score of the previous
-``rest`` points; otherwise it is multiplied by ``damp``. Scores during the warm-up are 0. ``expected`` is the median of the last
+``rest_s`` seconds' points; otherwise it is multiplied by ``damp``. Scores during the warm-up are 0. ``expected`` is the median of the last
 ``recent`` values and ``[lower, upper]`` the range of values the value histogram does
 not consider rare at the detector's threshold.
 """
@@ -37,6 +45,7 @@ from .base import Detector, TimeInfo
 from .rarity import decay, learn, new_histogram, normal_range, rarity
 
 FEATURES = ("value", "time_of_day", "change")
+DAY = 86400
 
 
 class HydraDetector(Detector):
@@ -44,14 +53,17 @@ class HydraDetector(Detector):
 
     name: ClassVar[str] = "hydra"
     DEFAULT_THRESHOLD: ClassVar[float] = 0.792
+    STATE_VERSION: ClassVar[int] = 3  # 3: time-based warm-up, rest and memory
     DEFAULT_PARAMS: ClassVar[dict[str, Any]] = {
-        "warmup": 300,
+        "warmup_s": DAY,
+        "warmup_min": 24,
+        "warmup_max": 1000,
         "resolution": 15,
         "max_span": 4,
-        "half_life": 3000,
+        "half_life_s": 14 * DAY,
         "tod_bucket": 3600,
         "alpha": 0.01,
-        "rest": 300,
+        "rest_s": DAY,
         "damp": 0.5,
         "recent": 16,
         "features": list(FEATURES),
@@ -70,7 +82,10 @@ class HydraDetector(Detector):
         return r_thr / (r_thr + 1.0)
 
     def _init_state(self) -> dict[str, Any]:
-        return {"warm": [], "hists": None, "last": None, "recent": []}
+        return {"warm": [], "hists": None, "last": None, "recent": [], "half_life_n": None}
+
+    def _rest_points(self) -> int:
+        return int(self.state.get("rest_points", 0))
 
     def _score(
         self, t: TimeInfo, x: np.ndarray
@@ -87,16 +102,26 @@ class HydraDetector(Detector):
         expected = self._expected(v)
         if st["hists"] is None:
             st["warm"].append([wall, v])
-            if len(st["warm"]) >= self.params["warmup"]:
+            if self._warm_enough():
                 self._finish_warmup()
             return 0.0, expected, expected, expected
         r = self._evidence(wall, v, learn_only=False)
         lower, upper = self._band(expected)
         return r / (r + 1.0), expected, lower, upper
 
+    def _warm_enough(self) -> bool:
+        """A day of points (at least ``warmup_min``), or ``warmup_max`` points."""
+        warm, p = self.state["warm"], self.params
+        if len(warm) >= p["warmup_max"]:
+            return True
+        return len(warm) >= p["warmup_min"] and warm[-1][0] - warm[0][0] >= p["warmup_s"]
+
     def _finish_warmup(self) -> None:
-        """Freeze the bins from the warm-up points, then learn them (scores discarded)."""
+        """Freeze the bins and the time constants from the warm-up points, then learn them."""
         warm = np.asarray(self.state["warm"], dtype=float)
+        step = _step_seconds(warm[:, 0], self.params["warmup_s"])
+        self.state["half_life_n"] = max(1.0, self.params["half_life_s"] / step)
+        self.state["rest_points"] = max(1, round(self.params["rest_s"] / step))
         res = float(self.params["resolution"])
         span = _span(warm[:, 1])
         lo = float(warm[:, 1].min()) - span / 2
@@ -125,7 +150,7 @@ class HydraDetector(Detector):
             key, val = obs[name]
             if not learn_only and name in p["features"]:
                 r = max(r, rarity(h, key, val, p["alpha"]))
-            decay(h, p["half_life"])
+            decay(h, st["half_life_n"])
             learn(h, key, val, p["max_span"] * p["resolution"])
         st["last"] = v
         return r
@@ -148,6 +173,13 @@ class HydraDetector(Detector):
         if lo is None:
             return expected, expected
         return min(lo, expected), max(hi, expected)
+
+
+def _step_seconds(walls: np.ndarray, warmup_s: float) -> float:
+    """Median positive gap between warm-up points (its duration / points if none is > 0)."""
+    gaps = np.diff(walls)
+    gaps = gaps[gaps > 0]
+    return float(np.median(gaps)) if len(gaps) else warmup_s / max(len(walls), 1)
 
 
 def _span(values: np.ndarray) -> float:
