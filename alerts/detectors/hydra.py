@@ -1,7 +1,7 @@
 """Hydra's default detector: how rare is this point, given everything seen so far?
 
 Time, not point counts: the warm-up, the rest period and the memory are durations
-(``warmup_s``, ``rest_s``, ``half_life_s``: a day, a day, two weeks), turned into point
+(``warmup_s``, ``rest_s``, ``half_life_s``: a day, a day, four weeks), turned into point
 counts at the end of the warm-up from the median sampling step seen in it. A series
 sampled every hour and one sampled every 5 minutes then learn over the same day and forget
 over the same weeks (fixed point counts made the detector lose ~20 NAB points when the DEV
@@ -60,7 +60,7 @@ class HydraDetector(Detector):
         "warmup_max": 1000,
         "resolution": 15,
         "max_span": 4,
-        "half_life_s": 14 * DAY,
+        "half_life_s": 28 * DAY,
         "tod_bucket": 3600,
         "alpha": 0.01,
         "rest_s": DAY,
