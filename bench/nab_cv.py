@@ -43,6 +43,7 @@ import hashlib
 import json
 import math
 import sys
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -254,6 +255,20 @@ def report(ns: Any, preps: dict, profiles: dict, folds: int, repeats: int) -> di
     return res
 
 
+def time_per_point(cand: Candidate, series: dict, repeats: int) -> list[float]:
+    """ms per point of ``cand`` over every series, one process, ``repeats`` runs."""
+    from alerts.detectors import score_series
+
+    n = sum(len(x) for _, x in series.values())
+    runs = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        for ts, x in series.values():
+            score_series(ts, x, detector=cand[0], **cand[1])
+        runs.append(1000.0 * (time.perf_counter() - t0) / n)
+    return runs
+
+
 def format_report(res: dict, grid: str, n_cands: int, folds: int) -> str:
     lines = [
         f"grid {grid!r} ({n_cands} candidates); k-fold: {folds} folds x "
@@ -280,6 +295,13 @@ def _choices(r: dict | None) -> str:
     return ", ".join(f"{c}@{thr:.4g}" for c, thr in r["chosen"])
 
 
+def _load() -> str:
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "?"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--source", help="NAB DEV data (default: shared/data/nab-dev)")
@@ -290,6 +312,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--resample", type=int, default=1, help="average blocks of K points")
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--cache", help="folder to keep per-file scores between runs")
+    ap.add_argument("--time", type=int, default=0, help="also time the default N times")
     ap.add_argument("--json", help="write the full results here")
     args = ap.parse_args(argv)
 
@@ -304,6 +327,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.resample > 1:
         print(f"DEV series resampled: mean of every {args.resample} points")
     print(format_report(res, args.grid, len(cands), args.folds))
+    if args.time:
+        runs = time_per_point(next(iter(cands.values())), series, args.time)
+        print(
+            f"default candidate: {np.median(runs):.3f} ms/point (median of {len(runs)}: "
+            + ", ".join(f"{r:.3f}" for r in runs)
+            + f"; load average {_load()})"
+        )
     if args.json:
         Path(args.json).write_text(json.dumps(res, indent=2, default=str))
     return 0
