@@ -7,8 +7,8 @@ sampled every hour and one sampled every 5 minutes then learn over the same day 
 over the same weeks (fixed point counts made the detector lose ~20 NAB points when the DEV
 series are merely resampled: ``bench/nab_cv.py --resample``).
 
-Scale-free representation: the warm-up (a day of points, at least ``warmup_min`` and at
-most ``warmup_max``) only teaches the detector the typical range of the series (its min
+Scale-free representation: the warm-up (a day of points, at least ``warmup_min``; at
+most ``warmup_max``, so a 10-second series warms up in 50 minutes, not a day) only teaches the detector the typical range of the series (its min
 and max) and of its point-to-point changes; the bin width of every histogram is that range
 divided by ``resolution``. Values outside
 the range simply land in new bins; once the values seen span more than ``max_span``
@@ -57,7 +57,7 @@ class HydraDetector(Detector):
     DEFAULT_PARAMS: ClassVar[dict[str, Any]] = {
         "warmup_s": DAY,
         "warmup_min": 24,
-        "warmup_max": 1000,
+        "warmup_max": 300,
         "resolution": 15,
         "max_span": 4,
         "half_life_s": 28 * DAY,
