@@ -21,7 +21,11 @@ Raw evidence, for each point (see ``rarity.py``), as ``-log10`` of a probability
 * ``time_of_day``: rarity of the value among past values seen at the same local
   wall-clock time of day (``tod_bucket`` seconds wide, DST-aware with tz-aware
   timestamps) — a normal level at an abnormal hour, a missing daily peak;
-* ``change``: rarity of ``|x_t - x_{t-1}|`` among past changes (sudden jumps).
+* ``change``: rarity of ``|x_t - x_{t-1}|`` among past changes (sudden jumps);
+* ``sequence``: rarity of the value among past values that followed the same *context*,
+  the coarse levels (``coarse`` bins wide) of the previous ``context`` points — a small
+  sequence memory in the spirit of HTM and CAD OSE: a value that is normal on its own
+  but has never followed what just happened.
 
 The evidence is the maximum of the three, ``r``, squashed to ``r / (r + 1)`` in [0, 1):
 a score of 0.8 means "a 1 in 10**4 event". Histograms forget with a half-life of
@@ -44,7 +48,7 @@ import numpy as np
 from .base import Detector, TimeInfo
 from .rarity import decay, learn, new_histogram, normal_range, rarity
 
-FEATURES = ("value", "time_of_day", "change")
+FEATURES = ("value", "time_of_day", "change", "sequence")
 DAY = 86400
 
 
@@ -66,6 +70,8 @@ class HydraDetector(Detector):
         "rest_s": DAY,
         "damp": 0.5,
         "recent": 16,
+        "context": 2,
+        "coarse": 15,
         "features": list(FEATURES),
     }
 
@@ -82,7 +88,14 @@ class HydraDetector(Detector):
         return r_thr / (r_thr + 1.0)
 
     def _init_state(self) -> dict[str, Any]:
-        return {"warm": [], "hists": None, "last": None, "recent": [], "half_life_n": None}
+        return {
+            "warm": [],
+            "hists": None,
+            "last": None,
+            "recent": [],
+            "context": [],
+            "half_life_n": None,
+        }
 
     def _rest_points(self) -> int:
         return int(self.state.get("rest_points", 0))
@@ -131,6 +144,7 @@ class HydraDetector(Detector):
             "value": new_histogram(lo, span / res),
             "time_of_day": new_histogram(lo, span / res),
             "change": new_histogram(0.0, dspan / res),
+            "sequence": new_histogram(lo, span / res),
         }
         self.state["warm"] = []
         for wall, v in warm:
@@ -144,16 +158,30 @@ class HydraDetector(Detector):
             "value": ("all", v),
             "time_of_day": (str(int((wall % 86400.0) // p["tod_bucket"])), v),
             "change": ("all", abs(v - last) if last is not None else 0.0),
+            "sequence": (self._context_key(), v),
         }
+        level = self._coarse_level(v)
         r = 0.0
         for name, h in st["hists"].items():
             key, val = obs[name]
+            if key is None:
+                continue
             if not learn_only and name in p["features"]:
                 r = max(r, rarity(h, key, val, p["alpha"]))
             decay(h, st["half_life_n"])
             learn(h, key, val, p["max_span"] * p["resolution"])
         st["last"] = v
+        st["context"] = (st["context"] + [level])[-p["context"] :]
         return r
+
+    def _context_key(self) -> str | None:
+        """The coarse levels of the previous ``context`` points ("3,4"), None before."""
+        ctx = self.state["context"]
+        return ",".join(map(str, ctx)) if len(ctx) == self.params["context"] else None
+
+    def _coarse_level(self, v: float) -> int:
+        h = self.state["hists"]["value"]
+        return math.floor((v - h["lo"]) / (h["width"] * self.params["coarse"]))
 
     def _expected(self, v: float) -> float:
         """Median of the last ``recent`` values (before ``v``); ``v`` itself at the start."""
