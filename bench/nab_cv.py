@@ -59,6 +59,7 @@ if str(ROOT) not in sys.path:
 
 Candidate = tuple[str, dict[str, Any]]  # (detector name, parameters)
 DAY = 86400
+SEQ = ["value", "time_of_day", "change", "sequence"]
 
 # The declared grids: the only parameter choices the CV may make. The first entry of each
 # grid is the production default (the DEV column scores it).
@@ -66,9 +67,8 @@ GRIDS: dict[str, dict[str, Candidate]] = {
     "default": {"default": ("hydra", {})},
     "declared": {
         "default": ("hydra", {}),
-        "no sequence": ("hydra", {"features": ["value", "time_of_day", "change"]}),
-        "context 3": ("hydra", {"context": 3}),
-        "coarse 8": ("hydra", {"coarse": 8}),
+        "+ sequence": ("hydra", {"features": SEQ}),
+        "+ sequence, coarse 8": ("hydra", {"features": SEQ, "coarse": 8}),
         "memory 14 days": ("hydra", {"half_life_s": 14 * DAY}),
         "rest 12 h": ("hydra", {"rest_s": DAY // 2}),
         "rest 2 days": ("hydra", {"rest_s": 2 * DAY}),

@@ -22,10 +22,13 @@ Raw evidence, for each point (see ``rarity.py``), as ``-log10`` of a probability
   wall-clock time of day (``tod_bucket`` seconds wide, DST-aware with tz-aware
   timestamps) — a normal level at an abnormal hour, a missing daily peak;
 * ``change``: rarity of ``|x_t - x_{t-1}|`` among past changes (sudden jumps);
-* ``sequence``: rarity of the value among past values that followed the same *context*,
-  the coarse levels (``coarse`` bins wide) of the previous ``context`` points — a small
-  sequence memory in the spirit of HTM and CAD OSE: a value that is normal on its own
-  but has never followed what just happened.
+* ``sequence`` (opt-in, not in the default ``features``): rarity of the value among past
+  values that followed the same *context*, the coarse levels (``coarse`` bins wide) of
+  the previous ``context`` points — a small sequence memory in the spirit of HTM and CAD
+  OSE: a value that is normal on its own but has never followed what just happened. It
+  made the NAB DEV score more robust to resampling (+1.9 on average over 1-4x) but not at
+  the native step (-0.7), within noise, and it alarms on the second day of a clean daily
+  pattern (a transition seen once), so it is not on by default.
 
 The evidence is the maximum of the three, ``r``, squashed to ``r / (r + 1)`` in [0, 1):
 a score of 0.8 means "a 1 in 10**4 event". Histograms forget with a half-life of
@@ -48,7 +51,7 @@ import numpy as np
 from .base import Detector, TimeInfo
 from .rarity import decay, learn, new_histogram, normal_range, rarity
 
-FEATURES = ("value", "time_of_day", "change", "sequence")
+FEATURES = ("value", "time_of_day", "change")  # + "sequence", opt-in
 DAY = 86400
 
 
@@ -144,8 +147,9 @@ class HydraDetector(Detector):
             "value": new_histogram(lo, span / res),
             "time_of_day": new_histogram(lo, span / res),
             "change": new_histogram(0.0, dspan / res),
-            "sequence": new_histogram(lo, span / res),
         }
+        if "sequence" in self.params["features"]:
+            self.state["hists"]["sequence"] = new_histogram(lo, span / res)
         self.state["warm"] = []
         for wall, v in warm:
             self._evidence(float(wall), float(v), learn_only=True)
@@ -154,13 +158,15 @@ class HydraDetector(Detector):
         """Max rarity over the enabled features; learns the point afterwards."""
         st, p = self.state, self.params
         last = st["last"]
-        obs = {
+        obs: dict[str, tuple[str | None, float]] = {
             "value": ("all", v),
             "time_of_day": (str(int((wall % 86400.0) // p["tod_bucket"])), v),
             "change": ("all", abs(v - last) if last is not None else 0.0),
-            "sequence": (self._context_key(), v),
         }
-        level = self._coarse_level(v)
+        seq = "sequence" in st["hists"]
+        if seq:
+            obs["sequence"] = (self._context_key(), v)
+            level = self._coarse_level(v)  # before the bins widen for v
         r = 0.0
         for name, h in st["hists"].items():
             key, val = obs[name]
@@ -171,7 +177,8 @@ class HydraDetector(Detector):
             decay(h, st["half_life_n"])
             learn(h, key, val, p["max_span"] * p["resolution"])
         st["last"] = v
-        st["context"] = (st["context"] + [level])[-p["context"] :]
+        if seq:
+            st["context"] = (st["context"] + [level])[-p["context"] :]
         return r
 
     def _context_key(self) -> str | None:

@@ -149,3 +149,19 @@ def test_a_state_of_an_older_version_restores_as_a_fresh_detector() -> None:
     fresh = get_detector("hydra", state=old)
     assert fresh.sensitivity == 0.8 and fresh.state["hists"] is None
     assert np.all(fresh.update(ts[:100], x[:100]).score == 0.0)
+
+
+def test_a_common_value_out_of_its_usual_sequence_is_flagged() -> None:
+    # blocks of 5 points at 0 then 5 at 10 (50 min: every hour sees both levels)
+    rng = np.random.default_rng(3)
+    n = 4 * 288
+    ts = [datetime(2024, 3, 1) + timedelta(minutes=5 * i) for i in range(n)]
+    x = np.where((np.arange(n) // 5) % 2 == 0, 0.0, 10.0) + rng.normal(0, 0.3, n)
+    at = 10 * (3 * 288 // 10) + 52  # a lone 10 in the middle of a block of 0s, on day 4
+    x[at] = 10.0 + rng.normal(0, 0.3)
+    full = get_detector("hydra", features=["value", "time_of_day", "change", "sequence"])
+    full = full.update(ts, x)
+    no_seq = get_detector("hydra").update(ts, x)
+    assert full.is_anomaly[at : at + 3].any()
+    assert not no_seq.is_anomaly[at : at + 3].any()
+    assert not full.is_anomaly[2 * 288 : 3 * 288].any()
