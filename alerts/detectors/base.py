@@ -193,7 +193,7 @@ class Detector:
         n = int(st.get("rest_n", 0))
         out = score.copy()
         for i, s in enumerate(score):
-            while queue and queue[0][0] <= n - rest:
+            while queue and queue[0][0] < n - rest:
                 del queue[0]
             if queue and s <= queue[0][1]:
                 out[i] = s * damp
