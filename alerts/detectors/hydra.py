@@ -8,12 +8,13 @@ over the same weeks (fixed point counts made the detector lose ~20 NAB points wh
 series are merely resampled: ``bench/nab_cv.py --resample``).
 
 Scale-free representation: the warm-up (a day of points, at least ``warmup_min``; at
-most ``warmup_max``, so a 10-second series warms up in 50 minutes, not a day) only teaches the detector the typical range of the series (its min
-and max) and of its point-to-point changes; the bin width of every histogram is that range
-divided by ``resolution``. Values outside
-the range simply land in new bins; once the values seen span more than ``max_span``
-warm-up ranges, the bins are merged pairwise (width doubled) so that a series that
-is just more variable than its warm-up does not look rare everywhere.
+most ``warmup_max``, so a 10-second series warms up in 50 minutes, not a day) only
+teaches the detector the typical range of the series (its min and max) and of its
+point-to-point changes; the bin width of every histogram is that range divided by
+``resolution``. Values outside the range simply land in new bins; once the values seen
+span more than ``max_span`` warm-up ranges, the bins are merged pairwise (width doubled)
+so that a series that is just more variable than its warm-up does not look rare
+everywhere.
 
 Raw evidence, for each point (see ``rarity.py``), as ``-log10`` of a probability:
 
@@ -30,15 +31,16 @@ Raw evidence, for each point (see ``rarity.py``), as ``-log10`` of a probability
   the native step (-0.7), within noise, and it alarms on the second day of a clean daily
   pattern (a transition seen once), so it is not on by default.
 
-The evidence is the maximum of the three, ``r``, squashed to ``r / (r + 1)`` in [0, 1):
+The evidence is the maximum over the enabled ``features``, ``r``, squashed to ``r / (r + 1)`` in [0, 1):
 a score of 0.8 means "a 1 in 10**4 event". Histograms forget with a half-life of
 ``half_life_s`` seconds, so the detector adapts to lasting changes.
 
 Rest period (``base.py``): only the first alarm of an episode matters (to NAB and to
 on-call humans), so a score passes only if it is higher than every score of the previous
-``rest_s`` seconds' points; otherwise it is multiplied by ``damp``. Scores during the warm-up are 0. ``expected`` is the median of the last
-``recent`` values and ``[lower, upper]`` the range of values the value histogram does
-not consider rare at the detector's threshold.
+``rest_s`` seconds' points; otherwise it is multiplied by ``damp``. Scores during the
+warm-up are 0. ``expected`` is the median of the last ``recent`` values and
+``[lower, upper]`` the range of values the value histogram does not consider rare at the
+detector's threshold.
 """
 
 from __future__ import annotations
