@@ -1,0 +1,192 @@
+"""Functions of a range vector (rate family, derivatives, changes), computed for every
+(series, step) window at once with Prometheus v2.42's arithmetic.
+
+Each function takes the :class:`Matrix`, the per-step values of its scalar arguments and the
+evaluation times, and returns (values, present) arrays of shape (N, T). Windows with too
+few samples produce no point, as in Prometheus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from .errors import ExecutionError
+from .values import Matrix
+from .windows import gather, series_starts, window_reduce
+
+Result = tuple[np.ndarray, np.ndarray]
+
+
+def _scatter(ok: np.ndarray, flat: np.ndarray) -> Result:
+    out = np.zeros(ok.shape)
+    out[ok] = flat
+    return out, ok
+
+
+def _range_seconds(range_ms: int) -> float:
+    """Go's ``Duration.Seconds()``: whole seconds plus the fraction, added."""
+    return float(range_ms // 1000) + (range_ms % 1000) * 1_000_000 / 1e9
+
+
+def _resets_correction(m: Matrix, first: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """Sum of the values before each counter reset inside each window (first, last]."""
+    v = m.vals
+    drop = np.zeros(len(v), dtype=bool)
+    drop[1:] = v[1:] < v[:-1]
+    drop &= ~series_starts(m.offsets, len(v))
+    before = np.cumsum(drop)
+    has = before[last] - before[first] > 0
+    corr = np.zeros(len(first))
+    if has.any():
+        contrib = np.zeros(len(v))
+        contrib[1:] = np.where(drop[1:], v[:-1], 0.0)
+        corr[has] = window_reduce(np.add, contrib, first[has] + 1, last[has] + 1)
+    return corr
+
+
+def extrapolated_rate(m: Matrix, is_counter: bool, is_rate: bool) -> Result:
+    """rate / increase / delta: the change over the window, extrapolated to its edges."""
+    ok = m.counts >= 2
+    first, last = m.lo[ok], m.hi[ok] - 1
+    steps = np.nonzero(ok)[1]
+    vf, vl, tf, tl = m.vals[first], m.vals[last], m.ts[first], m.ts[last]
+    with np.errstate(all="ignore"):
+        result = vl - vf
+        if is_counter:
+            result = result + _resets_correction(m, first, last)
+        range_end = m.ends[steps]
+        to_start = (tf - (range_end - m.range_ms)) / 1000
+        to_end = (range_end - tl) / 1000
+        sampled = (tl - tf) / 1000
+        average = sampled / (last - first)
+        if is_counter:
+            to_zero = sampled * (vf / result)
+            to_start = np.where((result > 0) & (vf >= 0) & (to_zero < to_start), to_zero, to_start)
+        threshold = average * 1.1
+        interval = sampled + np.where(to_start < threshold, to_start, average / 2)
+        interval = interval + np.where(to_end < threshold, to_end, average / 2)
+        factor = interval / sampled
+        if is_rate:
+            factor = factor / _range_seconds(m.range_ms)
+        return _scatter(ok, result * factor)
+
+
+def instant_value(m: Matrix, is_rate: bool) -> Result:
+    """irate / idelta: from the last two samples of the window."""
+    ok = m.counts >= 2
+    last = m.hi[ok] - 1
+    vl, vp = m.vals[last], m.vals[last - 1]
+    interval = m.ts[last] - m.ts[last - 1]
+    with np.errstate(all="ignore"):
+        result = np.where(vl < vp, vl, vl - vp) / (interval / 1000) if is_rate else vl - vp
+    ok[ok] = interval != 0
+    return _scatter(ok, result[interval != 0])
+
+
+def count_steps(m: Matrix, changed: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> Result:
+    """changes / resets: how many consecutive sample pairs in the window satisfy ``changed``."""
+    ok = m.counts >= 1
+    v = m.vals
+    flag = np.zeros(len(v), dtype=bool)
+    flag[1:] = changed(v[:-1], v[1:])
+    flag &= ~series_starts(m.offsets, len(v))
+    before = np.cumsum(flag)
+    first, last = m.lo[ok], m.hi[ok] - 1
+    return _scatter(ok, (before[last] - before[first]).astype(np.float64))
+
+
+def _changed(prev: np.ndarray, cur: np.ndarray) -> np.ndarray:
+    return (cur != prev) & ~(np.isnan(cur) & np.isnan(prev))
+
+
+def _reset(prev: np.ndarray, cur: np.ndarray) -> np.ndarray:
+    return cur < prev
+
+
+def linear_regression(
+    m: Matrix, ok: np.ndarray, intercept_ms: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Least-squares slope and intercept (at ``intercept_ms``) of each window in ``ok``."""
+    lo, hi = m.lo[ok], m.hi[ok]
+    elem, win, starts = gather(lo, hi)
+    x = (m.ts[elem] - intercept_ms[win]) / 1e3
+    y = m.vals[elem]
+    n = (hi - lo).astype(np.float64)
+    with np.errstate(all="ignore"):
+        sum_x, sum_y = np.add.reduceat(x, starts), np.add.reduceat(y, starts)
+        sum_xy, sum_x2 = np.add.reduceat(x * y, starts), np.add.reduceat(x * x, starts)
+        cov = sum_xy - sum_x * sum_y / n
+        var = sum_x2 - sum_x * sum_x / n
+        slope = cov / var
+        intercept = sum_y / n - slope * sum_x / n
+    init = m.vals[lo]
+    const = ~np.logical_or.reduceat(y != init[win], starts)
+    slope = np.where(const, np.where(np.isinf(init), np.nan, 0.0), slope)
+    intercept = np.where(const, np.where(np.isinf(init), np.nan, init), intercept)
+    return slope, intercept
+
+
+def deriv(m: Matrix) -> Result:
+    ok = m.counts >= 2
+    slope, _ = linear_regression(m, ok, m.ts[m.lo[ok]])
+    return _scatter(ok, slope)
+
+
+def predict_linear(m: Matrix, duration: np.ndarray, times: np.ndarray) -> Result:
+    """The regression line at the evaluation time plus ``duration`` seconds."""
+    ok = m.counts >= 2
+    steps = np.nonzero(ok)[1]
+    slope, intercept = linear_regression(m, ok, times[steps])
+    with np.errstate(all="ignore"):
+        return _scatter(ok, slope * duration[steps] + intercept)
+
+
+def _check_factor(values: np.ndarray, what: str, short: str) -> None:
+    bad = (values <= 0) | (values >= 1) | np.isnan(values)
+    if bad.any():
+        got = float(values[bad][0])
+        raise ExecutionError(f"invalid {what} factor. Expected: 0 < {short} < 1, got: {got:f}")
+
+
+def holt_winters(m: Matrix, sf_steps: np.ndarray, tf_steps: np.ndarray) -> Result:
+    """Double exponential smoothing, run for all windows in lockstep."""
+    ok = m.counts >= 2
+    steps = np.nonzero(ok)[1]
+    sf, tf = sf_steps[steps], tf_steps[steps]
+    if len(steps):
+        _check_factor(sf, "smoothing", "sf")
+        _check_factor(tf, "trend", "tf")
+    lo, n = m.lo[ok], m.counts[ok]
+    v = m.vals
+    s0, s1 = np.zeros(len(lo)), v[lo].copy()
+    b = v[np.minimum(lo + 1, len(v) - 1)] - v[lo]
+    with np.errstate(all="ignore"):
+        for i in range(1, int(n.max()) if len(n) else 0):
+            act = n > i
+            x = sf * v[np.where(act, lo + i, lo)]
+            if i > 1:
+                b = np.where(act, tf * (s1 - s0) + (1 - tf) * b, b)
+            y = (1 - sf) * (s1 + b)
+            s0, s1 = np.where(act, s1, s0), np.where(act, x + y, s1)
+    return _scatter(ok, s1)
+
+
+def _scalar_args(name: str, m: Matrix, args: list[np.ndarray], times: np.ndarray) -> Result:
+    if name == "predict_linear":
+        return predict_linear(m, args[0], times)
+    return holt_winters(m, args[0], args[1])
+
+
+RATE_FUNCTIONS: dict[str, Callable[[Matrix], Result]] = {
+    "rate": lambda m: extrapolated_rate(m, True, True),
+    "increase": lambda m: extrapolated_rate(m, True, False),
+    "delta": lambda m: extrapolated_rate(m, False, False),
+    "irate": lambda m: instant_value(m, True),
+    "idelta": lambda m: instant_value(m, False),
+    "changes": lambda m: count_steps(m, _changed),
+    "resets": lambda m: count_steps(m, _reset),
+    "deriv": deriv,
+}
+WITH_SCALARS = frozenset({"predict_linear", "holt_winters"})

@@ -1,0 +1,85 @@
+"""Index arithmetic over concatenated series: window bounds for every (series, step) at once,
+and reductions over many windows without Python loops.
+
+Series ``i`` of a concatenation owns ``ts[offsets[i]:offsets[i+1]]`` (sorted). To search all
+series in one ``np.searchsorted`` call, each timestamp gets the key ``i * span + (t - base)``,
+so keys are sorted across series too.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+
+Side = Literal["left", "right"]
+
+
+def _keys(ts: np.ndarray, offsets: np.ndarray, base: int, span: int) -> np.ndarray:
+    series = np.repeat(np.arange(len(offsets) - 1, dtype=np.int64), np.diff(offsets))
+    return series * span + (ts - base)
+
+
+def _layout(ts: np.ndarray, queries: np.ndarray) -> tuple[int, int]:
+    lo = min(int(ts.min()) if len(ts) else 0, int(queries.min()) if len(queries) else 0)
+    hi = max(int(ts.max()) if len(ts) else 0, int(queries.max()) if len(queries) else 0)
+    return lo, hi - lo + 2
+
+
+def search(ts: np.ndarray, offsets: np.ndarray, queries: np.ndarray, side: Side) -> np.ndarray:
+    """``np.searchsorted`` of the (T,) ``queries`` within each series: (N, T) global indices."""
+    n = len(offsets) - 1
+    if n == 0 or len(queries) == 0:
+        return np.zeros((n, len(queries)), dtype=np.int64)
+    base, span = _layout(ts, queries)
+    if span * (n + 1) >= 2**62:  # keys would overflow: search series by series
+        return np.stack(
+            [
+                offsets[i] + np.searchsorted(ts[offsets[i] : offsets[i + 1]], queries, side=side)
+                for i in range(n)
+            ]
+        ).astype(np.int64)
+    keys = _keys(ts, offsets, base, span)
+    wanted = np.arange(n, dtype=np.int64)[:, None] * span + (queries - base)[None, :]
+    return np.searchsorted(keys, wanted, side=side).astype(np.int64)
+
+
+def window_bounds(
+    ts: np.ndarray, offsets: np.ndarray, starts: np.ndarray, ends: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Windows ``[starts[t], ends[t]]`` (both ends included, as in Prometheus 2.x)."""
+    return search(ts, offsets, starts, "left"), search(ts, offsets, ends, "right")
+
+
+def window_reduce(ufunc: np.ufunc, arr: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """``ufunc.reduce(arr[lo[k]:hi[k]])`` for every k; every window must be non-empty."""
+    if len(lo) == 0:
+        return np.zeros(0, dtype=arr.dtype)
+    ext = np.append(arr, arr[:1] if len(arr) else np.zeros(1, arr.dtype))
+    idx = np.empty(2 * len(lo), dtype=np.int64)
+    idx[0::2] = lo
+    idx[1::2] = hi
+    return ufunc.reduceat(ext, idx)[0::2]
+
+
+def gather(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Flatten windows: (element index, window number, start of each window in the output)."""
+    lengths = hi - lo
+    starts = np.cumsum(lengths) - lengths
+    total = int(lengths.sum())
+    window = np.repeat(np.arange(len(lo), dtype=np.int64), lengths)
+    element = np.arange(total, dtype=np.int64) - starts[window] + lo[window]
+    return element, window, starts
+
+
+def series_starts(offsets: np.ndarray, size: int) -> np.ndarray:
+    """Boolean mask of the samples that begin a series."""
+    first = np.zeros(size, dtype=bool)
+    starts = offsets[:-1][offsets[:-1] < size]
+    first[starts] = True
+    return first
+
+
+def ceil_to(value: int, step: int) -> int:
+    """The first multiple of ``step`` at or after ``value``."""
+    return -(-value // step) * step
