@@ -29,7 +29,7 @@ from .ast import (
     value_type,
 )
 from .errors import BadDataError, QueryTimeoutError, TooManySamplesError
-from .format import result_data
+from .format import result_data, result_json, result_rows
 from .storage import Storage
 from .values import Matrix, Scalar, String, Value, Vector, check_unique
 
@@ -56,12 +56,23 @@ class QueryResult:
     times: np.ndarray
     is_range: bool
 
-    @property
-    def result_type(self) -> str:
-        return self.data()["resultType"] if not self.is_range else "matrix"
-
     def data(self) -> dict:
         return result_data(self.value, self.times, self.is_range)
+
+    def json(self) -> str:
+        """:meth:`data` as JSON text, written like Prometheus writes it (fast)."""
+        return result_json(self.value, self.times, self.is_range)
+
+    def series(self) -> list[tuple[dict[str, str], np.ndarray, np.ndarray]]:
+        """Each result series as (labels, timestamps in ms, values), in the API's order.
+
+        An instant query gives one point per series (a scalar: one series without labels);
+        a string result gives no series.
+        """
+        if isinstance(self.value, String):
+            return []
+        _, rows = result_rows(self.value, self.times, self.is_range)
+        return [(dict(labels), ts, values) for labels, ts, values in rows]
 
 
 class Evaluator:

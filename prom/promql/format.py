@@ -1,11 +1,20 @@
-"""Prometheus's HTTP API ``data`` object for a query result, values formatted like Go's
-``strconv.FormatFloat(v, 'f', -1, 64)`` ("NaN", "+Inf", "-Inf"), timestamps in seconds."""
+"""Prometheus's HTTP API ``data`` object for a query result: as a dict (:func:`result_data`)
+or directly as JSON text (:func:`result_json`, much faster for large results).
+
+Values are strings formatted like Go's ``strconv.FormatFloat(v, 'f', -1, 64)`` ("NaN",
+"+Inf", "-Inf"); timestamps are seconds (in the JSON text written like Prometheus writes
+them: ``1700000000.5`` as ``1700000000.500``).
+"""
 
 from __future__ import annotations
 
+import json
 import math
+import operator
+from decimal import Decimal
 
 import numpy as np
+import orjson
 
 from . import labels as lbl
 from .values import Matrix, Scalar, String, Value, Vector
@@ -24,64 +33,105 @@ def format_float(v: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+def _positional(text: str) -> str:
+    """orjson's shortest digits, without its exponent form: ``1e-7`` -> ``0.0000001``."""
+    if text.endswith(".0"):
+        return text[:-2]
+    if "e" in text:
+        return format(Decimal(text), "f")
+    return text
+
+
 def format_floats(values: np.ndarray) -> list[str]:
-    return [format_float(v) for v in values.tolist()]
+    """:func:`format_float` of each value. orjson writes the shortest round-trip digits
+    (Ryu) for a whole array in one call, ~25x faster than ``repr`` per value."""
+    if len(values) == 0:
+        return []
+    values = np.ascontiguousarray(values, dtype=np.float64)
+    raw = orjson.dumps(values, option=orjson.OPT_SERIALIZE_NUMPY).decode()
+    texts = [_positional(t) for t in raw[1:-1].split(",")]
+    for i in np.flatnonzero(~np.isfinite(values)).tolist():
+        texts[i] = format_float(values[i])
+    return texts
 
 
-def _seconds(ms: int) -> float:
-    return ms / 1000
+def format_timestamp(ms: int) -> str:
+    """Prometheus's JSON timestamp: seconds, with three decimals when not whole."""
+    sign, ms = ("-", -ms) if ms < 0 else ("", ms)
+    seconds, fraction = divmod(ms, 1000)
+    return f"{sign}{seconds}.{fraction:03d}" if fraction else f"{sign}{seconds}"
 
 
-def _series(labels: lbl.Labels, ts: np.ndarray, values: np.ndarray) -> dict:
-    secs = (ts / 1000).tolist()
-    return {
-        "metric": lbl.to_dict(labels),
-        "values": [list(p) for p in zip(secs, format_floats(values), strict=True)],
-    }
-
-
-def _instant(value: Value, t: int) -> dict:
+def result_rows(value: Value, times: np.ndarray, is_range: bool):
+    """(result type, [(labels, timestamps ms, values)]) in the API's order."""
     if isinstance(value, Scalar):
-        return {"resultType": "scalar", "result": [_seconds(t), format_float(value.values[0])]}
-    if isinstance(value, String):
-        return {"resultType": "string", "result": [_seconds(t), value.value]}
+        return ("matrix" if is_range else "scalar"), [((), times, value.values)]
     if isinstance(value, Matrix):
-        return {"resultType": "matrix", "result": _windows(value)}
-    rows = np.flatnonzero(value.present[:, 0]) if len(value) else np.zeros(0, np.int64)
-    result = [
-        {
-            "metric": lbl.to_dict(value.labels[i]),
-            "value": [_seconds(t), format_float(value.values[i, 0])],
-        }
-        for i in rows
-    ]
-    return {"resultType": "vector", "result": result}
-
-
-def _windows(m: Matrix) -> list[dict]:
-    out = []
-    for i, labels in enumerate(m.labels):
-        lo, hi = m.lo[i, 0], m.hi[i, 0]
-        if hi > lo:
-            out.append(_series(labels, m.ts[lo:hi], m.vals[lo:hi]))
-    return out
-
-
-def _range(value: Value, times: np.ndarray) -> dict:
-    if isinstance(value, Scalar):
-        return {"resultType": "matrix", "result": [_series((), times, value.values)]}
+        return "matrix", [
+            (labels, value.ts[lo:hi], value.vals[lo:hi])
+            for labels, lo, hi in zip(value.labels, value.lo[:, 0], value.hi[:, 0], strict=True)
+            if hi > lo
+        ]
     assert isinstance(value, Vector)
-    order = sorted(range(len(value)), key=lambda i: value.labels[i])
-    result = []
+    order = (
+        sorted(range(len(value)), key=lambda i: value.labels[i]) if is_range else range(len(value))
+    )
+    rows = []
     for i in order:
         keep = value.present[i]
         if keep.any():
-            result.append(_series(value.labels[i], times[keep], value.values[i, keep]))
-    return {"resultType": "matrix", "result": result}
+            rows.append((value.labels[i], times[keep], value.values[i, keep]))
+    return ("matrix" if is_range else "vector"), rows
 
 
 def result_data(value: Value, times: np.ndarray, is_range: bool) -> dict:
     """The ``data`` field of ``/api/v1/query`` (instant) or ``/api/v1/query_range``."""
-    if is_range:
-        return _range(value, times)
-    return _instant(value, int(times[0]))
+    if isinstance(value, String):
+        return {"resultType": "string", "result": [int(times[0]) / 1000, value.value]}
+    kind, rows = result_rows(value, times, is_range)
+    if kind == "scalar":
+        _, ts, values = rows[0]
+        return {"resultType": "scalar", "result": [int(ts[0]) / 1000, format_float(values[0])]}
+    if kind == "vector":
+        result = [
+            {"metric": dict(labels), "value": [int(ts[0]) / 1000, format_float(values[0])]}
+            for labels, ts, values in rows
+        ]
+        return {"resultType": "vector", "result": result}
+    result = []
+    for labels, ts, values in rows:
+        points = [[t, v] for t, v in zip((ts / 1000).tolist(), format_floats(values), strict=True)]
+        result.append({"metric": dict(labels), "values": points})
+    return {"resultType": "matrix", "result": result}
+
+
+def _metric(labels: lbl.Labels) -> str:
+    return json.dumps(dict(labels), ensure_ascii=False, separators=(",", ":"))
+
+
+def _points(stamps: dict[int, str], ts: np.ndarray, values: np.ndarray) -> str:
+    """``[t,"v"],[t,"v"]`` (the ``[t,"`` prefix of each timestamp made once per query)."""
+    times = ts.tolist()
+    for t in set(times).difference(stamps):
+        stamps[t] = "[" + format_timestamp(t) + ',"'
+    prefixes = map(stamps.__getitem__, times)
+    return '"],'.join(map(operator.add, prefixes, format_floats(values))) + '"]'
+
+
+def result_json(value: Value, times: np.ndarray, is_range: bool) -> str:
+    """:func:`result_data` serialised as Prometheus serialises it (compact JSON)."""
+    if isinstance(value, String):
+        text = json.dumps(value.value, ensure_ascii=False)
+        return f'{{"resultType":"string","result":[{format_timestamp(int(times[0]))},{text}]}}'
+    kind, rows = result_rows(value, times, is_range)
+    if kind == "scalar":
+        _, ts, values = rows[0]
+        point = f'[{format_timestamp(int(ts[0]))},"{format_float(values[0])}"]'
+        return f'{{"resultType":"scalar","result":{point}}}'
+    stamps: dict[int, str] = {}
+    key = '"values":[' if kind == "matrix" else '"value":'
+    parts = [
+        f'{{"metric":{_metric(labels)},{key}{_points(stamps, ts, values)}{"]" if kind == "matrix" else ""}}}'
+        for labels, ts, values in rows
+    ]
+    return f'{{"resultType":"{kind}","result":[{",".join(parts)}]}}'

@@ -14,7 +14,7 @@ import numpy as np
 
 from .errors import ExecutionError
 from .values import Matrix
-from .windows import gather, series_starts, window_reduce
+from .windows import gather, window_reduce
 
 Result = tuple[np.ndarray, np.ndarray]
 
@@ -30,19 +30,26 @@ def _range_seconds(range_ms: int) -> float:
     return float(range_ms // 1000) + (range_ms % 1000) * 1_000_000 / 1e9
 
 
+def _pair_flags(m: Matrix, changed: Callable[..., np.ndarray]) -> np.ndarray:
+    """``changed(previous, current)`` for each sample and the one before it in its series."""
+    v = m.vals
+    flags = np.zeros(len(v), dtype=bool)
+    if len(v) > 1:
+        changed(v[:-1], v[1:], out=flags[1:])
+        inner_starts = m.offsets[1:-1]
+        flags[inner_starts[inner_starts < len(v)]] = False
+    return flags
+
+
 def _resets_correction(m: Matrix, first: np.ndarray, last: np.ndarray) -> np.ndarray:
     """Sum of the values before each counter reset inside each window (first, last]."""
-    v = m.vals
-    drop = np.zeros(len(v), dtype=bool)
-    drop[1:] = v[1:] < v[:-1]
-    drop &= ~series_starts(m.offsets, len(v))
+    drop = _pair_flags(m, np.greater)
     before = np.cumsum(drop)
-    has = before[last] - before[first] > 0
     corr = np.zeros(len(first))
-    if has.any():
-        contrib = np.zeros(len(v))
-        contrib[1:] = np.where(drop[1:], v[:-1], 0.0)
-        corr[has] = window_reduce(np.add, contrib, first[has] + 1, last[has] + 1)
+    has = before[last] != before[first]
+    if has.any():  # sum the (few) reset values of those windows, in order
+        before_reset = m.vals[np.flatnonzero(drop) - 1]
+        corr[has] = window_reduce(np.add, before_reset, before[first[has]], before[last[has]])
     return corr
 
 
@@ -85,24 +92,16 @@ def instant_value(m: Matrix, is_rate: bool) -> Result:
     return _scatter(ok, result[interval != 0])
 
 
-def count_steps(m: Matrix, changed: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> Result:
+def count_steps(m: Matrix, changed: Callable[..., np.ndarray]) -> Result:
     """changes / resets: how many consecutive sample pairs in the window satisfy ``changed``."""
     ok = m.counts >= 1
-    v = m.vals
-    flag = np.zeros(len(v), dtype=bool)
-    flag[1:] = changed(v[:-1], v[1:])
-    flag &= ~series_starts(m.offsets, len(v))
-    before = np.cumsum(flag)
+    before = np.cumsum(_pair_flags(m, changed))
     first, last = m.lo[ok], m.hi[ok] - 1
     return _scatter(ok, (before[last] - before[first]).astype(np.float64))
 
 
-def _changed(prev: np.ndarray, cur: np.ndarray) -> np.ndarray:
-    return (cur != prev) & ~(np.isnan(cur) & np.isnan(prev))
-
-
-def _reset(prev: np.ndarray, cur: np.ndarray) -> np.ndarray:
-    return cur < prev
+def _changed(prev: np.ndarray, cur: np.ndarray, out: np.ndarray) -> np.ndarray:
+    return np.logical_and(cur != prev, ~(np.isnan(cur) & np.isnan(prev)), out=out)
 
 
 def linear_regression(
@@ -186,7 +185,7 @@ RATE_FUNCTIONS: dict[str, Callable[[Matrix], Result]] = {
     "irate": lambda m: instant_value(m, True),
     "idelta": lambda m: instant_value(m, False),
     "changes": lambda m: count_steps(m, _changed),
-    "resets": lambda m: count_steps(m, _reset),
+    "resets": lambda m: count_steps(m, np.greater),
     "deriv": deriv,
 }
 WITH_SCALARS = frozenset({"predict_linear", "holt_winters"})

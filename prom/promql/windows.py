@@ -26,19 +26,28 @@ def _layout(ts: np.ndarray, queries: np.ndarray) -> tuple[int, int]:
     return lo, hi - lo + 2
 
 
+def _search_each(ts: np.ndarray, offsets: np.ndarray, queries: np.ndarray, side: Side):
+    out = np.empty((len(offsets) - 1, len(queries)), dtype=np.int64)
+    bounds = offsets.tolist()
+    for i in range(len(bounds) - 1):
+        lo, hi = bounds[i], bounds[i + 1]
+        out[i] = np.searchsorted(ts[lo:hi], queries, side=side)
+        out[i] += lo
+    return out
+
+
 def search(ts: np.ndarray, offsets: np.ndarray, queries: np.ndarray, side: Side) -> np.ndarray:
-    """``np.searchsorted`` of the (T,) ``queries`` within each series: (N, T) global indices."""
+    """``np.searchsorted`` of the (T,) ``queries`` within each series: (N, T) global indices.
+
+    Series by series when they are few or long (the loop then costs little); for many short
+    series, in one call over keys that sort all series' samples together.
+    """
     n = len(offsets) - 1
     if n == 0 or len(queries) == 0:
         return np.zeros((n, len(queries)), dtype=np.int64)
     base, span = _layout(ts, queries)
-    if span * (n + 1) >= 2**62:  # keys would overflow: search series by series
-        return np.stack(
-            [
-                offsets[i] + np.searchsorted(ts[offsets[i] : offsets[i + 1]], queries, side=side)
-                for i in range(n)
-            ]
-        ).astype(np.int64)
+    if n < 2000 or len(ts) > 64 * n or span * (n + 1) >= 2**62:
+        return _search_each(ts, offsets, queries, side)
     keys = _keys(ts, offsets, base, span)
     wanted = np.arange(n, dtype=np.int64)[:, None] * span + (queries - base)[None, :]
     return np.searchsorted(keys, wanted, side=side).astype(np.int64)
@@ -70,14 +79,6 @@ def gather(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.n
     window = np.repeat(np.arange(len(lo), dtype=np.int64), lengths)
     element = np.arange(total, dtype=np.int64) - starts[window] + lo[window]
     return element, window, starts
-
-
-def series_starts(offsets: np.ndarray, size: int) -> np.ndarray:
-    """Boolean mask of the samples that begin a series."""
-    first = np.zeros(size, dtype=bool)
-    starts = offsets[:-1][offsets[:-1] < size]
-    first[starts] = True
-    return first
 
 
 def ceil_to(value: int, step: int) -> int:
