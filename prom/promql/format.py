@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import operator
 from decimal import Decimal
 
 import numpy as np
@@ -33,23 +32,19 @@ def format_float(v: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def _positional(text: str) -> str:
-    """orjson's shortest digits, without its exponent form: ``1e-7`` -> ``0.0000001``."""
-    if text.endswith(".0"):
-        return text[:-2]
-    if "e" in text:
-        return format(Decimal(text), "f")
-    return text
-
-
 def format_floats(values: np.ndarray) -> list[str]:
     """:func:`format_float` of each value. orjson writes the shortest round-trip digits
-    (Ryu) for a whole array in one call, ~25x faster than ``repr`` per value."""
+    (Ryu) of a whole array in one call, ~25x faster than ``repr`` value by value; its
+    ``1.0`` and exponent forms are then rewritten."""
     if len(values) == 0:
         return []
     values = np.ascontiguousarray(values, dtype=np.float64)
     raw = orjson.dumps(values, option=orjson.OPT_SERIALIZE_NUMPY).decode()
-    texts = [_positional(t) for t in raw[1:-1].split(",")]
+    texts = (raw[1:-1] + ",").replace(".0,", ",")[:-1].split(",")
+    if "e" in raw:
+        for i, text in enumerate(texts):
+            if "e" in text:
+                texts[i] = format(Decimal(text), "f")
     for i in np.flatnonzero(~np.isfinite(values)).tolist():
         texts[i] = format_float(values[i])
     return texts
@@ -110,12 +105,15 @@ def _metric(labels: lbl.Labels) -> str:
 
 
 def _points(stamps: dict[int, str], ts: np.ndarray, values: np.ndarray) -> str:
-    """``[t,"v"],[t,"v"]`` (the ``[t,"`` prefix of each timestamp made once per query)."""
+    """``[t,"v"],[t,"v"]``: texts between values (``"],[t,"``) are made once per timestamp."""
     times = ts.tolist()
     for t in set(times).difference(stamps):
-        stamps[t] = "[" + format_timestamp(t) + ',"'
-    prefixes = map(stamps.__getitem__, times)
-    return '"],'.join(map(operator.add, prefixes, format_floats(values))) + '"]'
+        stamps[t] = '"],[' + format_timestamp(t) + ',"'
+    parts: list[str] = [""] * (2 * len(times))
+    parts[0::2] = map(stamps.__getitem__, times)
+    parts[1::2] = format_floats(values)
+    parts[0] = parts[0][3:]
+    return "".join(parts) + '"]'
 
 
 def result_json(value: Value, times: np.ndarray, is_range: bool) -> str:

@@ -61,10 +61,15 @@ def histogram_quantile(vec: Vector, q: np.ndarray) -> Vector:
     pos, upper = _layout(gid, bounds)
     shape = (len(groups), upper.shape[1], steps)
     counts, present = np.zeros(shape), np.zeros(shape, dtype=np.int64)
-    np.add.at(counts, (gid, pos), np.where(vec.present[rows], vec.values[rows], 0.0))
-    np.add.at(present, (gid, pos), vec.present[rows])
-    values = _quantiles(upper, counts, present > 0, q)
-    out = Vector([lbl.drop_name(g) for g in groups], values, np.asarray((present > 0).any(axis=1)))
+    values = np.where(vec.present[rows], vec.values[rows], 0.0)
+    if len(np.unique(gid * shape[1] + pos)) == len(rows):  # one series per bucket
+        counts[gid, pos] = values
+        present[gid, pos] = vec.present[rows]
+    else:  # the same bound written differently ("0.2", "2e-1"): coalesce them
+        np.add.at(counts, (gid, pos), values)
+        np.add.at(present, (gid, pos), vec.present[rows])
+    result = _quantiles(upper, counts, present > 0, q)
+    out = Vector([lbl.drop_name(g) for g in groups], result, np.asarray((present > 0).any(axis=1)))
     return merge_same_labels(out.compact())
 
 
