@@ -10,8 +10,11 @@ import numpy as np
 from . import labels as lbl
 from .ast import Aggregate
 from .errors import ExecutionError
+from .folds import mean_skips
 from .format import format_float
 from .values import Scalar, String, Vector, group_rows
+
+SEQUENTIAL_GROUP_LIMIT = 512
 
 if TYPE_CHECKING:
     from .engine import Evaluator
@@ -56,12 +59,51 @@ def evaluate(ev: Evaluator, node: Aggregate, times: np.ndarray) -> Vector:
     return Vector(groups, values, count > 0).compact()
 
 
+def _by_rank(gid: np.ndarray):
+    """Rows in sequence within their groups: the k-th rows of all groups, for each k."""
+    order = np.argsort(gid, kind="stable")
+    ordered = gid[order]
+    starts = np.r_[0, np.flatnonzero(ordered[1:] != ordered[:-1]) + 1]
+    rank = np.arange(len(gid)) - np.repeat(starts, np.diff(np.r_[starts, len(gid)]))
+    by_rank = order[np.argsort(rank, kind="stable")]
+    for rows in np.split(by_rank, np.cumsum(np.bincount(rank))[:-1]):
+        yield rows, gid[rows]
+
+
+def _sequential(gid: np.ndarray) -> bool:
+    """Small groups are folded row by row like Prometheus; big ones vectorised."""
+    return len(gid) == 0 or int(np.bincount(gid).max()) <= SEQUENTIAL_GROUP_LIMIT
+
+
 def _sum(vec: Vector, gid: np.ndarray, count: np.ndarray) -> np.ndarray:
-    return reduce_groups(np.add, np.where(vec.present, vec.values, 0.0), gid)
+    values = np.where(vec.present, vec.values, 0.0)
+    if not _sequential(gid):
+        return reduce_groups(np.add, values, gid)
+    total = np.zeros(count.shape)
+    for rows, g in _by_rank(gid):
+        total[g] += values[rows]
+    return total
 
 
 def _avg(vec: Vector, gid: np.ndarray, count: np.ndarray) -> np.ndarray:
-    total = _sum(vec, gid, count)
+    """Prometheus 2.42's running mean (it cannot overflow where a sum would)."""
+    if not _sequential(gid):
+        return _avg_vectorised(vec, gid, count)
+    n, mean = np.zeros(count.shape), np.zeros(count.shape)
+    with np.errstate(all="ignore"):
+        for rows, g in _by_rank(gid):
+            v, p = vec.values[rows], vec.present[rows]
+            first = p & (n[g] == 0)
+            n[g] += p
+            old = mean[g]
+            moved = old + (v / n[g] - old / n[g])
+            keep = first | ~p | mean_skips(old, v)
+            mean[g] = np.where(first, v, np.where(keep, old, moved))
+    return mean
+
+
+def _avg_vectorised(vec: Vector, gid: np.ndarray, count: np.ndarray) -> np.ndarray:
+    total = reduce_groups(np.add, np.where(vec.present, vec.values, 0.0), gid)
     with np.errstate(all="ignore"):
         mean = total / count
         infinite = reduce_groups(np.add, vec.present & np.isinf(vec.values), gid)
@@ -79,26 +121,12 @@ def _extreme(ufunc: np.ufunc):
     return run
 
 
-def _ranks(gid: np.ndarray) -> np.ndarray:
-    """Position of each row within its group (in row order)."""
-    order = np.argsort(gid, kind="stable")
-    ordered = gid[order]
-    starts = np.r_[0, np.flatnonzero(ordered[1:] != ordered[:-1]) + 1]
-    sizes = np.diff(np.r_[starts, len(gid)])
-    rank = np.empty(len(gid), dtype=np.int64)
-    rank[order] = np.arange(len(gid)) - np.repeat(starts, sizes)
-    return rank
-
-
 def _welford(vec: Vector, gid: np.ndarray, count: np.ndarray) -> np.ndarray:
     """Population variance by Welford's updates in row order, as Prometheus computes it."""
-    groups, steps = count.shape
-    n, mean, m2 = np.zeros((groups, steps)), np.zeros((groups, steps)), np.zeros((groups, steps))
-    rank = _ranks(gid)
+    n, mean, m2 = np.zeros(count.shape), np.zeros(count.shape), np.zeros(count.shape)
     with np.errstate(all="ignore"):
-        for k in range(int(rank.max()) + 1):
-            rows = np.flatnonzero(rank == k)
-            g, v, p = gid[rows], vec.values[rows], vec.present[rows]
+        for rows, g in _by_rank(gid):
+            v, p = vec.values[rows], vec.present[rows]
             first = p & (n[g] == 0)
             n[g] += p
             delta = v - mean[g]

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .folds import incremental_mean, kahan_sum, variance
 from .values import Matrix
 from .windows import gather, window_reduce
 
@@ -42,45 +43,14 @@ def _windows(m: Matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return ok, m.lo[ok], m.hi[ok]
 
 
-def _sum(m: Matrix, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    with np.errstate(all="ignore"):
-        return window_reduce(np.add, m.vals, lo, hi)
-
-
-def _mean_by_parts(m: Matrix, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """Sum of value/count: the mean without overflowing where the plain sum does."""
-    elem, win, starts = gather(lo, hi)
-    n = (hi - lo).astype(np.float64)
-    with np.errstate(all="ignore"):
-        return np.add.reduceat(m.vals[elem] / n[win], starts)
-
-
 def avg_over_time(m: Matrix) -> Result:
     ok, lo, hi = _windows(m)
-    total = _sum(m, lo, hi)
-    with np.errstate(all="ignore"):
-        mean = total / (hi - lo)
-    inf_before = np.concatenate([[0], np.cumsum(np.isinf(m.vals))])
-    overflow = np.isinf(total) & (inf_before[hi] - inf_before[lo] == 0)
-    if overflow.any():
-        mean[overflow] = _per_chunk(_mean_by_parts, m, lo[overflow], hi[overflow])
-    return _scatter(ok, mean)
-
-
-def _variance(m: Matrix, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """Population variance, shifted by each window's first value (exact 0 when constant)."""
-    elem, win, starts = gather(lo, hi)
-    n = (hi - lo).astype(np.float64)
-    with np.errstate(all="ignore"):
-        y = m.vals[elem] - m.vals[lo][win]
-        mean = np.add.reduceat(y, starts) / n
-        d = y - mean[win]
-        return np.add.reduceat(d * d, starts) / n
+    return _scatter(ok, incremental_mean(m, lo, hi))
 
 
 def stdvar_over_time(m: Matrix) -> Result:
     ok, lo, hi = _windows(m)
-    return _scatter(ok, _per_chunk(_variance, m, lo, hi))
+    return _scatter(ok, variance(m, lo, hi))
 
 
 def stddev_over_time(m: Matrix) -> Result:
@@ -128,7 +98,7 @@ def _simple(fn: Callable[[Matrix, np.ndarray, np.ndarray], np.ndarray]):
 
 OVER_TIME: dict[str, Callable[[Matrix], Result]] = {
     "count_over_time": _simple(lambda m, lo, hi: (hi - lo).astype(np.float64)),
-    "sum_over_time": _simple(_sum),
+    "sum_over_time": _simple(kahan_sum),
     "avg_over_time": avg_over_time,
     "min_over_time": _simple(lambda m, lo, hi: window_reduce(np.fmin, m.vals, lo, hi)),
     "max_over_time": _simple(lambda m, lo, hi: window_reduce(np.fmax, m.vals, lo, hi)),

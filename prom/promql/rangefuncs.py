@@ -13,8 +13,9 @@ from collections.abc import Callable
 import numpy as np
 
 from .errors import ExecutionError
+from .folds import regression_sums
 from .values import Matrix
-from .windows import gather, window_reduce
+from .windows import window_reduce
 
 Result = tuple[np.ndarray, np.ndarray]
 
@@ -107,23 +108,19 @@ def _changed(prev: np.ndarray, cur: np.ndarray, out: np.ndarray) -> np.ndarray:
 def linear_regression(
     m: Matrix, ok: np.ndarray, intercept_ms: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Least-squares slope and intercept (at ``intercept_ms``) of each window in ``ok``."""
+    """Least-squares slope and intercept (at ``intercept_ms``) of each window in ``ok``;
+    a constant window has slope 0 (NaN if its value is infinite)."""
     lo, hi = m.lo[ok], m.hi[ok]
-    elem, win, starts = gather(lo, hi)
-    x = (m.ts[elem] - intercept_ms[win]) / 1e3
-    y = m.vals[elem]
+    (sum_x, sum_y, sum_xy, sum_x2), constant = regression_sums(m, lo, hi, intercept_ms)
     n = (hi - lo).astype(np.float64)
     with np.errstate(all="ignore"):
-        sum_x, sum_y = np.add.reduceat(x, starts), np.add.reduceat(y, starts)
-        sum_xy, sum_x2 = np.add.reduceat(x * y, starts), np.add.reduceat(x * x, starts)
         cov = sum_xy - sum_x * sum_y / n
         var = sum_x2 - sum_x * sum_x / n
         slope = cov / var
         intercept = sum_y / n - slope * sum_x / n
     init = m.vals[lo]
-    const = ~np.logical_or.reduceat(y != init[win], starts)
-    slope = np.where(const, np.where(np.isinf(init), np.nan, 0.0), slope)
-    intercept = np.where(const, np.where(np.isinf(init), np.nan, init), intercept)
+    slope = np.where(constant, np.where(np.isinf(init), np.nan, 0.0), slope)
+    intercept = np.where(constant, np.where(np.isinf(init), np.nan, init), intercept)
     return slope, intercept
 
 
