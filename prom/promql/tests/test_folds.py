@@ -89,17 +89,18 @@ def aggregate_stdvar(values: list[float]) -> float:
 
 
 def _wild(rng: np.random.Generator, n: int) -> np.ndarray:
-    return rng.normal(0, 1, n) * 10.0 ** rng.integers(-6, 12, n) + 1e9
+    """Values from 1e-3 to 1e16 of both signs: any other summation order differs."""
+    return rng.normal(0, 1, n) * 10.0 ** rng.integers(-3, 16, n)
 
 
 @pytest.fixture(scope="module")
 def data():
     rng = np.random.default_rng(42)
     ts = np.arange(0, 40) * STEP_MS
-    series = [_wild(rng, len(ts)) for _ in range(6)]
+    series = [_wild(rng, len(ts)) for _ in range(30)]
     store = MemoryStorage()
     for i, values in enumerate(series):
-        store.add({"__name__": "g", "i": str(i)}, ts, values)
+        store.add({"__name__": "g", "i": f"{i:02d}"}, ts, values)
     return Engine(store), ts, series
 
 
