@@ -104,8 +104,27 @@ def _metric(labels: lbl.Labels) -> str:
     return json.dumps(dict(labels), ensure_ascii=False, separators=(",", ":"))
 
 
+def _points_fast(ts: np.ndarray, values: np.ndarray) -> str | None:
+    """``[t,"v"],…`` from one orjson call and a few C-level replaces: orjson writes the
+    pairs as numbers, the replaces quote the values and drop ``.0``. None when a value
+    needs Go's spelling (NaN, ±Inf) or orjson chose an exponent form."""
+    if not np.isfinite(values).all():
+        return None
+    pairs = np.empty((len(ts), 2))
+    pairs[:, 0] = ts / 1000
+    pairs[:, 1] = values
+    text = orjson.dumps(pairs, option=orjson.OPT_SERIALIZE_NUMPY).decode()[1:-2]
+    if "e" in text:
+        return None
+    text = text.replace("],[", "\x00").replace(",", ',"').replace("\x00", '"],[') + '"]'
+    return text.replace('.0"', '"').replace('.0,"', ',"')
+
+
 def _points(stamps: dict[int, str], ts: np.ndarray, values: np.ndarray) -> str:
     """``[t,"v"],[t,"v"]``: texts between values (``"],[t,"``) are made once per timestamp."""
+    fast = _points_fast(ts, values)
+    if fast is not None:
+        return fast
     times = ts.tolist()
     for t in set(times).difference(stamps):
         stamps[t] = '"],[' + format_timestamp(t) + ',"'

@@ -14,7 +14,7 @@ from .errors import TooManySeriesError
 from .matchers import matches_all
 from .storage import stale_mask
 from .values import Matrix, Vector
-from .windows import ceil_to, search, window_bounds
+from .windows import ceil_to, window_bounds
 
 if TYPE_CHECKING:
     from .engine import Evaluator
@@ -22,12 +22,27 @@ if TYPE_CHECKING:
 
 @dataclass
 class Fetched:
-    """Series from storage, sorted by labels, samples concatenated."""
+    """Series from storage, sorted by labels, each trimmed to the wanted time range."""
 
     labels: list[lbl.Labels]
-    ts: np.ndarray
-    vals: np.ndarray
-    offsets: np.ndarray
+    parts: list[tuple[np.ndarray, np.ndarray]]  # (timestamps, values) per series
+
+    def concat(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(timestamps, values, offsets) of all series one after the other."""
+        sizes = [len(ts) for ts, _ in self.parts]
+        offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        if not self.parts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0), offsets
+        ts = np.concatenate([ts for ts, _ in self.parts])
+        return ts, np.concatenate([v for _, v in self.parts]), offsets
+
+
+def _trim(ts: np.ndarray, vals: np.ndarray, start_ms: int, end_ms: int):
+    if len(ts) and (ts[0] < start_ms or ts[-1] > end_ms):
+        lo, hi = np.searchsorted(ts, start_ms, "left"), np.searchsorted(ts, end_ms, "right")
+        return ts[lo:hi], vals[lo:hi]
+    return ts, vals
 
 
 def fetch(ev: Evaluator, sel: Selector, start_ms: int, end_ms: int) -> Fetched:
@@ -39,45 +54,46 @@ def fetch(ev: Evaluator, sel: Selector, start_ms: int, end_ms: int) -> Fetched:
     if len(found) > limit:
         raise TooManySeriesError(f"a selector matched {len(found)} series, more than {limit}")
     found.sort(key=lambda pair: pair[0])
-    parts_ts, parts_vals = [], []
+    parts = []
     for _, s in found:
         ts = np.asarray(s.timestamps, dtype=np.int64)
-        lo, hi = np.searchsorted(ts, start_ms, "left"), np.searchsorted(ts, end_ms, "right")
-        parts_ts.append(ts[lo:hi])
-        parts_vals.append(np.asarray(s.values, dtype=np.float64)[lo:hi])
-    sizes = [len(p) for p in parts_ts]
-    ev.account(sum(sizes))
-    offsets = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)]).astype(np.int64)
-    ts_all = np.concatenate(parts_ts) if parts_ts else np.zeros(0, dtype=np.int64)
-    vals_all = np.concatenate(parts_vals) if parts_vals else np.zeros(0)
-    return Fetched([pair[0] for pair in found], ts_all, vals_all, offsets)
+        parts.append(_trim(ts, np.asarray(s.values, dtype=np.float64), start_ms, end_ms))
+    ev.account(sum(len(ts) for ts, _ in parts))
+    ev.check_deadline()
+    return Fetched([pair[0] for pair in found], parts)
 
 
 def vector_selector(ev: Evaluator, sel: Selector, times: np.ndarray) -> Vector:
     """The latest sample at or before each step within the lookback window, unless stale."""
     refs = ev.at_times(sel.at, times) - sel.offset_ms
-    if len(refs) == 0:
-        return Vector.empty(0)
     lookback = ev.options.lookback_ms
-    data = fetch(ev, sel, int(refs.min()) - lookback, int(refs.max()))
-    if len(data.ts) == 0:
+    data = fetch(ev, sel, int(refs.min()) - lookback, int(refs.max())) if len(refs) else None
+    if data is None or not data.parts:
         return Vector.empty(len(times))
-    idx = search(data.ts, data.offsets, refs, "right") - 1
-    ok = idx >= data.offsets[:-1, None]
-    idx = np.where(ok, idx, 0)
-    sample_ts = data.ts[idx]
-    ok &= sample_ts >= refs[None, :] - lookback
-    ok &= ~stale_mask(data.vals)[idx]
-    return Vector(data.labels, data.vals[idx], ok, sample_ts).compact()
+    shape = (len(data.parts), len(refs))
+    values, stamps = np.zeros(shape), np.zeros(shape, dtype=np.int64)
+    present = np.zeros(shape, dtype=bool)
+    oldest = refs - lookback
+    for i, (ts, vals) in enumerate(data.parts):
+        if len(ts):
+            idx = np.searchsorted(ts, refs, "right") - 1
+            found = idx >= 0
+            np.maximum(idx, 0, out=idx)
+            stamps[i], values[i] = ts[idx], vals[idx]
+            present[i] = found & (stamps[i] >= oldest)
+    present &= ~stale_mask(values)
+    ev.account(int(present.sum()))
+    return Vector(data.labels, values, present, stamps).compact()
 
 
-def _drop_stale(data: Fetched) -> Fetched:
-    stale = stale_mask(data.vals)
+def _drop_stale(ts: np.ndarray, vals: np.ndarray, offsets: np.ndarray):
+    """Range selectors skip staleness markers."""
+    stale = stale_mask(vals)
     if not stale.any():
-        return data
+        return ts, vals, offsets
     keep = ~stale
     kept_before = np.concatenate([[0], np.cumsum(keep, dtype=np.int64)])
-    return Fetched(data.labels, data.ts[keep], data.vals[keep], kept_before[data.offsets])
+    return ts[keep], vals[keep], kept_before[offsets]
 
 
 def matrix_selector(ev: Evaluator, node: MatrixSel, times: np.ndarray) -> Matrix:
@@ -85,12 +101,10 @@ def matrix_selector(ev: Evaluator, node: MatrixSel, times: np.ndarray) -> Matrix
     sel = node.selector
     ends = ev.at_times(sel.at, times) - sel.offset_ms
     starts = ends - node.range_ms
-    if len(ends) == 0:
-        data = Fetched([], np.zeros(0, np.int64), np.zeros(0), np.zeros(1, np.int64))
-    else:
-        data = _drop_stale(fetch(ev, sel, int(starts.min()), int(ends.max())))
-    lo, hi = window_bounds(data.ts, data.offsets, starts, ends)
-    return Matrix(data.labels, data.ts, data.vals, data.offsets, ends, node.range_ms, lo, hi)
+    data = fetch(ev, sel, int(starts.min()), int(ends.max())) if len(ends) else Fetched([], [])
+    ts, vals, offsets = _drop_stale(*data.concat())
+    lo, hi = window_bounds(ts, offsets, starts, ends)
+    return Matrix(data.labels, ts, vals, offsets, ends, node.range_ms, lo, hi)
 
 
 def subquery(ev: Evaluator, node: Subquery, times: np.ndarray) -> Matrix:
