@@ -12,7 +12,7 @@ from . import labels as lbl
 from .ast import MatrixSel, Selector, Subquery
 from .errors import TooManySeriesError
 from .matchers import matches_all
-from .storage import stale_mask
+from .storage import normalise, stale_mask
 from .values import Matrix, Vector
 from .windows import ceil_to, window_bounds
 
@@ -56,8 +56,7 @@ def fetch(ev: Evaluator, sel: Selector, start_ms: int, end_ms: int) -> Fetched:
     found.sort(key=lambda pair: pair[0])
     parts = []
     for _, s in found:
-        ts = np.asarray(s.timestamps, dtype=np.int64)
-        parts.append(_trim(ts, np.asarray(s.values, dtype=np.float64), start_ms, end_ms))
+        parts.append(_trim(*normalise(s.timestamps, s.values), start_ms, end_ms))
     ev.account(sum(len(ts) for ts, _ in parts))
     ev.check_deadline()
     return Fetched([pair[0] for pair in found], parts)

@@ -37,12 +37,26 @@ def with_stale_markers(values: np.ndarray, stale: np.ndarray) -> np.ndarray:
     return out
 
 
+def normalise(timestamps: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Samples sorted by time, one per millisecond (the last one written wins): what the
+    engine needs, from e.g. microsecond timestamps divided by 1000."""
+    ts = np.asarray(timestamps, dtype=np.int64)
+    vals = np.asarray(values, dtype=np.float64)
+    if len(ts) < 2 or bool((ts[1:] > ts[:-1]).all()):
+        return ts, vals
+    order = np.argsort(ts, kind="stable")
+    ts, vals = ts[order], vals[order]
+    last = np.r_[ts[1:] != ts[:-1], True]
+    return ts[last], vals[last]
+
+
 @dataclass(frozen=True)
 class SeriesData:
     """One series: labels (``__name__`` included) and its samples in time order.
 
-    ``timestamps``: int64 milliseconds, strictly increasing. ``values``: float64, with
-    staleness markers as :data:`STALE_NAN`.
+    ``timestamps``: int64 milliseconds, increasing (the engine sorts and de-duplicates
+    with :func:`normalise` when they are not). ``values``: float64, with staleness
+    markers as :data:`STALE_NAN`.
     """
 
     labels: Mapping[str, str]
@@ -67,13 +81,11 @@ class MemoryStorage:
             self.add(s.labels, s.timestamps, s.values)
 
     def add(self, labels: Mapping[str, str], timestamps, values) -> None:
-        ts = np.asarray(timestamps, dtype=np.int64)
-        vals = np.asarray(values, dtype=np.float64)
-        if ts.shape != vals.shape:
+        if np.shape(timestamps) != np.shape(values):
             raise ValueError("timestamps and values differ in length")
-        order = np.argsort(ts, kind="stable")
+        ts, vals = normalise(timestamps, values)
         clean = {k: v for k, v in labels.items() if v != ""}
-        series = SeriesData(clean, ts[order], vals[order])
+        series = SeriesData(clean, ts, vals)
         self._by_name.setdefault(clean.get("__name__", ""), []).append(series)
 
     @classmethod

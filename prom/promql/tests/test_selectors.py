@@ -122,3 +122,10 @@ def test_an_empty_storage_answers_an_empty_vector():
         "resultType": "vector",
         "result": [],
     }
+
+
+def test_unsorted_or_duplicate_timestamps_from_a_backend_are_normalised():
+    ts = np.array([2000, 1000, 1000, 3000], dtype=np.int64)  # e.g. µs // 1000 collisions
+    store = _Superset([SeriesData({"__name__": "a"}, ts, np.array([2.0, 1.0, 1.5, 3.0]))])
+    data = Engine(store).instant_query("a[5s]", 3000).data()
+    assert data["result"][0]["values"] == [[1.0, "1.5"], [2.0, "2"], [3.0, "3"]]
