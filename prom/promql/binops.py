@@ -10,7 +10,7 @@ import numpy as np
 from . import labels as lbl
 from .ast import COMPARISONS, SET_OPS, Binary, Matching
 from .errors import ExecutionError
-from .values import Scalar, Vector, group_rows, merge_same_labels
+from .values import Scalar, Vector, group_rows, merge_same_labels, sum_by_group
 
 if TYPE_CHECKING:
     from .engine import Evaluator
@@ -96,9 +96,7 @@ def _sig_ids(lhs: Vector, rhs: Vector, matching: Matching) -> tuple[np.ndarray, 
 
 
 def _any_by_group(present: np.ndarray, ids: np.ndarray, groups: int) -> np.ndarray:
-    counts = np.zeros((groups, present.shape[1]), dtype=np.int64)
-    np.add.at(counts, ids, present)
-    return counts
+    return sum_by_group(present, ids, groups)
 
 
 def _set_op(op: str, lhs: Vector, rhs: Vector, matching: Matching) -> Vector:

@@ -95,6 +95,11 @@ class Evaluator:
         if self.samples > self.options.max_samples:
             raise TooManySamplesError()
 
+    def check_size(self, series: int, steps: int) -> None:
+        """Refuse (series x steps) arrays bigger than the sample limit before allocating."""
+        if series * steps > self.options.max_samples:
+            raise TooManySamplesError()
+
     def at_times(self, at: At | None, times: np.ndarray) -> np.ndarray:
         if at is None:
             return times

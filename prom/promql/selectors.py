@@ -70,6 +70,7 @@ def vector_selector(ev: Evaluator, sel: Selector, times: np.ndarray) -> Vector:
     if data is None or not data.parts:
         return Vector.empty(len(times))
     shape = (len(data.parts), len(refs))
+    ev.check_size(*shape)
     values, stamps = np.zeros(shape), np.zeros(shape, dtype=np.int64)
     present = np.zeros(shape, dtype=bool)
     oldest = refs - lookback
@@ -101,6 +102,7 @@ def matrix_selector(ev: Evaluator, node: MatrixSel, times: np.ndarray) -> Matrix
     ends = ev.at_times(sel.at, times) - sel.offset_ms
     starts = ends - node.range_ms
     data = fetch(ev, sel, int(starts.min()), int(ends.max())) if len(ends) else Fetched([], [])
+    ev.check_size(len(data.parts), len(ends))
     ts, vals, offsets = _drop_stale(*data.concat())
     lo, hi = window_bounds(ts, offsets, starts, ends)
     return Matrix(data.labels, ts, vals, offsets, ends, node.range_ms, lo, hi)

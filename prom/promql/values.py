@@ -95,18 +95,28 @@ def group_rows(keys: Sequence[K]) -> tuple[np.ndarray, list[K]]:
     return ids, list(index)
 
 
+def sum_by_group(arr: np.ndarray, ids: np.ndarray, groups: int) -> np.ndarray:
+    """Row sums per group id: (groups, T); a group without rows sums to 0 (sort +
+    ``reduceat``: several times faster than ``np.add.at`` on 2-D arrays)."""
+    out = np.zeros((groups, *arr.shape[1:]), dtype=np.result_type(arr.dtype, np.int64))
+    if len(ids):
+        order = np.argsort(ids, kind="stable")
+        ordered = ids[order]
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        out[ordered[starts]] = np.add.reduceat(arr[order], starts, axis=0)
+    return out
+
+
 def merge_same_labels(vec: Vector, message: str = DUPLICATE_LABELSET) -> Vector:
     """Join rows with equal labels (a series present at different steps); two of them
     present at the same step is an error, as in Prometheus's per-step evaluation."""
     ids, unique = group_rows(vec.labels)
     if len(unique) == len(vec):
         return vec
-    counts = np.zeros((len(unique), vec.present.shape[1]), dtype=np.int64)
-    np.add.at(counts, ids, vec.present)
+    counts = sum_by_group(vec.present, ids, len(unique))
     if (counts > 1).any():
         raise ExecutionError(message)
-    values = np.zeros(counts.shape)
-    np.add.at(values, ids, np.where(vec.present, vec.values, 0.0))
+    values = sum_by_group(np.where(vec.present, vec.values, 0.0), ids, len(unique))
     return Vector(unique, values, counts > 0)
 
 

@@ -104,3 +104,9 @@ def test_invalid_function_arguments_are_execution_errors():
         eng.instant_query('label_replace(m, "1x", "", "i", ".*")', 600_000)
     with pytest.raises(ExecutionError, match="overflows int64"):
         eng.instant_query("topk(1e20, m)", 600_000)
+
+
+def test_series_times_steps_beyond_the_limit_are_refused_before_allocating():
+    eng = engine(*MANY, max_samples=20 * 1000)
+    with pytest.raises(TooManySamplesError):
+        eng.range_query("m", 0, 2_000_000, 1_000)  # 20 series x 2,001 steps
