@@ -33,6 +33,8 @@ from .format import result_data, result_json, result_rows
 from .storage import Storage
 from .values import Matrix, Scalar, String, Value, Vector, check_unique
 
+# A range query is evaluated this many steps at a time (steps are independent in PromQL).
+STEP_CHUNK = 1_000
 TYPE_NAMES = {"vector": "instant vector", "matrix": "range vector", "scalar": "scalar"}
 
 
@@ -73,6 +75,27 @@ class QueryResult:
             return []
         _, rows = result_rows(self.value, self.times, self.is_range)
         return [(dict(labels), ts, values) for labels, ts, values in rows]
+
+
+def join_steps(parts: list[Value]) -> Value:
+    """Put the results of consecutive step chunks side by side (series joined by labels)."""
+    if isinstance(parts[0], Scalar):
+        return Scalar(np.concatenate([p.values for p in parts if isinstance(p, Scalar)]))
+    vectors = [p for p in parts if isinstance(p, Vector)]
+    rows: dict[lbl.Labels, int] = {}
+    for vec in vectors:
+        for labels in vec.labels:
+            rows.setdefault(labels, len(rows))
+    total = sum(v.present.shape[1] for v in vectors)
+    values, present = np.zeros((len(rows), total)), np.zeros((len(rows), total), dtype=bool)
+    column = 0
+    for vec in vectors:
+        width = vec.present.shape[1]
+        index = np.fromiter((rows[x] for x in vec.labels), np.int64, len(vec))
+        values[index, column : column + width] = vec.values
+        present[index, column : column + width] = vec.present
+        column += width
+    return Vector(list(rows), values, present)
 
 
 class Evaluator:
@@ -162,6 +185,20 @@ class Engine:
         return QueryResult(value, times, is_range=False)
 
     def range_query(self, query: str, start_ms: int, end_ms: int, step_ms: int) -> QueryResult:
+        node = self._range_node(query, start_ms, end_ms, step_ms)
+        times = np.arange(start_ms, end_ms + 1, step_ms, dtype=np.int64)
+        ev = Evaluator(self.storage, self.options, start_ms, end_ms)
+        chunks = [times[i : i + STEP_CHUNK] for i in range(0, len(times), STEP_CHUNK)]
+        parts = []
+        for chunk in chunks:  # bounded memory, and the deadline checked between chunks
+            parts.append(ev.eval(node, chunk))
+            ev.check_deadline()
+        value = parts[0] if len(parts) == 1 else join_steps(parts)
+        if isinstance(value, Vector):
+            ev.account(int(value.present.sum()))
+        return QueryResult(value, times, is_range=True)
+
+    def _range_node(self, query: str, start_ms: int, end_ms: int, step_ms: int) -> Node:
         if step_ms <= 0:
             raise BadDataError(
                 "zero or negative query resolution step widths are not accepted. "
@@ -181,9 +218,7 @@ class Engine:
                 f'invalid expression type "{TYPE_NAMES.get(kind, kind)}" for range query, '
                 "must be Scalar or instant Vector"
             )
-        times = np.arange(start_ms, end_ms + 1, step_ms, dtype=np.int64)
-        value = self._run(node, times, start_ms, end_ms)
-        return QueryResult(value, times, is_range=True)
+        return node
 
     def _run(self, node: Node, times: np.ndarray, start_ms: int, end_ms: int) -> Value:
         ev = Evaluator(self.storage, self.options, start_ms, end_ms)

@@ -124,3 +124,11 @@ def test_each_range_step_equals_the_instant_query(query):
         got = per_step.get(t, {})
         assert got.keys() == expected.keys(), f"{query} at {t}"
         assert all(_close(got[k], expected[k]) for k in got), f"{query} at {t}"
+
+
+@pytest.mark.parametrize("query", QUERIES[::4])
+def test_evaluating_a_range_query_in_chunks_of_steps_changes_nothing(query, monkeypatch):
+    whole = ENGINE.range_query(query, 60_000, 1_140_000, 15_000).data()
+    monkeypatch.setattr("prom.promql.engine.STEP_CHUNK", 7)
+    chunked = ENGINE.range_query(query, 60_000, 1_140_000, 15_000).data()
+    assert chunked == whole
