@@ -255,6 +255,10 @@ def _at(node: Any) -> At | None:
     found = _SYSTEM_TIME.findall(repr(node))
     total_ns = int(found[-1][0]) * 1_000_000_000 + int(found[-1][1])
     ms = (abs(total_ns) + 500_000) // 1_000_000  # Go's math.Round: half away from zero
+    if ms >= 2**62:
+        raise BadDataError(
+            f"parse error: timestamp out of bounds for @ modifier: {total_ns / 1e9:f}"
+        )
     return At("at", ms if total_ns >= 0 else -ms)
 
 

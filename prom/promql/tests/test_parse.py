@@ -62,6 +62,11 @@ def test_value_types_are_those_of_prometheus(query, kind):
     assert value_type(parse(query)) == kind
 
 
+def test_an_at_timestamp_beyond_int64_milliseconds_is_refused():
+    with pytest.raises(BadDataError, match="timestamp out of bounds for @ modifier"):
+        parse("foo @ 1e20")
+
+
 def test_syntax_errors_name_the_problem():
     with pytest.raises(BadDataError, match="parse error"):
         parse("sum by (")
