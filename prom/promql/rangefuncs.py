@@ -21,9 +21,20 @@ Result = tuple[np.ndarray, np.ndarray]
 
 
 def _scatter(ok: np.ndarray, flat: np.ndarray) -> Result:
+    if flat.shape == ok.shape:  # every window qualified: computed in place, (N, T)
+        return flat, ok
     out = np.zeros(ok.shape)
     out[ok] = flat
     return out, ok
+
+
+def _windows(m: Matrix, need: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(ok, first, last, window end) of the windows with at least ``need`` samples: as
+    (N, T) arrays when all qualify (no copies), else flattened."""
+    ok = m.counts >= need
+    if ok.all():
+        return ok, m.lo, m.hi - 1, m.ends[None, :]
+    return ok, m.lo[ok], m.hi[ok] - 1, m.ends[np.nonzero(ok)[1]]
 
 
 def _range_seconds(range_ms: int) -> float:
@@ -44,41 +55,43 @@ def _pair_flags(m: Matrix, changed: Callable[..., np.ndarray]) -> np.ndarray:
 
 def _resets_correction(m: Matrix, first: np.ndarray, last: np.ndarray) -> np.ndarray:
     """Sum of the values before each counter reset inside each window (first, last]."""
-    drop = _pair_flags(m, np.greater)
-    before = np.cumsum(drop)
-    corr = np.zeros(len(first))
-    has = before[last] != before[first]
-    if has.any():  # sum the (few) reset values of those windows, in order
-        before_reset = m.vals[np.flatnonzero(drop) - 1]
-        corr[has] = window_reduce(np.add, before_reset, before[first[has]], before[last[has]])
+    resets = np.flatnonzero(_pair_flags(m, np.greater))  # samples lower than the one before
+    corr = np.zeros(first.shape)
+    if len(resets) == 0:
+        return corr
+    after_first = np.searchsorted(resets, first, side="right")
+    up_to_last = np.searchsorted(resets, last, side="right")
+    has = up_to_last > after_first
+    if has.any():  # sum the (few) values before those resets, in order
+        corr[has] = window_reduce(np.add, m.vals[resets - 1], after_first[has], up_to_last[has])
     return corr
 
 
 def extrapolated_rate(m: Matrix, is_counter: bool, is_rate: bool) -> Result:
     """rate / increase / delta: the change over the window, extrapolated to its edges."""
-    ok = m.counts >= 2
-    first, last = m.lo[ok], m.hi[ok] - 1
-    steps = np.nonzero(ok)[1]
+    ok, first, last, range_end = _windows(m, 2)
     vf, vl, tf, tl = m.vals[first], m.vals[last], m.ts[first], m.ts[last]
     with np.errstate(all="ignore"):
         result = vl - vf
         if is_counter:
-            result = result + _resets_correction(m, first, last)
-        range_end = m.ends[steps]
+            result += _resets_correction(m, first, last)
         to_start = (tf - (range_end - m.range_ms)) / 1000
         to_end = (range_end - tl) / 1000
         sampled = (tl - tf) / 1000
         average = sampled / (last - first)
         if is_counter:
             to_zero = sampled * (vf / result)
-            to_start = np.where((result > 0) & (vf >= 0) & (to_zero < to_start), to_zero, to_start)
+            zero_first = (result > 0) & (vf >= 0) & (to_zero < to_start)
+            np.copyto(to_start, to_zero, where=zero_first)
         threshold = average * 1.1
-        interval = sampled + np.where(to_start < threshold, to_start, average / 2)
-        interval = interval + np.where(to_end < threshold, to_end, average / 2)
+        half = average / 2
+        interval = sampled + np.where(to_start < threshold, to_start, half)
+        interval += np.where(to_end < threshold, to_end, half)
         factor = interval / sampled
         if is_rate:
-            factor = factor / _range_seconds(m.range_ms)
-        return _scatter(ok, result * factor)
+            factor /= _range_seconds(m.range_ms)
+        result *= factor
+        return _scatter(ok, result)
 
 
 def instant_value(m: Matrix, is_rate: bool) -> Result:
