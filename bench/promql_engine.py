@@ -15,7 +15,12 @@ Queries run as range queries at Grafana's default steps for a ~1,400-px panel (1
 241 steps; 24 h → 60 s, 1,441 steps). Prints the median and p90 of ``--repeat`` runs after
 one warm-up — wall time, and the process's CPU time (less sensitive to other load on a
 shared machine) — with the load average. Each run is the range query plus the JSON text of
-the API's ``data`` object (``QueryResult.json()``), as the HTTP API serves it. The comparison against a live Prometheus is a separate benchmark.
+the API's ``data`` object (``QueryResult.json()``), as the HTTP API serves it.
+
+``--prometheus`` also backfills the same samples into a Prometheus 2.42 started here
+(``promtool tsdb create-blocks-from openmetrics``; a few minutes) and times each query
+through its HTTP API, printing the ratio Hydra / Prometheus (Hydra in-process, without
+HTTP: an HTTP layer adds its own cost). The comparison against a live Prometheus is a separate benchmark.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from _prometheus import prometheus  # noqa: E402  (bench/ is on sys.path as a script)
 
 from prom.promql import Engine, MemoryStorage  # noqa: E402
 
@@ -62,28 +69,35 @@ def _counter(rng: np.random.Generator, n: int, rate: float, resets: int) -> np.n
     return values
 
 
-def build_storage(seed: int = 1) -> tuple[MemoryStorage, int]:
+def build_series(seed: int = 1) -> list[tuple[dict, np.ndarray, np.ndarray]]:
     rng = np.random.default_rng(seed)
     ts = _timestamps()
-    store = MemoryStorage()
+    out = []
     for host in ("web-1", "web-2"):
         for cpu in range(8):
             for mode in MODES:
                 labels = {"__name__": "node_cpu_seconds_total", "instance": host,
                           "cpu": str(cpu), "mode": mode}  # fmt: skip
-                store.add(labels, ts, _counter(rng, len(ts), 0.1, 1))
+                out.append((labels, ts, np.round(_counter(rng, len(ts), 0.1, 1), 2)))
     for i in range(20):
         base = _counter(rng, len(ts), 5.0, 0)
         for k, le in enumerate(BUCKETS):
             share = min(1.0, (k + 1) / len(BUCKETS) + 0.05)
             labels = {"__name__": "http_request_duration_seconds_bucket",
                       "instance": f"app-{i}", "le": le}  # fmt: skip
-            store.add(labels, ts, np.floor(base * share))
+            out.append((labels, ts, np.floor(base * share)))
     for i in range(1000):
         labels = {"__name__": "node_filesystem_avail_bytes", "instance": f"node-{i // 4}",
                   "mountpoint": f"/mnt/{i % 4}"}  # fmt: skip
-        store.add(labels, ts, 1e11 + rng.normal(0, 1e8, len(ts)).cumsum())
-    return store, len(ts) * (128 + 200 + 1000)
+        out.append((labels, ts, np.round(1e11 + rng.normal(0, 1e8, len(ts)).cumsum())))
+    return out
+
+
+def build_storage(series: list) -> MemoryStorage:
+    store = MemoryStorage()
+    for labels, ts, values in series:
+        store.add(labels, ts, values)
+    return store
 
 
 def measure(engine: Engine, query: str, span_ms: int, step_ms: int, repeat: int):
@@ -98,23 +112,54 @@ def measure(engine: Engine, query: str, span_ms: int, step_ms: int, repeat: int)
     return sorted(wall), sorted(cpu)
 
 
+def measure_prometheus(client, query: str, span_ms: int, step_ms: int, repeat: int) -> list[float]:
+    """Wall milliseconds of /api/v1/query_range until the whole body has arrived."""
+    params = {"query": query, "start": (END_MS - span_ms) / 1000, "end": END_MS / 1000,
+              "step": step_ms / 1000}  # fmt: skip
+    client.get("/api/v1/query_range", params=params).raise_for_status()  # warm-up
+    wall = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        client.get("/api/v1/query_range", params=params).raise_for_status()
+        wall.append((time.perf_counter() - t0) * 1000)
+    return sorted(wall)
+
+
+def report(engine: Engine, client, repeat: int) -> None:
+    head = (
+        f"{'query':56s} {'range':>5s} {'steps':>5s} {'median ms':>9s} {'p90 ms':>7s} {'cpu ms':>7s}"
+    )
+    print(head + ("  Prometheus ms  ratio" if client else ""))
+    for label, query in QUERIES.items():
+        for name, (span, step) in RANGES.items():
+            wall, cpu = measure(engine, query, span, step, repeat)
+            p90 = wall[int(0.9 * (len(wall) - 1))]
+            med, cpu_med = statistics.median(wall), statistics.median(cpu)
+            line = (
+                f"{label:56s} {name:>5s} {span // step + 1:5d} {med:9.1f} {p90:7.1f} {cpu_med:7.1f}"
+            )
+            if client:
+                ref = statistics.median(measure_prometheus(client, query, span, step, repeat))
+                line += f"  {ref:13.1f} {med / ref:6.2f}x"
+            print(line, flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--prometheus", action="store_true", help="also time Prometheus 2.42")
+    parser.add_argument("--port", type=int, default=19091)
     args = parser.parse_args()
-    store, samples = build_storage()
-    engine = Engine(store)
+    series = build_series()
+    engine = Engine(build_storage(series))
+    samples = sum(len(ts) for _, ts, _ in series)
     print(f"{samples:,} samples in memory; load average {os.getloadavg()[0]:.2f}")
-    print(
-        f"{'query':56s} {'range':>5s} {'steps':>5s} {'median ms':>9s} {'p90 ms':>7s} {'cpu ms':>7s}"
-    )
-    for label, query in QUERIES.items():
-        for name, (span, step) in RANGES.items():
-            wall, cpu = measure(engine, query, span, step, args.repeat)
-            p90 = wall[int(0.9 * (len(wall) - 1))]
-            med, cpu_med = statistics.median(wall), statistics.median(cpu)
-            steps = span // step + 1
-            print(f"{label:56s} {name:>5s} {steps:5d} {med:9.1f} {p90:7.1f} {cpu_med:7.1f}")
+    if args.prometheus:
+        with prometheus(series, args.port) as client:
+            print(f"Prometheus 2.42 ready (backfilled); load average {os.getloadavg()[0]:.2f}")
+            report(engine, client, args.repeat)
+    else:
+        report(engine, None, args.repeat)
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     return 0
 

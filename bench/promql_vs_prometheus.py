@@ -18,10 +18,7 @@ from __future__ import annotations
 
 import argparse
 import math
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -29,6 +26,8 @@ import httpx
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from _prometheus import prometheus  # noqa: E402  (bench/ is on sys.path as a script)
 
 from prom.promql import Engine, MemoryStorage, PromQLError  # noqa: E402
 
@@ -180,38 +179,6 @@ def _series(rng: np.random.Generator, ts: np.ndarray) -> list[tuple[dict, np.nda
     return out
 
 
-def _openmetrics(series: list) -> str:
-    lines = []
-    for labels, ts, values in series:
-        name = labels["__name__"]
-        inner = ",".join(f'{k}="{v}"' for k, v in labels.items() if k != "__name__")
-        for t, v in zip(ts.tolist(), values.tolist(), strict=True):
-            text = (
-                "NaN"
-                if math.isnan(v)
-                else ("+Inf" if v == math.inf else "-Inf" if v == -math.inf else repr(v))
-            )
-            lines.append(f"{name}{{{inner}}} {text} {t / 1000}")
-    return "\n".join(lines) + "\n# EOF\n"
-
-
-def _start_prometheus(data: Path, port: int) -> subprocess.Popen:
-    config = data / "prometheus.yml"
-    config.write_text("global:\n  scrape_interval: 15s\n")
-    cmd = ["prometheus", f"--config.file={config}", f"--storage.tsdb.path={data / 'tsdb'}",
-           f"--web.listen-address=127.0.0.1:{port}", "--storage.tsdb.retention.time=10y"]  # fmt: skip
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/-/ready", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    proc.terminate()
-    raise SystemExit("prometheus did not become ready")
-
-
 TOLERANCE = [1e-9]  # relative; --exact sets 0 (the value strings must then be equal)
 
 
@@ -311,26 +278,14 @@ def main() -> int:
     parser.add_argument("--exact", action="store_true", help="values must be equal strings")
     args = parser.parse_args()
     TOLERANCE[0] = 0.0 if args.exact else 1e-9
-    if not (shutil.which("prometheus") and shutil.which("promtool")):
-        raise SystemExit("needs Debian's prometheus and promtool")
     t0_ms = (int(time.time()) - (HOURS + 2) * 3600) // 60 * 60 * 1000
     ts = np.arange(t0_ms, t0_ms + HOURS * 3_600_000 + 1, STEP_S * 1000, dtype=np.int64)
     series = _series(np.random.default_rng(5), ts)
     store = MemoryStorage()
     for labels, sts, values in series:
         store.add(labels, sts, values)
-    with tempfile.TemporaryDirectory(prefix="promql-diff-") as tmp:
-        data = Path(tmp)
-        (data / "in.om").write_text(_openmetrics(series))
-        subprocess.run(["promtool", "tsdb", "create-blocks-from", "openmetrics", "-q",
-                        str(data / "in.om"), str(data / "tsdb")], check=True)  # fmt: skip
-        proc = _start_prometheus(data, args.port)
-        try:
-            with httpx.Client(base_url=f"http://127.0.0.1:{args.port}", timeout=30) as client:
-                ok, total, failures = run(client, Engine(store), t0_ms / 1000, args.show)
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+    with prometheus(series, args.port) as client:
+        ok, total, failures = run(client, Engine(store), t0_ms / 1000, args.show)
     for line in failures:
         print("    " + line)
     print(f"{len(EXPRESSIONS)} expressions, {total} queries: {ok} agree with Prometheus 2.42 "
