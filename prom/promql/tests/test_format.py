@@ -111,3 +111,20 @@ def test_series_gives_labels_timestamps_and_values():
     assert labels == {"a": "1"}
     assert ts.tolist() == [0, 15_000]
     assert values.tolist() == [2.0, 4.0]
+
+
+def test_the_fast_json_writer_agrees_with_the_data_object_on_random_results():
+    rng = np.random.default_rng(11)
+    plain = [0.0, -0.0, 1.0, 0.5, 10.0, 0.05, 100.0, 1e15, 123.456, 1e-4]
+    for trial in range(100):  # every other result has values only written with an exponent
+        choices = plain + [2.5e-7, 1e300, math.nan] if trial % 2 else plain
+        eng = engine(
+            *[
+                ("m", {"i": str(i)}, [(float(t), float(v)) for t, v in zip(
+                    np.unique(rng.integers(-1000, 1000, 6)) / rng.choice([1, 4, 1000]),
+                    rng.choice(choices, 6) if i % 2 else rng.normal(0, 1e4, 6), strict=False)])
+                for i in range(int(rng.integers(1, 5)))
+            ]
+        )  # fmt: skip
+        result = eng.range_query("m", -1_000_000, 1_000_000, 250_000)
+        assert json.loads(result.json()) == result.data()
