@@ -26,6 +26,8 @@ from .storage import (
     MemoryStorage,
     SeriesData,
     Storage,
+    normalise,
+    split_rows,
     stale_mask,
     with_stale_markers,
 )
@@ -46,7 +48,9 @@ __all__ = [
     "TooManySamplesError",
     "TooManySeriesError",
     "format_float",
+    "normalise",
     "parse",
+    "split_rows",
     "stale_mask",
     "value_type",
     "with_stale_markers",

@@ -64,6 +64,27 @@ class SeriesData:
     values: np.ndarray
 
 
+def split_rows(
+    labels_by_id: Mapping[int, Mapping[str, str]],
+    series_ids: np.ndarray,
+    timestamps: np.ndarray,
+    values: np.ndarray,
+) -> list[SeriesData]:
+    """One SQL result ordered by (series id, time) -> one :class:`SeriesData` per series.
+
+    ``series_ids``/``timestamps``/``values`` are the result's columns (timestamps in ms);
+    series of ``labels_by_id`` without rows are returned empty (they still exist).
+    """
+    ids = np.asarray(series_ids, dtype=np.int64)
+    ts = np.asarray(timestamps, dtype=np.int64)
+    vals = np.asarray(values, dtype=np.float64)
+    out = []
+    for sid, labels in labels_by_id.items():
+        lo, hi = np.searchsorted(ids, sid, "left"), np.searchsorted(ids, sid, "right")
+        out.append(SeriesData(labels, ts[lo:hi], vals[lo:hi]))
+    return out
+
+
 class Storage(Protocol):
     """What the engine needs from a time-series store."""
 

@@ -129,3 +129,13 @@ def test_unsorted_or_duplicate_timestamps_from_a_backend_are_normalised():
     store = _Superset([SeriesData({"__name__": "a"}, ts, np.array([2.0, 1.0, 1.5, 3.0]))])
     data = Engine(store).instant_query("a[5s]", 3000).data()
     assert data["result"][0]["values"] == [[1.0, "1.5"], [2.0, "2"], [3.0, "3"]]
+
+
+def test_split_rows_turns_one_ordered_result_set_into_series():
+    from prom.promql import split_rows
+
+    labels = {7: {"__name__": "a"}, 3: {"__name__": "b"}, 9: {"__name__": "c"}}
+    ids = np.array([3, 3, 7, 7, 7])
+    series = split_rows(labels, ids, np.array([1, 2, 1, 2, 3]), np.array([1.0, 2, 3, 4, 5]))
+    got = {s.labels["__name__"]: (s.timestamps.tolist(), s.values.tolist()) for s in series}
+    assert got == {"a": ([1, 2, 3], [3, 4, 5]), "b": ([1, 2], [1, 2]), "c": ([], [])}
