@@ -14,7 +14,7 @@ from .errors import TooManySeriesError
 from .matchers import matches_all
 from .storage import normalise, stale_mask
 from .values import Matrix, Vector
-from .windows import ceil_to, window_bounds
+from .windows import ceil_to, search, window_bounds
 
 if TYPE_CHECKING:
     from .engine import Evaluator
@@ -22,27 +22,38 @@ if TYPE_CHECKING:
 
 @dataclass
 class Fetched:
-    """Series from storage, sorted by labels, each trimmed to the wanted time range."""
+    """Series from storage sorted by labels; their samples (in the wanted time range)
+    concatenated: series ``i`` owns ``ts[offsets[i]:offsets[i+1]]``."""
 
     labels: list[lbl.Labels]
-    parts: list[tuple[np.ndarray, np.ndarray]]  # (timestamps, values) per series
+    ts: np.ndarray
+    vals: np.ndarray
+    offsets: np.ndarray
 
-    def concat(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(timestamps, values, offsets) of all series one after the other."""
-        sizes = [len(ts) for ts, _ in self.parts]
-        offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
-        np.cumsum(sizes, out=offsets[1:])
-        if not self.parts:
-            return np.zeros(0, dtype=np.int64), np.zeros(0), offsets
-        ts = np.concatenate([ts for ts, _ in self.parts])
-        return ts, np.concatenate([v for _, v in self.parts]), offsets
+    @classmethod
+    def empty(cls) -> Fetched:
+        return cls([], np.zeros(0, np.int64), np.zeros(0), np.zeros(1, np.int64))
+
+    def keep(self, mask: np.ndarray) -> Fetched:
+        """Only the samples where ``mask`` is true."""
+        if mask.all():
+            return self
+        kept_before = np.concatenate([[0], np.cumsum(mask, dtype=np.int64)])
+        return Fetched(self.labels, self.ts[mask], self.vals[mask], kept_before[self.offsets])
 
 
-def _trim(ts: np.ndarray, vals: np.ndarray, start_ms: int, end_ms: int):
-    if len(ts) and (ts[0] < start_ms or ts[-1] > end_ms):
-        lo, hi = np.searchsorted(ts, start_ms, "left"), np.searchsorted(ts, end_ms, "right")
-        return ts[lo:hi], vals[lo:hi]
-    return ts, vals
+def _concat(ts_parts: list[np.ndarray], val_parts: list[np.ndarray]) -> Fetched:
+    """Concatenate series' samples; sort / de-duplicate the (rare) series that need it."""
+    if not ts_parts:
+        return Fetched.empty()
+    offsets = np.zeros(len(ts_parts) + 1, dtype=np.int64)
+    np.cumsum([len(t) for t in ts_parts], out=offsets[1:])
+    ts = np.concatenate(ts_parts)
+    unordered = np.flatnonzero(ts[1:] <= ts[:-1]) + 1  # not after the sample before it
+    if not set(unordered.tolist()) <= set(offsets[1:-1].tolist()):  # inside a series
+        fixed = [normalise(t, v) for t, v in zip(ts_parts, val_parts, strict=True)]
+        return _concat([t for t, _ in fixed], [v for _, v in fixed])
+    return Fetched([], ts, np.concatenate(val_parts), offsets)
 
 
 def fetch(ev: Evaluator, sel: Selector, start_ms: int, end_ms: int) -> Fetched:
@@ -54,12 +65,15 @@ def fetch(ev: Evaluator, sel: Selector, start_ms: int, end_ms: int) -> Fetched:
     if len(found) > limit:
         raise TooManySeriesError(f"a selector matched {len(found)} series, more than {limit}")
     found.sort(key=lambda pair: pair[0])
-    parts = []
-    for _, s in found:
-        parts.append(_trim(*normalise(s.timestamps, s.values), start_ms, end_ms))
-    ev.account(sum(len(ts) for ts, _ in parts))
+    data = _concat(
+        [np.asarray(s.timestamps, dtype=np.int64) for _, s in found],
+        [np.asarray(s.values, dtype=np.float64) for _, s in found],
+    )
+    data.labels = [pair[0] for pair in found]
+    data = data.keep((data.ts >= start_ms) & (data.ts <= end_ms))
+    ev.account(len(data.ts))
     ev.check_deadline()
-    return Fetched([pair[0] for pair in found], parts)
+    return data
 
 
 def vector_selector(ev: Evaluator, sel: Selector, times: np.ndarray) -> Vector:
@@ -67,33 +81,16 @@ def vector_selector(ev: Evaluator, sel: Selector, times: np.ndarray) -> Vector:
     refs = ev.at_times(sel.at, times) - sel.offset_ms
     lookback = ev.options.lookback_ms
     data = fetch(ev, sel, int(refs.min()) - lookback, int(refs.max())) if len(refs) else None
-    if data is None or not data.parts:
+    if data is None or len(data.ts) == 0:
         return Vector.empty(len(times))
-    shape = (len(data.parts), len(refs))
-    ev.check_size(*shape)
-    values, stamps = np.zeros(shape), np.zeros(shape, dtype=np.int64)
-    present = np.zeros(shape, dtype=bool)
-    oldest = refs - lookback
-    for i, (ts, vals) in enumerate(data.parts):
-        if len(ts):
-            idx = np.searchsorted(ts, refs, "right") - 1
-            found = idx >= 0
-            np.maximum(idx, 0, out=idx)
-            stamps[i], values[i] = ts[idx], vals[idx]
-            present[i] = found & (stamps[i] >= oldest)
-    present &= ~stale_mask(values)
+    ev.check_size(len(data.labels), len(refs))
+    idx = search(data.ts, data.offsets, refs, "right") - 1
+    present = idx >= data.offsets[:-1, None]  # else the sample belongs to the series before
+    np.maximum(idx, 0, out=idx)
+    stamps, values = data.ts[idx], data.vals[idx]
+    present &= (stamps >= (refs - lookback)[None, :]) & ~stale_mask(values)
     ev.account(int(present.sum()))
     return Vector(data.labels, values, present, stamps).compact()
-
-
-def _drop_stale(ts: np.ndarray, vals: np.ndarray, offsets: np.ndarray):
-    """Range selectors skip staleness markers."""
-    stale = stale_mask(vals)
-    if not stale.any():
-        return ts, vals, offsets
-    keep = ~stale
-    kept_before = np.concatenate([[0], np.cumsum(keep, dtype=np.int64)])
-    return ts[keep], vals[keep], kept_before[offsets]
 
 
 def matrix_selector(ev: Evaluator, node: MatrixSel, times: np.ndarray) -> Matrix:
@@ -101,11 +98,11 @@ def matrix_selector(ev: Evaluator, node: MatrixSel, times: np.ndarray) -> Matrix
     sel = node.selector
     ends = ev.at_times(sel.at, times) - sel.offset_ms
     starts = ends - node.range_ms
-    data = fetch(ev, sel, int(starts.min()), int(ends.max())) if len(ends) else Fetched([], [])
-    ev.check_size(len(data.parts), len(ends))
-    ts, vals, offsets = _drop_stale(*data.concat())
-    lo, hi = window_bounds(ts, offsets, starts, ends)
-    return Matrix(data.labels, ts, vals, offsets, ends, node.range_ms, lo, hi)
+    data = fetch(ev, sel, int(starts.min()), int(ends.max())) if len(ends) else Fetched.empty()
+    ev.check_size(len(data.labels), len(ends))
+    data = data.keep(~stale_mask(data.vals))  # range selectors skip staleness markers
+    lo, hi = window_bounds(data.ts, data.offsets, starts, ends)
+    return Matrix(data.labels, data.ts, data.vals, data.offsets, ends, node.range_ms, lo, hi)
 
 
 def subquery(ev: Evaluator, node: Subquery, times: np.ndarray) -> Matrix:

@@ -56,8 +56,10 @@ def search(ts: np.ndarray, offsets: np.ndarray, queries: np.ndarray, side: Side)
 def window_bounds(
     ts: np.ndarray, offsets: np.ndarray, starts: np.ndarray, ends: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Windows ``[starts[t], ends[t]]`` (both ends included, as in Prometheus 2.x)."""
-    return search(ts, offsets, starts, "left"), search(ts, offsets, ends, "right")
+    """Windows ``[starts[t], ends[t]]`` (both ends included, as in Prometheus 2.x): one
+    search for both edges (timestamps are integers: ``<= end`` is ``< end + 1``)."""
+    both = search(ts, offsets, np.concatenate([starts, ends + 1]), "left")
+    return both[:, : len(starts)], both[:, len(starts) :]
 
 
 def window_reduce(ufunc: np.ufunc, arr: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
