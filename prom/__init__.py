@@ -1,0 +1,1 @@
+"""Prometheus compatibility for Hydra: the PromQL engine (``prom.promql``) and, later, its API."""
