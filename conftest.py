@@ -18,6 +18,8 @@ from django.conf import settings  # noqa: E402
 
 # pytest-django may have read the settings before this file ran: apply the same here.
 settings.HYDRA_EMBEDDED_SCHEDULER = False
+# a test makes several users with passwords: the production hasher's 10^6 rounds cost ~0.3 s each
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if settings.REDIS_URL:
     settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = os.environ["HYDRA_CHANNEL_PREFIX"]  # type: ignore[index]
     settings.CACHES["default"]["KEY_PREFIX"] = os.environ["HYDRA_CACHE_PREFIX"]

@@ -108,7 +108,9 @@ def _permission_rows(names: tuple[str, ...], permission_model):
     rows = permission_model.objects.all()
     if EVERY_PERMISSION in names:
         return rows
-    by_name = {(r.content_type.app_label, r.codename): r for r in rows.select_related("content_type")}
+    by_name = {
+        (r.content_type.app_label, r.codename): r for r in rows.select_related("content_type")
+    }
     return [by_name[tuple(n.split(".", 1))] for n in names if tuple(n.split(".", 1)) in by_name]
 
 

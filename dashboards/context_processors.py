@@ -30,7 +30,7 @@ def hydra(request) -> dict:
         nav.append({"href": href, "label": label, "current": _is_current(request.path, href)})
     return {
         "hydra_nav": nav,
-        "hydra_role": role_of(request.user),
+        "hydra_role": lambda: role_of(request.user),  # a query, for the pages that show it
         "hydra_mode": settings.HYDRA_MODE,
         "range_choices": RANGE_CHOICES,
     }

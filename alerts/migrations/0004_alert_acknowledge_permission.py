@@ -4,14 +4,16 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('alerts', '0003_alert_load_test'),
+        ("alerts", "0003_alert_load_test"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='alert',
-            options={'ordering': ['-since'], 'permissions': [('acknowledge_alert', 'Can acknowledge alerts')]},
+            name="alert",
+            options={
+                "ordering": ["-since"],
+                "permissions": [("acknowledge_alert", "Can acknowledge alerts")],
+            },
         ),
     ]

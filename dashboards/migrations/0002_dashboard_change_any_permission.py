@@ -4,14 +4,18 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dashboards', '0001_initial'),
+        ("dashboards", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='dashboard',
-            options={'ordering': ['title', 'id'], 'permissions': [('change_any_dashboard', "Can edit and delete other users' shared dashboards")]},
+            name="dashboard",
+            options={
+                "ordering": ["title", "id"],
+                "permissions": [
+                    ("change_any_dashboard", "Can edit and delete other users' shared dashboards")
+                ],
+            },
         ),
     ]

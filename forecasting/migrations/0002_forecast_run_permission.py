@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('forecasting', '0001_initial'),
+        ("forecasting", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='forecast',
-            options={'permissions': [('run_forecast', 'Can forecast a series now')]},
+            name="forecast",
+            options={"permissions": [("run_forecast", "Can forecast a series now")]},
         ),
     ]

@@ -4,18 +4,23 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('scenarios', '0002_training_active_slot'),
+        ("scenarios", "0002_training_active_slot"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='scenario',
-            options={'ordering': ['-updated_at', '-id'], 'permissions': [('run_scenario', 'Can start and stop load-test runs')]},
+            name="scenario",
+            options={
+                "ordering": ["-updated_at", "-id"],
+                "permissions": [("run_scenario", "Can start and stop load-test runs")],
+            },
         ),
         migrations.AlterModelOptions(
-            name='trainingsession',
-            options={'ordering': ['-id'], 'permissions': [('run_training', 'Can start and stop capacity training')]},
+            name="trainingsession",
+            options={
+                "ordering": ["-id"],
+                "permissions": [("run_training", "Can start and stop capacity training")],
+            },
         ),
     ]

@@ -25,9 +25,13 @@ class Command(BaseCommand):
         except UnknownRole as exc:
             raise CommandError(str(exc)) from None
         if created:
-            how = "with the password in HYDRA_SET_ROLE_PASSWORD" if password else (
-                "without a usable password (set one in the Django admin or with "
-                "manage.py changepassword)"
+            how = (
+                "with the password in HYDRA_SET_ROLE_PASSWORD"
+                if password
+                else (
+                    "without a usable password (set one in the Django admin or with "
+                    "manage.py changepassword)"
+                )
             )
             self.stdout.write(f"Created user {account.username!r} {how}.")
         self.stdout.write(self.style.SUCCESS(f"{account.username} is now {role}."))
