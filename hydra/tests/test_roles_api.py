@@ -9,7 +9,7 @@ import pytest
 from alerts.models import Alert, AlertRule, Anomaly, Silence
 from core.models import ApiToken
 from hydra.tests.conftest import ACTORS
-from hydra.tests.roles import READ, Case, check, params, send, write
+from hydra.tests.roles import READ, Case, params, try_case, write
 from metrics.models import Point, Series
 
 pytestmark = pytest.mark.django_db
@@ -82,12 +82,7 @@ CASES = [
 def test_each_actor_gets_what_its_role_allows(
     case, actor, world, api_as, django_capture_on_commit_callbacks
 ):
-    client = api_as(actor)
-    before = case.state(world) if case.state else None
-    with django_capture_on_commit_callbacks() as queued:
-        response = send(client, case, world)
-    after = case.state(world) if case.state else None
-    check(case, actor, response, before, after, len(queued))
+    try_case(case, actor, api_as(actor), world, django_capture_on_commit_callbacks)
 
 
 def test_the_table_covers_every_action_on_every_kind_of_thing():
