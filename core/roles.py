@@ -90,7 +90,7 @@ ADMIN_ONLY_MODELS = (
 def role_of(user: AbstractBaseUser | AnonymousUser | None) -> str | None:
     """The user's role: the highest role group they are in ("admin" for a superuser);
     None for the anonymous and for a user in no role group (who may read nothing)."""
-    if user is None or not user.is_authenticated or not user.is_active:
+    if user is None or not user.is_authenticated or not user.is_active or user.pk is None:
         return None
     if getattr(user, "is_superuser", False):
         return ADMIN
