@@ -94,13 +94,11 @@ def role_of(user: AbstractBaseUser | AnonymousUser | None) -> str | None:
         return None
     if getattr(user, "is_superuser", False):
         return ADMIN
-    cached = getattr(user, "_hydra_role", False)
-    if cached is not False:
-        return cached
-    names = set(user.groups.filter(name__in=ROLES).values_list("name", flat=True))  # type: ignore[attr-defined]
-    role = next((r for r in reversed(ROLES) if r in names), None)
-    user._hydra_role = role  # type: ignore[union-attr]
-    return role
+    if "_hydra_role" not in user.__dict__:  # once per user object (a request's)
+        groups = user.groups.filter(name__in=ROLES)  # type: ignore[union-attr,attr-defined]
+        names = set(groups.values_list("name", flat=True))
+        user.__dict__["_hydra_role"] = next((r for r in reversed(ROLES) if r in names), None)
+    return user.__dict__["_hydra_role"]
 
 
 def _permission_rows(names: tuple[str, ...], permission_model):
@@ -109,9 +107,9 @@ def _permission_rows(names: tuple[str, ...], permission_model):
     if EVERY_PERMISSION in names:
         return rows
     by_name = {
-        (r.content_type.app_label, r.codename): r for r in rows.select_related("content_type")
+        f"{r.content_type.app_label}.{r.codename}": r for r in rows.select_related("content_type")
     }
-    return [by_name[tuple(n.split(".", 1))] for n in names if tuple(n.split(".", 1)) in by_name]
+    return [by_name[n] for n in names if n in by_name]
 
 
 def roles_sync(*, apps=global_apps, using: str = DEFAULT_DB_ALIAS) -> None:
