@@ -78,3 +78,10 @@ def test_ensure_admin_gives_an_existing_account_the_admin_role(monkeypatch, owne
     _run("ensure_admin")
     owner.refresh_from_db()
     assert list(owner.groups.values_list("name", flat=True)) == ["admin"] and owner.is_staff
+
+
+def test_a_token_for_an_account_without_a_role_comes_with_a_warning(django_user_model):
+    django_user_model.objects.create_user("kim")
+    err = StringIO()
+    call_command("create_api_token", "kim", stdout=StringIO(), stderr=err)
+    assert "who has no role" in err.getvalue() and "set_role kim" in err.getvalue()
