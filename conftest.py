@@ -18,6 +18,8 @@ from django.conf import settings  # noqa: E402
 
 # pytest-django may have read the settings before this file ran: apply the same here.
 settings.HYDRA_EMBEDDED_SCHEDULER = False
+# a test makes several users with passwords: the production hasher's 10^6 rounds cost ~0.3 s each
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if settings.REDIS_URL:
     settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = os.environ["HYDRA_CHANNEL_PREFIX"]  # type: ignore[index]
     settings.CACHES["default"]["KEY_PREFIX"] = os.environ["HYDRA_CACHE_PREFIX"]
@@ -58,24 +60,46 @@ def _clear_cache():
     yield
 
 
+def make_user(username: str, role: str | None, password: str | None = None):
+    """A user with a role (``core.roles``: viewer, editor, admin; None: no role at all)."""
+    from django.contrib.auth import get_user_model
+
+    from core.services import user_role_set
+
+    user = get_user_model().objects.create_user(username, password=password)
+    return user_role_set(user=user, role=role) if role else user
+
+
 @pytest.fixture
 def owner(django_user_model):
-    return django_user_model.objects.create_user("alice", password="alice-pass-123", is_staff=True)
+    """alice, an editor: owns the things a test makes (the healthchecks-style "alice")."""
+    return make_user("alice", "editor", "alice-pass-123")
 
 
 @pytest.fixture
 def teammate(django_user_model):
-    return django_user_model.objects.create_user("bob", password="bob-pass-123")
+    """bob, another editor (team resources are his to change too; private ones are not)."""
+    return make_user("bob", "editor", "bob-pass-123")
+
+
+@pytest.fixture
+def viewer(django_user_model):
+    """charlie: reads everything, changes nothing."""
+    return make_user("charlie", "viewer", "charlie-pass-123")
+
+
+@pytest.fixture
+def team_admin(django_user_model):
+    """dana, with the admin role (not a superuser: the role's permissions are what counts)."""
+    return make_user("dana", "admin", "dana-pass-123")
 
 
 @pytest.fixture
 def user(django_user_model):
-    """The staff user browser tests log in as (``core.tests.helpers.log_in``)."""
+    """The admin browser tests log in as (``core.tests.helpers.log_in``)."""
     from core.tests.helpers import BROWSER_PASSWORD, BROWSER_USER
 
-    return django_user_model.objects.create_user(
-        BROWSER_USER, password=BROWSER_PASSWORD, is_staff=True
-    )
+    return make_user(BROWSER_USER, "admin", BROWSER_PASSWORD)
 
 
 @pytest.fixture
@@ -104,13 +128,14 @@ def api(token_client):
 
 @pytest.fixture
 def token_client(owner):
-    """An API client factory authenticated by a fresh token: ``token_client(read_only=True)``."""
+    """An API client factory authenticated by a fresh token of ``owner`` (or ``user``):
+    ``token_client(read_only=True)``, ``token_client(user=viewer)``."""
     from rest_framework.test import APIClient
 
     from core.services import api_token_create
 
-    def make(read_only: bool = False, keyword: str = "Token") -> APIClient:
-        _, key = api_token_create(user=owner, read_only=read_only)
+    def make(read_only: bool = False, keyword: str = "Token", user=None) -> APIClient:
+        _, key = api_token_create(user=user or owner, read_only=read_only)
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"{keyword} {key}")
         client.key = key  # type: ignore[attr-defined]

@@ -30,7 +30,7 @@ def alert_payload(alert: Alert) -> AlertChanged:
         acknowledged=alert.acknowledged,
         silenced=alert.silenced,
         flapping=alert.flapping,
-        html=render_to_string(ROW_TEMPLATE, {"alert": alert}),
+        html=render_to_string(ROW_TEMPLATE, {"alert": alert, "live": True}),
     )
 
 

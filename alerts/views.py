@@ -10,13 +10,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from alerts.models import Alert, Anomaly, Silence
 from alerts.selectors import alerts_list, anomalies_list, series_sensitivities
 from alerts.sensitivity import FEEDBACK_STEP, Sensitivity
 from alerts.services.detection import anomaly_dismiss
 from alerts.services.rules import alert_acknowledge, silence_save
+from core.permissions import needs
 
 STATES = ("firing", "pending", "resolved", "acknowledged", "all")
 SILENCE_HOURS = (1, 4, 24)
@@ -33,6 +33,7 @@ def _filtered(request):
     return state, q, qs[:500]
 
 
+@needs(read="alerts.view_alert")
 def index(request):
     state, q, alerts = _filtered(request)
     context = {
@@ -48,6 +49,7 @@ def index(request):
     return render(request, "alerts/list.html", context)
 
 
+@needs(read="alerts.view_alert")
 def detail(request, pk: int):
     alert = get_object_or_404(
         Alert.objects.select_related("rule", "series", "acknowledged_by"), pk=pk
@@ -71,14 +73,14 @@ def _row(request, alert: Alert):
     return render(request, "alerts/partials/_row.html", {"alert": alert, "inline": True})
 
 
-@require_POST
+@needs(write="alerts.acknowledge_alert")
 def acknowledge(request, pk: int):
     alert = get_object_or_404(Alert.objects.select_related("rule"), pk=pk)
     alert_acknowledge(alert=alert, user=request.user)
     return _row(request, alert)
 
 
-@require_POST
+@needs(write="alerts.add_silence")
 def silence(request, pk: int):
     """Silence this alert's rule on its host for 1, 4 or 24 hours."""
     alert = get_object_or_404(Alert.objects.select_related("rule", "series"), pk=pk)
@@ -115,6 +117,7 @@ def anomaly_rows(anomalies) -> list[tuple[Anomaly, Sensitivity]]:
     return [(a, sensitivity[a.series_id]) for a in anomalies]
 
 
+@needs(read="alerts.view_anomaly")
 def anomalies(request):
     """Recent anomalies, ``?show=all|open|dismissed`` and ``?series=<id>``."""
     show = request.GET.get("show", "all")
@@ -128,7 +131,7 @@ def anomalies(request):
     return render(request, template, context)
 
 
-@require_POST
+@needs(write="alerts.change_anomaly")
 def anomaly_feedback(request, pk: int, dismissed: bool):
     """ "Not an anomaly" (or its undo): the updated row, and the series' new sensitivity
     swapped into its other rows out of band."""

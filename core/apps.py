@@ -1,11 +1,25 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+from django.db.models.signals import post_migrate
+
+
+class HydraAdminConfig(admin_apps.AdminConfig):
+    """The Django admin, for the admin role only (``core.admin_site.HydraAdminSite``)."""
+
+    default = False  # "core" still means CoreConfig
+    default_site = "core.admin_site.HydraAdminSite"
 
 
 class CoreConfig(AppConfig):
-    """API tokens, authentication, throttling, live publish, task dispatch, health."""
+    """API tokens, authentication, roles, throttling, live publish, task dispatch, health."""
 
     name = "core"
     verbose_name = "Hydra core"
 
     def ready(self) -> None:
         from core import checks  # noqa: F401  (registers the system checks)
+        from core.roles import sync_after_migrate
+
+        # the role groups' permissions follow core/roles.py after every migrate (and every
+        # test-database flush, which empties the tables)
+        post_migrate.connect(sync_after_migrate, dispatch_uid="hydra-roles-sync")

@@ -20,6 +20,9 @@ class Dashboard(models.Model):
     class Meta:
         db_table = "metrics_dashboard"  # from before the dashboards app existed: data stays put
         ordering = ["title", "id"]
+        permissions = [
+            ("change_any_dashboard", "Can edit and delete other users' shared dashboards")
+        ]
 
     def __str__(self) -> str:
         return self.title

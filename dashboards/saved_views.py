@@ -8,9 +8,9 @@ from functools import wraps
 from django.contrib import messages
 from django.http import HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError
 
+from core.permissions import needs
 from dashboards import selectors as ds
 from dashboards import services as svc
 from dashboards.definition import substitute
@@ -31,6 +31,7 @@ def _editable(request, pk: int):
     return dashboard
 
 
+@needs(read="dashboards.view_dashboard", write="dashboards.add_dashboard")
 def dashboards(request):
     if request.method == "POST":
         form = DashboardForm(request.POST)
@@ -51,6 +52,7 @@ def dashboards(request):
     return render(request, "dashboards/dashboards.html", context)
 
 
+@needs(read="dashboards.view_dashboard")
 def dashboard_view(request, pk: int):
     dashboard = _visible(request, pk)
     definition = dashboard.definition
@@ -75,11 +77,12 @@ def dashboard_view(request, pk: int):
     return render(request, "dashboards/dashboard_view.html", context)
 
 
+@needs(read="dashboards.change_dashboard")
 def dashboard_edit(request, pk: int):
     try:
         dashboard = _editable(request, pk)
     except PermissionError:
-        return HttpResponseForbidden("Only the owner can edit this dashboard.")
+        return HttpResponseForbidden("Only the owner or an admin can edit this dashboard.")
     definition = dashboard.definition
     settings_form = DashboardForm(
         initial={
@@ -104,27 +107,30 @@ def dashboard_edit(request, pk: int):
     return render(request, "dashboards/dashboard_edit.html", context)
 
 
-def _edit_action(action):
-    """A POST-only edit of a dashboard the user may edit: 403 otherwise; a refused edit is
-    reported on the edit page."""
+def _edit_action(permission: str = "dashboards.change_dashboard"):
+    """A POST-only edit of a dashboard the user may edit (``permission`` and ownership, see
+    ``selectors.can_edit``): 403 otherwise; a refused edit is reported on the edit page."""
 
-    @require_POST
-    @wraps(action)
-    def view(request, pk: int):
-        try:
-            dashboard = _editable(request, pk)
-        except PermissionError:
-            return HttpResponseForbidden("Only the owner can edit this dashboard.")
-        try:
-            return action(request, dashboard)
-        except ValidationError as exc:
-            messages.error(request, f"Not saved: {exc.detail}")
-            return redirect("dashboard-edit", pk=dashboard.pk)
+    def decorator(action):
+        @needs(write=permission)
+        @wraps(action)
+        def view(request, pk: int):
+            try:
+                dashboard = _editable(request, pk)
+            except PermissionError:
+                return HttpResponseForbidden("Only the owner or an admin can edit this dashboard.")
+            try:
+                return action(request, dashboard)
+            except ValidationError as exc:
+                messages.error(request, f"Not saved: {exc.detail}")
+                return redirect("dashboard-edit", pk=dashboard.pk)
 
-    return view
+        return view
+
+    return decorator
 
 
-@_edit_action
+@_edit_action()
 def dashboard_settings(request, dashboard):
     form = DashboardForm(request.POST)
     if not form.is_valid():
@@ -139,7 +145,7 @@ def dashboard_settings(request, dashboard):
     return redirect("dashboard-edit", pk=dashboard.pk)
 
 
-@_edit_action
+@_edit_action()
 def panel_add(request, dashboard):
     form = PanelForm(request.POST)
     if not form.is_valid():
@@ -149,7 +155,7 @@ def panel_add(request, dashboard):
     return redirect("dashboard-edit", pk=dashboard.pk)
 
 
-@_edit_action
+@_edit_action()
 def panel_update(request, dashboard):
     index = _index(request)
     form = PanelForm(request.POST, prefix=f"p{index}")
@@ -168,7 +174,7 @@ def _index(request) -> int:
         raise ValidationError({"index": "must be a panel number"}) from None
 
 
-@_edit_action
+@_edit_action()
 def panel_move(request, dashboard):
     svc.panel_move(
         dashboard=dashboard,
@@ -178,19 +184,20 @@ def panel_move(request, dashboard):
     return redirect("dashboard-edit", pk=dashboard.pk)
 
 
-@_edit_action
+@_edit_action()
 def panel_remove(request, dashboard):
     svc.panel_remove(dashboard=dashboard, index=_index(request))
     return redirect("dashboard-edit", pk=dashboard.pk)
 
 
-@_edit_action
+@_edit_action("dashboards.delete_dashboard")
 def dashboard_delete(request, dashboard):
     svc.dashboard_delete(dashboard=dashboard)
     messages.success(request, f"Deleted {dashboard.title!r}.")
     return redirect("dashboards")
 
 
+@needs(read="dashboards.view_dashboard")
 def dashboard_export(request, pk: int):
     dashboard = _visible(request, pk)
     response = JsonResponse(svc.dashboard_export(dashboard), json_dumps_params={"indent": 2})
@@ -198,7 +205,7 @@ def dashboard_export(request, pk: int):
     return response
 
 
-@require_POST
+@needs(write="dashboards.add_dashboard")
 def dashboard_import(request):
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():

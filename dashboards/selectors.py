@@ -219,4 +219,9 @@ def dashboards_visible(*, user: User) -> QuerySet[Dashboard]:
 
 
 def can_edit(dashboard: Dashboard, user: User) -> bool:
-    return dashboard.owner_id == user.pk or user.is_staff
+    """Its owner may edit a dashboard if their role lets them edit dashboards (an editor's);
+    an admin (``change_any_dashboard``) may edit anyone's they can see. Private dashboards
+    are seen by their owner only (``dashboards_visible``), admins included."""
+    if not user.has_perm("dashboards.change_dashboard"):
+        return False
+    return dashboard.owner_id == user.pk or user.has_perm("dashboards.change_any_dashboard")

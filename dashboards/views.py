@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from core.permissions import needs
 from dashboards import selectors as ds
 from metrics import timerange
 from metrics.models import Series
@@ -71,6 +72,7 @@ def _panels(firing: list[dict]) -> dict:
     }
 
 
+@needs(read="metrics.view_series")
 def dashboard(request):
     """Overview: the host grid (searchable, filtered by status, grouped by a label, with
     sparklines over the chosen range), ingestion rate, firing alerts, recent anomalies
@@ -88,12 +90,14 @@ def dashboard(request):
     return render(request, "dashboards/overview.html", context)
 
 
+@needs(read="metrics.view_series")
 def hosts(request):
     context = _grid_context(_filters(request), sparklines=False, firing=ds.firing_alerts())
     template = "dashboards/partials/_host_table.html" if request.htmx else "dashboards/hosts.html"
     return render(request, template, context)
 
 
+@needs(read="metrics.view_series")
 def host_detail(request, host: str):
     """Every series of the host as a chart (forecast bands and overlays drawn by charts.js)
     and its alerts (``?panel=alerts`` re-renders them when an alert of the host changes)."""
@@ -122,6 +126,7 @@ def host_detail(request, host: str):
     return render(request, "dashboards/host_detail.html", context)
 
 
+@needs(read="metrics.view_series")
 def explore(request):
     """Any metric, filtered and aggregated; the URL holds the whole query (shareable)."""
     name = request.GET.get("name", "").strip()

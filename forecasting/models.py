@@ -101,6 +101,7 @@ class Forecast(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["series", "-created_at"])]
+        permissions = [("run_forecast", "Can forecast a series now")]
 
     def __str__(self) -> str:
         return f"{self.series_id} {self.model or self.status} @ {self.created_at:%Y-%m-%d %H:%M}"

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
+from core.permissions import needs
 from forecasting import selectors, services
 from forecasting.forms import BreachForm
 from metrics.models import Series
 
 
+@needs(read="forecasting.view_forecast")
 def index(request):
     return render(request, "forecasting/list.html", {"forecasts": selectors.forecast_list()})
 
@@ -30,6 +31,7 @@ def _breach(request, forecast) -> dict:
     return {"form": form, "checked": True, "when": when}
 
 
+@needs(read="forecasting.view_forecast")
 def detail(request, series_id: int):
     series = get_object_or_404(Series, pk=series_id)
     forecast = selectors.latest_forecast(series)
@@ -46,7 +48,7 @@ def detail(request, series_id: int):
     return render(request, "forecasting/detail.html", context)
 
 
-@require_POST
+@needs(write="forecasting.run_forecast")
 def run(request, series_id: int):
     """Forecast now (queued); htmx gets the button's new state, a plain POST a redirect."""
     series = get_object_or_404(Series, pk=series_id)

@@ -74,7 +74,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    "core.apps.HydraAdminConfig",  # django.contrib.admin, for the admin role only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -256,7 +256,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
-        "core.api.permissions.TokenScopePermission",
+        "core.api.permissions.TokenScopePermission",  # a read-only token only reads
+        "core.api.permissions.RolePermission",  # the user's role (core/roles.py) allows it
     ],
     "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": env("HYDRA_API_THROTTLE_RATE", default="100/s")},

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from core.live import BROADCAST, group_for, valid_topic
@@ -13,6 +14,8 @@ from metrics.payloads import HostPoints, SeriesPoints
 
 MAX_TOPICS = 500
 CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+READ_PERMISSION = "metrics.view_series"  # every role has it; an account in no role has not
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
@@ -23,6 +26,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        if not await database_sync_to_async(user.has_perm)(READ_PERMISSION):
+            await self.close(code=CLOSE_FORBIDDEN)
             return
         await self.accept()
         self._refresher = asyncio.create_task(self._refresh_presence())

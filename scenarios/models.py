@@ -58,6 +58,7 @@ class Scenario(models.Model):
 
     class Meta:
         ordering = ["-updated_at", "-id"]
+        permissions = [("run_scenario", "Can start and stop load-test runs")]
 
     def __str__(self) -> str:
         return self.name
@@ -188,6 +189,7 @@ class TrainingSession(Execution):
 
     class Meta:
         ordering = ["-id"]
+        permissions = [("run_training", "Can start and stop capacity training")]
 
     def __str__(self) -> str:
         return f"training {self.pk} · {self.label or self.target_url}"

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
+from core.permissions import needs
 from scenarios import selectors, services
 from scenarios.filters import ScenarioFilter
 from scenarios.forms import CompareForm, GenerateForm, ScenarioForm, TrainingForm
@@ -17,6 +17,7 @@ from scenarios.models import Scenario, ScenarioRun
 RUNS_SHOWN = 20
 
 
+@needs(read="scenarios.view_scenario")
 def index(request):
     scenarios = ScenarioFilter(request.GET, queryset=selectors.scenario_list())
     page = Paginator(scenarios.qs, 25).get_page(request.GET.get("page"))
@@ -45,6 +46,7 @@ def _training_context(request, form: TrainingForm | None = None) -> dict:
     }
 
 
+@needs(read="scenarios.add_scenario", write="scenarios.add_scenario")
 def create(request):
     form = ScenarioForm(request.POST or None, initial={"executor": "constant-vus"})
     if request.method == "POST" and form.is_valid():
@@ -60,6 +62,7 @@ def create(request):
     return render(request, "scenarios/form.html", {"form": form, "scenario": None})
 
 
+@needs(read="scenarios.change_scenario", write="scenarios.change_scenario")
 def edit(request, pk: int):
     scenario = get_object_or_404(Scenario, pk=pk)
     form = ScenarioForm(request.POST or None, initial=ScenarioForm.initial_for(scenario))
@@ -76,13 +79,14 @@ def edit(request, pk: int):
     return render(request, "scenarios/form.html", {"form": form, "scenario": scenario})
 
 
+@needs(read="scenarios.view_scenario")
 def detail(request, pk: int):
     scenario = get_object_or_404(Scenario, pk=pk)
     runs = scenario.runs.select_related("created_by")[:RUNS_SHOWN]
     return render(request, "scenarios/detail.html", {"scenario": scenario, "runs": runs})
 
 
-@require_POST
+@needs(write="scenarios.add_scenario")
 def generate(request):
     form = GenerateForm(request.POST)
     if form.is_valid():
@@ -106,7 +110,7 @@ def _errors(form) -> str:
     return "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
 
 
-@require_POST
+@needs(write="scenarios.run_scenario")
 def run(request, pk: int):
     scenario = get_object_or_404(Scenario, pk=pk)
     try:
@@ -117,6 +121,7 @@ def run(request, pk: int):
     return redirect("scenarios:run", pk=new_run.pk)
 
 
+@needs(read="scenarios.view_scenariorun")
 def run_detail(request, pk: int):
     run_row = get_object_or_404(ScenarioRun.objects.select_related("scenario"), pk=pk)
     if request.htmx:
@@ -130,7 +135,7 @@ def run_detail(request, pk: int):
     return render(request, "scenarios/run.html", context)
 
 
-@require_POST
+@needs(write="scenarios.run_scenario")
 def run_stop(request, pk: int):
     run_row = get_object_or_404(ScenarioRun, pk=pk)
     if run_row.active:
@@ -139,6 +144,7 @@ def run_stop(request, pk: int):
     return redirect("scenarios:run", pk=run_row.pk)
 
 
+@needs(read="scenarios.view_scenariorun")
 def compare(request):
     form = CompareForm(request.GET or None)
     first = second = None
@@ -150,6 +156,7 @@ def compare(request):
     return render(request, "scenarios/compare.html", context)
 
 
+@needs(read="scenarios.view_trainingsession")
 def training(request):
     history = selectors.training_history()
     context = {
@@ -160,7 +167,7 @@ def training(request):
     return render(request, "scenarios/training.html", context)
 
 
-@require_POST
+@needs(write="scenarios.run_training")
 def training_start(request):
     form = TrainingForm(request.POST)
     if form.is_valid():
@@ -179,7 +186,7 @@ def training_start(request):
     return redirect("scenarios:training")
 
 
-@require_POST
+@needs(write="scenarios.run_training")
 def training_stop(request):
     stopped = services.training_stop()
     messages.info(request, "Stopping training…" if stopped else "No training is running.")

@@ -41,6 +41,8 @@ class AlertViewSet(viewsets.ReadOnlyModelViewSet):
 class AlertAcknowledgeApi(APIView):
     """``POST /api/v1/alerts/{id}/acknowledge``: sets the acknowledged flag."""
 
+    required_perms = {"POST": "alerts.acknowledge_alert"}
+
     @extend_schema(request=None, responses={200: AlertSerializer})
     def post(self, request, pk: int):
         alert = get_object_or_404(Alert.objects.select_related("rule", "series"), pk=pk)
@@ -139,6 +141,8 @@ class AnomalyViewSet(viewsets.ReadOnlyModelViewSet):
 
 class AnomalyDismissApi(APIView):
     """``POST``: "not an anomaly" (lowers the series' sensitivity); ``DELETE``: undo it."""
+
+    required_perms = {"POST": "alerts.change_anomaly", "DELETE": "alerts.change_anomaly"}
 
     @extend_schema(request=None, responses={200: AnomalySerializer})
     def post(self, request, pk: int):

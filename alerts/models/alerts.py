@@ -46,6 +46,7 @@ class Alert(models.Model):
             models.UniqueConstraint(fields=["rule", "series"], name="alert_one_per_rule_series")
         ]
         ordering = ["-since"]
+        permissions = [("acknowledge_alert", "Can acknowledge alerts")]
 
     def __str__(self) -> str:
         return f"{self.rule} / {self.series}: {self.state}"

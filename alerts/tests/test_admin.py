@@ -25,10 +25,8 @@ ADD = "/admin/alerts/alertrule/add/"
 
 
 @pytest.fixture
-def staff(client, owner):
-    owner.is_superuser = True
-    owner.save()
-    client.force_login(owner)
+def staff(client, team_admin):
+    client.force_login(team_admin)  # the admin role, not a superuser
     return client
 
 
@@ -126,7 +124,7 @@ def test_a_channel_with_a_bad_address_is_refused(staff):
     assert not NotificationChannel.objects.exists()
 
 
-def test_a_silence_records_its_creator_and_shows_its_status(staff, owner):
+def test_a_silence_records_its_creator_and_shows_its_status(staff, team_admin):
     now = timezone.now()
     response = staff.post(
         "/admin/alerts/silence/add/",
@@ -140,7 +138,7 @@ def test_a_silence_records_its_creator_and_shows_its_status(staff, owner):
         },
     )  # fmt: skip
     assert response.status_code == 302
-    assert Silence.objects.get().created_by == owner
+    assert Silence.objects.get().created_by == team_admin
     assert "expired" in staff.get("/admin/alerts/silence/").content.decode()
 
 

@@ -45,7 +45,8 @@ def test_the_alerts_page_lists_recent_anomalies_with_value_expectation_and_band(
 ):
     found = anomaly(cpu)
     client.force_login(owner)
-    with django_assert_num_queries(6):  # session, user, alerts, anomalies, rules, dismissals
+    with django_assert_num_queries(9):  # session, user, permissions (2), role, alerts,
+        # anomalies, rules, dismissals
         page = client.get("/alerts/").content.decode()
     html = row(page, found.pk)
     assert "web-1" in html and "cpu.usage" in html and "region=eu" in html

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from alerts.tests.conftest import make_rule
-from core.services import api_token_create
+from core.services import api_token_create, user_role_set
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,6 +19,7 @@ def test_a_threshold_crossing_appears_live_and_is_acknowledged_in_place(
 ):
     base = asgi_server_with_tasks
     user = django_user_model.objects.create_user("dave", password="dave-pass-123")
+    user_role_set(user=user, role="editor")
     token = api_token_create(user=user)[1]
     make_rule(name="latency high", metric="http.latency.p95", agg="max", threshold=500.0)
     page.goto(f"{base}/login/?next=/alerts/")

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from alerts.models import Anomaly, DetectorState
 from alerts.sensitivity import FEEDBACK_STEP
 from alerts.tests.conftest import ingest
+from core.services import user_role_set
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +19,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_not_an_anomaly_lowers_the_sensitivity_in_place_and_undo_restores_it(
     page, asgi_server, django_user_model, screenshot, console_errors
 ):
-    django_user_model.objects.create_user("erin", password="erin-pass-123")
+    erin = django_user_model.objects.create_user("erin", password="erin-pass-123")
+    user_role_set(user=erin, role="editor")
     now = time.time()
     series = ingest("disk.io", "db-1", [(now - 60, 10.0)])
     DetectorState.objects.create(series=series, detector="hydra", state={}, sensitivity=0.5)

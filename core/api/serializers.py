@@ -4,10 +4,14 @@ from core.models import ApiToken
 
 
 class ApiTokenSerializer(serializers.ModelSerializer):
+    user: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
+
     class Meta:
         model = ApiToken
-        fields = ["id", "name", "prefix", "read_only", "created_at", "last_used_at"]
-        read_only_fields = ["id", "prefix", "created_at", "last_used_at"]
+        fields = ["id", "name", "prefix", "read_only", "user", "created_at", "last_used_at"]
+        read_only_fields = ["id", "prefix", "user", "created_at", "last_used_at"]
 
 
 class ApiTokenCreatedSerializer(ApiTokenSerializer):

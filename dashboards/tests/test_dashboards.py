@@ -157,7 +157,7 @@ def test_a_host_variable_offers_the_known_hosts(client, mine, django_assert_num_
 
     for host in ("web-2", "web-1", ""):
         Series.objects.create(name="cpu.usage", host=host)
-    with django_assert_num_queries(4):  # session, user, dashboard, hosts
+    with django_assert_num_queries(7):  # session, user, permissions (2), role, dashboard, hosts
         page = client.get(f"/dashboards/{mine.pk}/").content.decode()
     options = page[page.index('<datalist id="host-options">') :]
     assert options.index('value="web-1"') < options.index('value="web-2"')
@@ -169,6 +169,6 @@ def test_a_dashboard_without_a_host_variable_reads_no_hosts(
 ):
     private = dashboard_create(owner=owner, title="Mine", shared=False)
     client.force_login(owner)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(6):  # session, user, permissions (2), role, dashboard
         page = client.get(f"/dashboards/{private.pk}/").content.decode()
     assert "host-options" not in page and "private" in page

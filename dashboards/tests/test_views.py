@@ -29,22 +29,23 @@ def load(api, hosts: int, now: float) -> None:
 def test_the_overview_costs_the_same_queries_for_3_or_30_hosts(
     client, owner, api, django_assert_num_queries
 ):
-    """session, user, firing alerts, series, sparklines, anomalies, ingestion rate, running
-    load tests."""
+    """session, user, the user's permissions (2) and role, firing alerts, series, sparklines,
+    anomalies, ingestion rate, running load tests."""
     client.force_login(owner)
     now = time.time()
     load(api, 3, now)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(11):
         assert client.get("/").status_code == 200
     load(api, 30, now)
     cache.clear()
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(11):
         page = client.get("/").content.decode()
     assert page.count('class="card host-card') == 30
     assert page.count('<svg class="spark"') == 60  # cpu.usage and memory.used per host
-    with django_assert_num_queries(5):  # the grid and the ingestion rate from the cache
+    with django_assert_num_queries(8):  # the grid and the ingestion rate from the cache
         assert client.get("/").content.decode().count('class="card host-card') == 30
-    with django_assert_num_queries(5):  # session, user, series, forecasts, alerts
+    with django_assert_num_queries(8):  # session, user, permissions (2), role, series,
+        # forecasts, alerts
         assert client.get("/hosts/h001/").status_code == 200
 
 
@@ -128,7 +129,7 @@ def test_the_host_alerts_panel_rerenders_alone(client, owner, api, django_assert
     load(api, 1, time.time())
     make_rule(name="memory above 0", metric="memory.used", threshold=0)
     rules_evaluate()
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(5):  # session, user, permissions (2), alerts
         fragment = client.get(
             "/hosts/h000/", {"panel": "alerts"}, HTTP_HX_REQUEST="true"
         ).content.decode()

@@ -35,6 +35,8 @@ def _series_from(query: dict) -> Series | None:
 class PredictionApi(APIView):
     """``GET /api/v1/predictions/?series=<id>`` or ``?name=&host=``: the latest forecast."""
 
+    required_perms = {"GET": "forecasting.view_forecast"}
+
     @extend_schema(parameters=[PredictionQuerySerializer], responses={200: PredictionSerializer})
     def get(self, request):
         query = PredictionQuerySerializer(data=request.query_params)
@@ -51,6 +53,8 @@ class PredictionApi(APIView):
 
 class PredictionRunApi(APIView):
     """``POST /api/v1/predictions/run {"series": id, ...overrides}``: forecast it now (202)."""
+
+    required_perms = {"POST": "forecasting.run_forecast"}
 
     @extend_schema(request=PredictionRunSerializer, responses={202: None})
     def post(self, request):

@@ -15,10 +15,8 @@ FORM = {
 
 
 @pytest.fixture
-def admin_client(client, owner):
-    owner.is_superuser = True
-    owner.save()
-    client.force_login(owner)
+def admin_client(client, team_admin):
+    client.force_login(team_admin)  # the admin role, not a superuser
     return client
 
 

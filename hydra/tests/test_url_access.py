@@ -12,13 +12,15 @@ PUBLIC_PREFIXES = ("admin/login", "admin/logout", "static/")
 pytestmark = pytest.mark.django_db
 
 
-def _walk(patterns, prefix="", ns=None):
+def _walk(patterns, prefix="", ns=None, callbacks=False):
+    """(route, name, is a DRF view[, the view function]) of every pattern."""
     for p in patterns:
         if isinstance(p, URLResolver):
             inner_ns = p.namespace or ns
-            yield from _walk(p.url_patterns, prefix + str(p.pattern), inner_ns)
+            yield from _walk(p.url_patterns, prefix + str(p.pattern), inner_ns, callbacks)
         elif isinstance(p, URLPattern):
-            yield prefix + str(p.pattern), p.name, hasattr(p.callback, "cls")
+            found = (prefix + str(p.pattern), p.name, hasattr(p.callback, "cls"))
+            yield (*found, p.callback) if callbacks else found
 
 
 def _concrete(route: str) -> str:

@@ -11,9 +11,10 @@ request: together those were about a third of a 5,000-point batch's cost in daph
 Everything else goes to Django unchanged, with the body already read: other paths and
 methods, requests without a token (sessions), a host not in ALLOWED_HOSTS, another
 content type or encoding, an oversize body, an unknown, revoked or read-only token, a
-throttled request, a batch that fails validation, and a store that fails. Nothing was
-written or counted for a request handed on, so Django answers it exactly as before (the
-400/401/403/413/415/429 bodies, logging). ``HYDRA_INGEST_FRONT=false`` turns the front off.
+token whose user's role may not ingest (a viewer's), a throttled request, a batch that
+fails validation, and a store that fails. Nothing was written or counted for a request
+handed on, so Django answers it exactly as before (the 400/401/403/413/415/429 bodies,
+logging). ``HYDRA_INGEST_FRONT=false`` turns the front off.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from metrics.api.ingest_views import (
 from metrics.ingest import IngestError, RequestTooLarge
 
 Answer = tuple[int, bytes]
+INGEST_PERMISSION = "metrics.add_point"  # as the views' required_perms (editors and admins)
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,7 @@ def _serve(route: Route, request: Request, body: bytes) -> Answer | None:
     try:
         key = key_from(request.headers.get("authorization", ""), request.query.get("p"))
         token = token_for(key) if key else None
-        if token is None or token.read_only:
+        if token is None or token.read_only or not token.user.has_perm(INGEST_PERMISSION):
             return None
         started = time.perf_counter()
         raw = decode(

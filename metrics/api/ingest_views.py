@@ -80,6 +80,8 @@ def ingest_json(request) -> Response:
 class LineProtocolWriteApi(APIView):
     """InfluxDB-compatible write (204 on success, like InfluxDB)."""
 
+    required_perms = {"POST": "metrics.add_point"}
+
     @extend_schema(
         request={"text/plain": str},
         parameters=[OpenApiParameter("precision", str, enum=["ns", "us", "ms", "s"])],

@@ -110,6 +110,8 @@ class SeriesViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class TrendsApi(viewsets.ViewSet):
+    required_perms = {"GET": "metrics.view_series"}
+
     @extend_schema(parameters=[TrendsQuerySerializer])
     def list(self, request) -> Response:
         p = _params(request, TrendsQuerySerializer)

@@ -22,6 +22,7 @@ class MetricsApi(APIView):
     """GET: bucketed points of the matching series. POST: ingest (three JSON shapes, gzip ok)."""
 
     content_negotiation_class = JsonOnlyNegotiation
+    required_perms = {"GET": "metrics.view_series", "POST": "metrics.add_point"}
 
     @extend_schema(parameters=[SeriesQuerySerializer])
     def get(self, request, *args, **kwargs):

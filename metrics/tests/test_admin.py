@@ -8,10 +8,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff_client(client, owner):
-    owner.is_superuser = True
-    owner.save()
-    client.force_login(owner)
+def staff_client(client, team_admin):
+    client.force_login(team_admin)  # the admin role, not a superuser
     return client
 
 

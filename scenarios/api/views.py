@@ -36,6 +36,8 @@ class ScenarioViewSet(viewsets.ModelViewSet):
 class ScenarioGenerateApi(APIView):
     """``POST /api/v1/scenarios/generate {"type"?, "difficulty", "target_url"}`` (201)."""
 
+    required_perms = {"POST": "scenarios.add_scenario"}
+
     @extend_schema(request=ScenarioGenerateSerializer, responses={201: ScenarioSerializer})
     def post(self, request):
         body = ScenarioGenerateSerializer(data=request.data)
@@ -53,6 +55,8 @@ class ScenarioGenerateApi(APIView):
 
 class ScenarioRunApi(APIView):
     """``POST /api/v1/scenarios/{id}/run``: queue a run on the ``scenarios`` queue (202)."""
+
+    required_perms = {"POST": "scenarios.run_scenario"}
 
     @extend_schema(request=None, responses={202: RunSerializer})
     def post(self, request, pk: int):
@@ -79,6 +83,8 @@ class RunViewSet(viewsets.ReadOnlyModelViewSet):
 class RunStopApi(APIView):
     """``POST /api/v1/runs/{id}/stop``: cancel a queued run or stop a running one."""
 
+    required_perms = {"POST": "scenarios.run_scenario"}
+
     @extend_schema(request=None, responses={202: RunSerializer})
     def post(self, request, pk: int):
         run = get_object_or_404(ScenarioRun, pk=pk)
@@ -91,6 +97,8 @@ class RunStopApi(APIView):
 
 class TrainingStartApi(APIView):
     """``POST /api/v1/training/start {"target_url", "slo", "max_rps", ...}`` (202)."""
+
+    required_perms = {"POST": "scenarios.run_training"}
 
     @extend_schema(request=TrainingStartSerializer, responses={202: TrainingSessionSerializer})
     def post(self, request):
@@ -108,6 +116,8 @@ class TrainingStartApi(APIView):
 class TrainingStopApi(APIView):
     """``POST /api/v1/training/stop``: stop the running session."""
 
+    required_perms = {"POST": "scenarios.run_training"}
+
     @extend_schema(request=None, responses={202: TrainingSessionSerializer})
     def post(self, request):
         session = services.training_stop()
@@ -118,6 +128,8 @@ class TrainingStopApi(APIView):
 
 class TrainingStatusApi(APIView):
     """``GET /api/v1/training/status``: the running session, else the latest (with steps)."""
+
+    required_perms = {"GET": "scenarios.view_trainingsession"}
 
     @extend_schema(responses={200: TrainingSessionSerializer})
     def get(self, request):

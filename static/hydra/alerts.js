@@ -16,6 +16,11 @@
     var row = template.content.querySelector("tr[id^='alert-']");
     if (!row) { return; }
     row.removeAttribute("hx-swap-oob");
+    // a live row carries every action: keep those this user's role allows (body data-can)
+    var can = (document.body.dataset.can || "").split(" ");
+    row.querySelectorAll("[data-needs]").forEach(function (el) {
+      if (can.indexOf(el.dataset.needs) < 0) { el.remove(); }
+    });
     var existing = document.getElementById(row.id);
     var body = document.getElementById("alert-rows");
     if (existing) {

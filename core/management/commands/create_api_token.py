@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from core.roles import role_of
 from core.services import api_token_create
 
 
@@ -19,5 +20,11 @@ class Command(BaseCommand):
                 f"No user named {user!r}. Create one with: manage.py createsuperuser"
             )
         token, key = api_token_create(user=account, read_only=read_only, name=name)
-        self.stderr.write(f"Created {token.scope} token {token.prefix}… for {account}:")
+        role = role_of(account)
+        self.stderr.write(
+            f"Created {token.scope} token {token.prefix}… for {account} ({role}):"
+            if role
+            else f"Created {token.scope} token {token.prefix}… for {account}, who has no role:"
+            f" it can do nothing until `manage.py set_role {account} viewer|editor|admin`."
+        )
         self.stdout.write(key)
