@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import Count, Min, QuerySet, Subquery
 
-from metrics.models import RollupPending, Series
+from metrics.models import RollupPending, Series, StaleMark
 from metrics.query.timeseries import Query, bucketed
 
 MAX_SERIES_PER_QUERY = 2_000
@@ -97,3 +97,17 @@ def latest_ts(*, series_id: int) -> int | None:
 
 def oldest_unrolled() -> int | None:
     return RollupPending.objects.aggregate(m=Min("min_ts"))["m"]
+
+
+def stale_marks(*, series_ids: list[int], start_us: int, end_us: int) -> dict[int, list[int]]:
+    """Prometheus staleness markers of these series in ``[start_us, end_us]``: series id ->
+    sorted timestamps (µs). The points never hold them (see ``StaleMark``)."""
+    rows = (
+        StaleMark.objects.filter(series_id__in=series_ids, ts__gte=start_us, ts__lte=end_us)
+        .order_by("series_id", "ts")
+        .values_list("series_id", "ts")
+    )
+    out: dict[int, list[int]] = {}
+    for sid, ts in rows:
+        out.setdefault(sid, []).append(ts)
+    return out
