@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 
 from metrics.ingest.batch import IngestError, SeriesKey, SeriesMeta
-from metrics.ingest.metadata import forget_metadata
+from metrics.ingest.metadata import forget_metadata, remembered
 from metrics.models import Series, SeriesType, series_key
 
 CACHE_TTL_S = 300
@@ -102,7 +102,9 @@ def _new_row(key: SeriesKey, key_hash: str, derived_host: str | None) -> Series:
 
 def _create(rows: list[Series], meta: dict[str, SeriesMeta]) -> dict[str, int]:
     _check_cardinality([row.name for row in rows])
-    known = _known_meta({row.name for row in rows} - set(meta))
+    names = {row.name for row in rows} - set(meta)
+    known = {n: m for n in names if (m := remembered(n)) is not None}
+    known.update(_known_meta(names - set(known)))
     for row in rows:
         found = meta.get(row.name) or known.get(row.name)
         if found is not None:

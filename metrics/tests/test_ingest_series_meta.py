@@ -22,7 +22,7 @@ NODE = ("node_load1", "", (("instance", "web-1:9100"), ("job", "node")))
 
 def batch_of(*points, key=NODE, stale=(), host=None, meta=None) -> Batch:
     batch = Batch()
-    pos = batch.series_position(key)
+    pos = batch.series_position(key) if points or stale else -1
     for ts, value in points:
         batch.add(pos, ts, value)
     for ts in stale:
@@ -115,3 +115,13 @@ def test_deleting_a_series_deletes_its_stale_marks():
     points_ingest(batch=batch_of((NOW_US, 1.0), stale=[NOW_US + 1]))
     series_delete(series=Series.objects.get())
     assert StaleMark.objects.count() == 0
+
+
+def test_metadata_sent_before_any_series_types_them_at_creation(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        points_ingest(batch=batch_of(meta={"node_load1": SeriesMeta("gauge", "1m load")}))
+    assert not Series.objects.exists()
+    points_ingest(batch=batch_of((NOW_US, 0.5)))
+    assert (Series.objects.get().type, Series.objects.get().help) == ("gauge", "1m load")
