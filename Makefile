@@ -59,5 +59,6 @@ clean:
 # into the venv; not a runtime requirement). The generated files are committed.
 protos:
 	$(PY) -m grpc_tools.protoc -Iprom/protos --python_out=prom/protos --pyi_out=prom/protos \
-		prom/protos/types.proto prom/protos/remote.proto
-	sed -i 's/^import types_pb2 as/from prom.protos import types_pb2 as/' prom/protos/remote_pb2.py
+		prom/protos/types.proto prom/protos/remote.proto prom/protos/write_view.proto
+	sed -i 's/^import types_pb2 as/from prom.protos import types_pb2 as/' \
+		prom/protos/remote_pb2.py prom/protos/write_view_pb2.py

@@ -6,6 +6,10 @@ Samples carry milliseconds; Hydra stores microseconds. Staleness markers (Promet
 ``0x7ff0000000000002``) become stale marks, any other NaN and ±Inf are values. Metadata
 (type, help, unit per metric family) is stored on the family's series. Exemplars are
 ignored; native histograms are refused (Hydra stores classic histograms' bucket series).
+
+The body is decoded with ``WriteRequestView`` (``prom/protos/write_view.proto``): the
+published message's wire format, with each label left encoded, so a label set seen before
+costs one dictionary lookup of its bytes instead of a Label object per label.
 """
 
 from __future__ import annotations
@@ -19,14 +23,14 @@ from metrics.api.body import PayloadTooLarge, UnsupportedType
 from metrics.ingest import Batch, IngestError, PointError, RequestTooLarge, SeriesMeta
 from metrics.ingest.rules import Window
 from prom.labels import LabelError, check_metric_name, series_key
-from prom.protos.remote_pb2 import WriteRequest
-from prom.protos.types_pb2 import MetricMetadata
+from prom.protos.types_pb2 import Label, MetricMetadata
+from prom.protos.write_view_pb2 import WriteRequestView
 
 STALE_NAN_BITS = 0x7FF0000000000002
 PROTOBUF_TYPES = ("application/x-protobuf",)
 MAX_UNIT = 32
 KEYS_MAX = 200_000
-_keys: dict[tuple, tuple] = {}  # label pairs as sent -> (series key, derived host)
+_keys: dict[tuple, tuple] = {}  # encoded labels as sent -> (series key, derived host)
 
 _TYPE = MetricMetadata.MetricType
 TYPES = {  # Prometheus metric type -> (Series.type, suffixes of the family's series)
@@ -61,7 +65,7 @@ def unpack(body: bytes, encoding: str, limit: int) -> bytes:
 def parse_write_request(raw: bytes, precision: str | None = None) -> Batch:
     """A ``Batch`` of the request's samples, stale marks and metadata, or IngestError."""
     try:
-        request = WriteRequest.FromString(raw)
+        request = WriteRequestView.FromString(raw)
     except DecodeError as exc:
         raise IngestError([_error(0, "body", f"body is not a WriteRequest: {exc}")]) from None
     total = sum(len(ts.samples) for ts in request.timeseries)
@@ -94,8 +98,9 @@ def _add_samples(batch: Batch, request, window: Window) -> None:
         samples = ts.samples
         positions.append(position)
         counts.append(len(samples))
-        stamps.extend([s.timestamp for s in samples])
-        values.extend([s.value for s in samples])
+        for sample in samples:  # one object per sample: the fastest read measured
+            stamps.append(sample.timestamp)
+            values.append(sample.value)
     if errors:
         raise IngestError(errors)
     index = np.repeat(np.asarray(positions, dtype=np.int64), counts)
@@ -107,17 +112,26 @@ def _series(batch: Batch, ts) -> int:
         raise LabelError(
             "native histograms are not supported: send classic histograms (_bucket series)"
         )
-    pairs = tuple([(label.name, label.value) for label in ts.labels])
-    known = _keys.get(pairs)
+    encoded = tuple(ts.labels)
+    known = _keys.get(encoded)
     if known is None:  # Prometheus sends the same label sets again and again
+        known = _series_key(encoded)
         if len(_keys) >= KEYS_MAX:
             _keys.clear()
-        known = _keys[pairs] = series_key(pairs)
+        _keys[encoded] = known
     key, derived = known
     position = batch.series_position(key)
     if derived:
         batch.derived_hosts[position] = derived
     return position
+
+
+def _series_key(encoded: tuple[bytes, ...]) -> tuple:
+    try:
+        labels = [Label.FromString(label) for label in encoded]
+    except DecodeError as exc:
+        raise LabelError(f"a label is not a valid Label message: {exc}") from None
+    return series_key([(label.name, label.value) for label in labels])
 
 
 def _fill(batch: Batch, index, stamps_ms, values, window: Window) -> None:
