@@ -3,6 +3,9 @@
  *   data-range="3600" data-kind="line|area|bar|stat|table|heatmap" data-title="..."
  *   [data-start="-2h|RFC 3339|epoch s" data-end="..."] [data-forecast="<series ids>"]>.
  * Times are shown in the browser's zone, or UTC when the UTC toggle is on.
+ * Counters (every series of type "counter", the query's agg unset or the default avg) are
+ * drawn as a per-second rate (agg=rate), with a button above the chart for the raw value
+ * and back.
  *
  * Overlays: things from elsewhere drawn over the time-series charts (line, area, bar),
  * e.g. anomalies (below) or load-test runs. Register one, from any script loaded after
@@ -111,13 +114,26 @@
     this.live = !this.end;
     this.series = [];
     this.lastTs = {};
+    this.rate = false;            // drawing a counter's per-second rate
+    this.raw = false;             // the user asked for raw values
+  }
+
+  function counters(series) {
+    return series.length > 0 && series.every(function (s) { return s.type === "counter"; });
   }
 
   Chart.prototype.load = function () {
     var self = this;
     var params = Object.assign({start: self.start || "-" + Math.round(self.range) + "s", end: self.end}, self.query);
+    if (self.rate) { params.agg = "rate"; }
     return fetchSeries(params).then(function (body) {
+      var plain = !self.query.agg || self.query.agg === "avg";  // the pages' default agg
+      if (!self.rate && !self.raw && plain && counters(body.series)) {
+        self.rate = true;         // counters: their rate by default
+        return self.load();
+      }
       self.series = body.series;
+      self.rateToggle();
       self.series.forEach(function (s) {
         var last = s.points.length ? s.points[s.points.length - 1][0] : 0;
         self.lastTs[s.id] = last;
@@ -127,6 +143,25 @@
         HydraLive.subscribe(self.series.map(function (s) { return "series:" + s.id; }));
       }
     }).catch(function (err) { self.el.textContent = String(err.message || err); });
+  };
+
+  /* The "raw value" / "per-second rate" button above a counter chart. */
+  Chart.prototype.rateToggle = function () {
+    var self = this, el = this.el;
+    el.dataset.rate = this.rate ? "1" : "0";
+    if (!this.rate && !this.raw) { return; }
+    if (!this.toggle) {
+      this.toggle = document.createElement("button");
+      this.toggle.type = "button";
+      this.toggle.className = "chart-rate-toggle muted";
+      this.toggle.addEventListener("click", function () {
+        self.raw = self.rate;
+        self.rate = !self.rate;
+        self.load();
+      });
+      el.parentNode.insertBefore(this.toggle, el);
+    }
+    this.toggle.textContent = this.rate ? "per-second rate · show raw value" : "raw value · show rate";
   };
 
   Chart.prototype.draw = function () {
@@ -142,6 +177,7 @@
     }
     var traces = this.series.map(function (s) { return traceFor(s, kind); });
     var look = layout(this.title);
+    if (this.rate) { look.yaxis = Object.assign({}, look.yaxis, {title: {text: "per second"}}); }
     if (!el.dataset.forecast) {  // the whole chosen window, not just where points are
       var win = this.window();
       look.xaxis.range = [fmt(win.start), fmt(win.end)];
@@ -225,6 +261,7 @@
   Chart.prototype.append = function (seriesId, points) {
     var index = this.series.findIndex(function (s) { return s.id === seriesId; });
     if (index < 0 || !points.length) { return; }
+    if (this.rate) { return this.reloadSoon(); }  // live points are counter values: re-read rates
     var last = this.lastTs[seriesId] || 0;
     var fresh = points.filter(function (p) { return p[0] > last; });
     if (!fresh.length) { return; }
@@ -242,7 +279,8 @@
     if (Date.now() - (this.overlaidAt || 0) > options.overlayRefreshMs) { this.applyOverlays(); }
   };
 
-  /* Heatmaps are re-read from the API (their buckets are aligned there), at most every 15 s. */
+  /* Heatmaps and rates are re-read from the API (their buckets are aligned there), at most
+   * every 15 s. */
   Chart.prototype.reloadSoon = function () {
     var self = this;
     if (self.reloading) { return; }
@@ -251,6 +289,7 @@
 
   Chart.prototype.backfill = function () {
     var self = this;
+    if (self.rate) { return self.load(); }
     self.series.forEach(function (s) {
       var since = self.lastTs[s.id];
       if (!since) { return; }
