@@ -26,7 +26,10 @@ class OtlpMetricsApi(APIView):
     """OpenTelemetry SDKs: ``OTEL_EXPORTER_OTLP_METRICS_ENDPOINT=http://HOST/v1/metrics``
     and ``OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20TOKEN``."""
 
-    @extend_schema(request={"application/x-protobuf": bytes, "application/json": dict})
+    @extend_schema(
+        request={"application/x-protobuf": bytes, "application/json": dict},
+        responses={200: bytes, 400: bytes},
+    )
     def post(self, request, *args, **kwargs) -> HttpResponse:
         require_type(request, TYPES)
         kind = content_type(request)
