@@ -4,8 +4,10 @@ as ``google.rpc.Status``, auth."""
 from __future__ import annotations
 
 import gzip
+import math
 
 import pytest
+from django.test import override_settings
 from google.protobuf import json_format
 from google.rpc.status_pb2 import Status
 from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
@@ -93,3 +95,24 @@ def test_a_bearer_token_writes_unless_it_is_read_only(token_client, read_only, s
 def test_a_request_without_credentials_is_a_401():
     body = request(gauge("g", number(1.0, now_ns()))).SerializeToString()
     assert post(APIClient(), body).status_code == 401 and Point.objects.count() == 0
+
+
+@override_settings(HYDRA_INGEST_MAX_BYTES=1_000)
+def test_an_oversize_body_is_a_413_and_nothing_is_written(api):
+    points = [number(float(i), now_ns(), {"i": str(i)}) for i in range(50)]
+    response = post(api, request(gauge("g", *points)).SerializeToString())
+    assert response.status_code == 413 and Point.objects.count() == 0
+
+
+@override_settings(HYDRA_INGEST_MAX_POINTS=5)
+def test_too_many_points_is_a_413_and_nothing_is_written(api):
+    points = [number(float(i), now_ns(), {"i": str(i)}) for i in range(6)]
+    response = post(api, request(gauge("g", *points)).SerializeToString())
+    assert response.status_code == 413 and Series.objects.count() == 0
+
+
+def test_nan_and_infinities_are_values(api):
+    t = now_ns()
+    body = request(gauge("g", number(math.inf, t, {"k": "a"}), number(-math.inf, t, {"k": "b"})))
+    assert post(api, body.SerializeToString()).status_code == 200
+    assert sorted(Point.objects.values_list("value", flat=True)) == [-math.inf, math.inf]
