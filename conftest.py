@@ -156,7 +156,7 @@ def start_daphne_process(extra_setup=None, port: int | None = None):
     connections.close_all()  # the child must not share the parent's sockets...
     for conn in connections.all():  # ...nor pooled ones: closing only returns them to the pool
         if conn.alias in getattr(conn, "_connection_pools", {}):
-            conn.close_pool()
+            conn.close_pool()  # type: ignore[attr-defined]  # Django 5.1+ pools
     process = DaphneProcess("127.0.0.1", _asgi_application, setup=use_test_database, port=port)
     process.start()
     if not process.ready.wait(timeout=30):
