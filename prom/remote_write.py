@@ -29,7 +29,7 @@ from prom.protos.write_view_pb2 import WriteRequestView
 STALE_NAN_BITS = 0x7FF0000000000002
 PROTOBUF_TYPES = ("application/x-protobuf",)
 MAX_UNIT = 32
-KEYS_MAX = 200_000
+KEYS_MAX = 100_000  # ~1 KB each: a bound on memory, not a limit on series
 _keys: dict[tuple, tuple] = {}  # encoded labels as sent -> (series key, derived host)
 
 _TYPE = MetricMetadata.MetricType
