@@ -3,6 +3,7 @@ rate by default, with its raw value one click away (real browser, live server)."
 
 from __future__ import annotations
 
+import re
 import time
 
 import cramjam
@@ -70,4 +71,18 @@ def test_a_counter_is_drawn_as_its_rate_and_the_raw_value_is_one_click_away(
     assert min(chart_values(page)) >= 1000.0
     toggle.click()
     expect(chart).to_have_attribute("data-rate", "1")
+    assert console_errors == []
+
+
+def test_the_host_page_of_the_instance_charts_the_counter_as_a_rate(
+    page, asgi_server, user, token, screenshot, console_errors
+):
+    remote_write(asgi_server, token, counter_request())
+    log_in(page, asgi_server)
+    page.goto(f"{asgi_server}/hosts/web-1/")  # the instance web-1:8080's host
+    chart = page.locator(".hydra-chart[data-type='counter']")
+    expect(chart).to_have_attribute("data-rate", "1")
+    expect(chart).to_have_attribute("data-points", re.compile(r"^[1-9]"))
+    expect(page.locator(".chart-rate-toggle")).to_have_text("per-second rate · show raw value")
+    screenshot("host-counter")
     assert console_errors == []

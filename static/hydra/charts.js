@@ -1,7 +1,8 @@
 /* Hydra charts: Plotly time series fed by /api/v1/metrics/ and extended live.
  * A chart element: <div class="hydra-chart" data-query='{"series": "1,2", "agg": "avg"}'
  *   data-range="3600" data-kind="line|area|bar|stat|table|heatmap" data-title="..."
- *   [data-start="-2h|RFC 3339|epoch s" data-end="..."] [data-forecast="<series ids>"]>.
+ *   [data-start="-2h|RFC 3339|epoch s" data-end="..."] [data-forecast="<series ids>"]
+ *   [data-type="counter"]>.
  * Times are shown in the browser's zone, or UTC when the UTC toggle is on.
  * Counters (every series of type "counter", the query's agg unset or the default avg) are
  * drawn as a per-second rate (agg=rate), with a button above the chart for the raw value
@@ -114,9 +115,12 @@
     this.live = !this.end;
     this.series = [];
     this.lastTs = {};
-    this.rate = false;            // drawing a counter's per-second rate
     this.raw = false;             // the user asked for raw values
+    // drawing a counter's per-second rate: known at once when the page says data-type
+    this.rate = el.dataset.type === "counter" && plainAgg(this.query);
   }
+
+  function plainAgg(query) { return !query.agg || query.agg === "avg"; }  // the pages' default
 
   function counters(series) {
     return series.length > 0 && series.every(function (s) { return s.type === "counter"; });
@@ -127,8 +131,7 @@
     var params = Object.assign({start: self.start || "-" + Math.round(self.range) + "s", end: self.end}, self.query);
     if (self.rate) { params.agg = "rate"; }
     return fetchSeries(params).then(function (body) {
-      var plain = !self.query.agg || self.query.agg === "avg";  // the pages' default agg
-      if (!self.rate && !self.raw && plain && counters(body.series)) {
+      if (!self.rate && !self.raw && plainAgg(self.query) && counters(body.series)) {
         self.rate = true;         // counters: their rate by default
         return self.load();
       }
