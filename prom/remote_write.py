@@ -136,8 +136,9 @@ def _series_key(encoded: tuple[bytes, ...]) -> tuple:
 
 def _fill(batch: Batch, index, stamps_ms, values, window: Window) -> None:
     """Check the timestamps (all or nothing), split stale marks from values, fill ``batch``."""
-    stamps = stamps_ms * 1000
-    bad = np.flatnonzero((stamps < window.oldest_us) | (stamps > window.newest_us))
+    oldest_ms, newest_ms = -(-window.oldest_us // 1000), window.newest_us // 1000
+    bad = np.flatnonzero((stamps_ms < oldest_ms) | (stamps_ms > newest_ms))  # before * 1000:
+    stamps = stamps_ms * 1000  # no int64 overflow past here
     if len(bad):
         first = int(bad[0])
         raise IngestError(
