@@ -31,3 +31,34 @@ def m4_forecast(y, h: int, m: int) -> list[float]:
     from forecasting.forecasters import forecast_values
 
     return [float(v) for v in forecast_values(y, h, m, model="auto").yhat]
+
+
+def promql_query(series, query: str, *, time=None, start=None, end=None, step=None) -> dict:
+    """Run ``query`` with the production PromQL engine over in-memory series.
+
+    ``series``: ``[(labels, [(timestamp_ms, value | "stale"), ...]), ...]``; ``time`` /
+    ``start`` / ``end`` / ``step`` in seconds. Returns the ``data`` object of Prometheus's
+    HTTP API; raises on a failed query. Uses Prometheus's test settings (5 m lookback, 1 m
+    default subquery step). Contract: ``../shared/bench/promql_conformance.py``.
+    """
+    from prom.promql import Engine, EngineOptions
+
+    engine = Engine(_memory_storage(series), EngineOptions(lookback_ms=300_000))
+    if time is not None:
+        return engine.instant_query(query, round(time * 1000)).data()
+    return engine.range_query(
+        query, round(start * 1000), round(end * 1000), round(step * 1000)
+    ).data()
+
+
+_STORAGE_CACHE: list = []  # [(series object, storage)]: the suite reuses one list per load
+
+
+def _memory_storage(series):
+    from prom.promql import MemoryStorage
+
+    if _STORAGE_CACHE and _STORAGE_CACHE[0][0] is series:
+        return _STORAGE_CACHE[0][1]
+    storage = MemoryStorage.from_samples(series)
+    _STORAGE_CACHE[:] = [(series, storage)]
+    return storage

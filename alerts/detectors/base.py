@@ -21,10 +21,17 @@ so a higher sensitivity never flags fewer points.
 
 Rest period (optional, every detector)
 --------------------------------------
-With ``rest > 0`` (a parameter, in points), a score only passes if it is higher than
-every raw score of the previous ``rest`` points; otherwise it is multiplied by ``damp``
-(0.5 keeps it under the threshold at any sensitivity <= 0.5). An alarm episode then alarms
-once, at its start — which is what on-call humans and the NAB benchmark reward.
+With ``rest > 0`` (a parameter, in points; a detector may derive it, see ``_rest_points``),
+a score only passes if it is higher than every raw score of the previous ``rest`` points;
+otherwise it is multiplied by ``damp`` (0.5 keeps it under the threshold at any sensitivity
+<= 0.5). An alarm episode then alarms once, at its start — which is what on-call humans and
+the NAB benchmark reward. The state keeps only the running maximum's candidates (a
+monotonic queue of ``[point number, score]``), so a long rest costs little state.
+
+State versions
+--------------
+A class whose state layout changes raises its ``STATE_VERSION``; a state saved by an older
+version restores as a fresh detector (same sensitivity) that learns again.
 """
 
 from __future__ import annotations
@@ -39,7 +46,7 @@ import numpy as np
 
 _EPOCH = datetime(1970, 1, 1)
 _REGISTRY: dict[str, type[Detector]] = {}
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: rest kept as a monotonic queue
 
 
 @dataclass
@@ -110,6 +117,7 @@ class Detector:
     DEFAULT_PARAMS: ClassVar[dict[str, Any]] = {}
     DEFAULT_THRESHOLD: ClassVar[float] = 0.5
     MIN_THRESHOLD_FRACTION: ClassVar[float] = 0.5
+    STATE_VERSION: ClassVar[int] = STATE_VERSION
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -122,7 +130,7 @@ class Detector:
             raise TypeError(f"{self.name}: unknown parameters {sorted(unknown)}")
         self.set_sensitivity(sensitivity)
         self.params: dict[str, Any] = {**self.DEFAULT_PARAMS, **params}
-        self.state: dict[str, Any] = {**self._init_state(), "rest_past": []}
+        self.state: dict[str, Any] = {**self._init_state(), "rest_past": [], "rest_n": 0}
 
     # -- public API ---------------------------------------------------------------------
 
@@ -150,7 +158,7 @@ class Detector:
         t = to_time_info(timestamps)
         score, expected, lower, upper = self._score(t, x)
         score = np.clip(np.nan_to_num(score, nan=0.0, posinf=1.0, neginf=0.0), 0.0, 1.0)
-        if int(self.params.get("rest", 0)) > 0:
+        if self._rest_points() > 0:
             score = self._apply_rest(score)
         return DetectionResult(score, expected, lower, upper, score >= self.threshold)
 
@@ -158,7 +166,7 @@ class Detector:
         """JSON-serialisable snapshot (detector name, parameters and internal state)."""
         return {
             "detector": self.name,
-            "version": STATE_VERSION,
+            "version": self.STATE_VERSION,
             "sensitivity": self.sensitivity,
             "params": dict(self.params),
             "state": _jsonable(self.state),
@@ -170,22 +178,35 @@ class Detector:
         target = _REGISTRY[state["detector"]]
         if cls is not Detector and not issubclass(target, cls):
             raise TypeError(f"state is for {target.__name__}, not {cls.__name__}")
-        det = target(sensitivity=state.get("sensitivity", 0.5), **state.get("params", {}))
+        sensitivity = state.get("sensitivity", 0.5)
+        if state.get("version", 1) != target.STATE_VERSION:
+            return target(sensitivity=sensitivity)
+        det = target(sensitivity=sensitivity, **state.get("params", {}))
         det.state = _jsonable(state["state"])
         det._after_restore()
         return det
 
     def _apply_rest(self, score: np.ndarray) -> np.ndarray:
         """Damp every score that does not beat all raw scores of the last ``rest`` points."""
-        past, rest, damp = self.state["rest_past"], int(self.params["rest"]), self.params["damp"]
+        st, rest, damp = self.state, self._rest_points(), self.params["damp"]
+        queue = st["rest_past"]  # [point number, score], scores strictly decreasing
+        n = int(st.get("rest_n", 0))
         out = score.copy()
         for i, s in enumerate(score):
-            if past and s <= max(past):
+            while queue and queue[0][0] < n - rest:
+                del queue[0]
+            if queue and s <= queue[0][1]:
                 out[i] = s * damp
-            past.append(float(s))
-            if len(past) > rest:
-                del past[0]
+            while queue and queue[-1][1] <= s:
+                queue.pop()
+            queue.append([n, float(s)])
+            n += 1
+        st["rest_n"] = n
         return out
+
+    def _rest_points(self) -> int:
+        """Length of the rest period in points (0: none)."""
+        return int(self.params.get("rest", 0))
 
     # -- hooks ----------------------------------------------------------------------------
 

@@ -167,3 +167,16 @@ def test_dst_uses_wall_clock_hour() -> None:
     info = to_time_info([winter, summer])
     assert wall_buckets(info.wall[0])[0] == wall_buckets(info.wall[1])[0] == "9"
     assert info.epoch[0] == winter.timestamp()
+
+
+def test_rest_damps_exactly_the_scores_not_above_the_last_rest_scores() -> None:
+    rng = np.random.default_rng(8)
+    raw = rng.random(3000) ** 4
+    rest = 37
+    det = get_detector("mad_seasonal", rest=rest)
+    out = np.concatenate([det._apply_rest(raw[a : a + 500]) for a in range(0, 3000, 500)])
+    for i in range(len(raw)):
+        past = raw[max(0, i - rest) : i]
+        damped = len(past) > 0 and raw[i] <= past.max()
+        assert out[i] == pytest.approx(raw[i] * 0.5 if damped else raw[i])
+    assert len(det.state["rest_past"]) <= rest

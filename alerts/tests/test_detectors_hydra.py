@@ -54,8 +54,8 @@ def test_widening_merges_bins_exactly() -> None:
 def test_chunked_equals_one_shot_across_renormalisation() -> None:
     ts, x = daily_square(8)
     x[1500] += 200
-    one = score_series(ts, x, detector="hydra", half_life=40)
-    det, parts = get_detector("hydra", half_life=40), []
+    one = score_series(ts, x, detector="hydra", half_life_s=40 * 300)  # 40 points
+    det, parts = get_detector("hydra", half_life_s=40 * 300), []
     for a in range(0, len(x), 333):
         parts.append(det.update(ts[a : a + 333], x[a : a + 333]).score)
         det = get_detector("hydra", state=json.loads(json.dumps(det.get_state())))
@@ -84,8 +84,8 @@ def test_rest_period_flags_a_level_shift_once() -> None:
 
 def test_warmup_scores_zero_and_band_contains_expected() -> None:
     ts, x = daily_square(3)
-    res = get_detector("hydra", warmup=300).update(ts, x)
-    assert np.all(res.score[:300] == 0.0)
+    res = get_detector("hydra").update(ts, x)
+    assert np.all(res.score[:288] == 0.0)  # the first day only teaches
     assert np.all(res.lower <= res.expected) and np.all(res.expected <= res.upper)
     assert res.lower[500] < 30 and res.upper[500] > 70
 
@@ -95,3 +95,73 @@ def test_flat_series_does_not_crash_or_alarm() -> None:
     res = get_detector("hydra").update(ts, np.full(2000, 3.0))
     assert not res.is_anomaly.any()
     assert len(json.dumps(res.score.tolist())) > 0
+
+
+def spiky(days: int, step_min: int, spikes: dict[float, float], seed: int = 1):
+    """Noisy flat series with spikes of given heights at given days (fractional)."""
+    rng = np.random.default_rng(seed)
+    n = days * 1440 // step_min
+    ts = [datetime(2024, 3, 1) + timedelta(minutes=step_min * i) for i in range(n)]
+    x = 50.0 + rng.normal(0, 1.0, n)
+    for day, height in spikes.items():
+        x[int(day * 1440 / step_min)] += height
+    return ts, x
+
+
+@pytest.mark.parametrize("step_min", [5, 60])
+def test_it_learns_for_one_day_whatever_the_sampling_step(step_min: int) -> None:
+    ts, x = spiky(8, step_min, {4.5: 40.0})
+    res = get_detector("hydra").update(ts, x)
+    per_day = 1440 // step_min
+    assert np.all(res.score[:per_day] == 0.0) and res.score[per_day + 1 :].max() > 0
+    assert res.is_anomaly[int(4.5 * per_day)]
+
+
+@pytest.mark.parametrize("step_min", [5, 60])
+def test_rest_period_is_a_day_whatever_the_sampling_step(step_min: int) -> None:
+    ts, x = daily_square(8, step_min=step_min)
+    at = 4 * 1440 // step_min
+    x[at:] += 500.0
+    det = get_detector("hydra")
+    flagged = np.flatnonzero(det.update(ts, x).is_anomaly)
+    assert det.get_state()["state"]["rest_points"] == 1440 // step_min
+    assert len(flagged) >= 1 and at <= flagged[0] < at + 5
+    assert len(flagged) <= 3
+
+
+def test_state_stays_small_at_a_10_second_step() -> None:
+    ts, x = spiky(3, 1, {})
+    ts = [ts[0] + timedelta(seconds=10 * i) for i in range(len(ts) * 6)]
+    x = np.resize(x, len(ts))
+    det = get_detector("hydra")
+    det.update(ts, x)
+    assert det.get_state()["state"]["rest_points"] == 8640
+    assert len(json.dumps(det.get_state())) < 100_000
+
+
+def test_a_state_of_an_older_version_restores_as_a_fresh_detector() -> None:
+    ts, x = daily_square(3)
+    det = get_detector("hydra", sensitivity=0.8)
+    det.update(ts, x)
+    old = json.loads(json.dumps(det.get_state()))
+    old["version"] = 1
+    old["params"] = {"warmup": 300, "rest": 300, "half_life": 3000}
+    fresh = get_detector("hydra", state=old)
+    assert fresh.sensitivity == 0.8 and fresh.state["hists"] is None
+    assert np.all(fresh.update(ts[:100], x[:100]).score == 0.0)
+
+
+def test_a_common_value_out_of_its_usual_sequence_is_flagged() -> None:
+    # blocks of 5 points at 0 then 5 at 10 (50 min: every hour sees both levels)
+    rng = np.random.default_rng(3)
+    n = 4 * 288
+    ts = [datetime(2024, 3, 1) + timedelta(minutes=5 * i) for i in range(n)]
+    x = np.where((np.arange(n) // 5) % 2 == 0, 0.0, 10.0) + rng.normal(0, 0.3, n)
+    at = 10 * (3 * 288 // 10) + 52  # a lone 10 in the middle of a block of 0s, on day 4
+    x[at] = 10.0 + rng.normal(0, 0.3)
+    full = get_detector("hydra", features=["value", "time_of_day", "change", "sequence"])
+    full = full.update(ts, x)
+    no_seq = get_detector("hydra").update(ts, x)
+    assert full.is_anomaly[at : at + 3].any()
+    assert not no_seq.is_anomaly[at : at + 3].any()
+    assert not full.is_anomaly[2 * 288 : 3 * 288].any()
