@@ -23,10 +23,10 @@ from metrics.api.body import PayloadTooLarge, UnsupportedType
 from metrics.ingest import Batch, IngestError, PointError, RequestTooLarge, SeriesMeta
 from metrics.ingest.rules import Window
 from prom.labels import LabelError, check_metric_name, series_key
+from prom.promql.storage import STALE_NAN_BITS
 from prom.protos.types_pb2 import Label, MetricMetadata
 from prom.protos.write_view_pb2 import WriteRequestView
 
-STALE_NAN_BITS = 0x7FF0000000000002
 PROTOBUF_TYPES = ("application/x-protobuf",)
 MAX_UNIT = 32
 KEYS_MAX = 100_000  # ~1 KB each: a bound on memory, not a limit on series

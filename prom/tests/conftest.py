@@ -1,16 +1,13 @@
-"""Builders of remote-write and OTLP bodies for the prom tests."""
+"""Builders of remote-write bodies for the prom tests."""
 
 from __future__ import annotations
 
-import struct
 import time
 
 import cramjam
 import pytest
 
 from prom.protos.remote_pb2 import WriteRequest
-
-STALE_NAN = struct.unpack("<d", struct.pack("<Q", 0x7FF0000000000002))[0]
 
 
 def now_ms() -> int:

@@ -11,8 +11,9 @@ from prometheus_client import REGISTRY
 from rest_framework.test import APIClient
 
 from metrics.models import Point, Series, StaleMark
+from prom.promql.storage import STALE_NAN
 from prom.protos.types_pb2 import MetricMetadata
-from prom.tests.conftest import STALE_NAN, now_ms, write_request
+from prom.tests.conftest import now_ms, write_request
 
 pytestmark = pytest.mark.django_db
 NODE = {"__name__": "node_load1", "instance": "web-1:9100", "job": "node"}

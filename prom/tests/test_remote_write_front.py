@@ -12,7 +12,8 @@ from core.services import api_token_create
 from metrics.api.ingest_front import IngestFront
 from metrics.models import Point, StaleMark
 from prom.api.remote_write import FRONT_ROUTE
-from prom.tests.conftest import STALE_NAN, now_ms, snappy, write_request
+from prom.promql.storage import STALE_NAN
+from prom.tests.conftest import now_ms, snappy, write_request
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
