@@ -106,10 +106,16 @@ def test_label_sets_prometheus_forbids_are_a_400(remote_write, labels, expected)
 
 
 @pytest.mark.parametrize(
-    "stamp_ms", [now_ms() - 40 * 86_400_000, now_ms() + 3_600_000, 2**62, -(2**62)]
+    "stamp_ms",
+    [
+        pytest.param(lambda now: now - 40 * 86_400_000, id="older-than-retention"),
+        pytest.param(lambda now: now + 3_600_000, id="an-hour-ahead"),
+        pytest.param(lambda now: 2**62, id="int64-overflow-if-multiplied"),
+        pytest.param(lambda now: -(2**62), id="negative-overflow"),
+    ],
 )
 def test_samples_outside_the_time_window_are_a_400(remote_write, stamp_ms):
-    response = remote_write(with_good(({"__name__": "late"}, [(stamp_ms, 1.0)])))
+    response = remote_write(with_good(({"__name__": "late"}, [(stamp_ms(now_ms()), 1.0)])))
     assert response.status_code == 400 and "outside the accepted time window" in message(response)
     assert_nothing_written()
 
