@@ -11,7 +11,7 @@ PROCFILE := $(if $(REDIS_URL),Procfile,Procfile.embedded)
 HYDRA_DEMO ?= 1
 PROCESSES := $(if $(filter 0,$(HYDRA_DEMO)),$(if $(REDIS_URL),web worker loadgen beat,web),)
 
-.PHONY: run test lint format typecheck test-suite migrate venv clean bench-ingest
+.PHONY: run test lint format typecheck test-suite migrate venv clean bench-ingest protos
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Hydra needs Python 3.11")'
@@ -54,3 +54,11 @@ bench-ingest: venv
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts
+
+# prom/protos/*_pb2.py from the committed .proto files (dev-time: pip install grpcio-tools
+# into the venv; not a runtime requirement). The generated files are committed.
+protos:
+	$(PY) -m grpc_tools.protoc -Iprom/protos --python_out=prom/protos --pyi_out=prom/protos \
+		prom/protos/types.proto prom/protos/remote.proto prom/protos/write_view.proto
+	sed -i 's/^import types_pb2 as/from prom.protos import types_pb2 as/' \
+		prom/protos/remote_pb2.py prom/protos/write_view_pb2.py

@@ -154,8 +154,9 @@ def _asgi_application():
     return ASGIStaticFilesHandler(get_default_application())
 
 
-def start_daphne_process(extra_setup=None):
-    """A daphne child process on the test database; returns (process, base URL)."""
+def start_daphne_process(extra_setup=None, port: int | None = None):
+    """A daphne child process on the test database (on ``port``, else a free one); returns
+    (process, base URL)."""
     from daphne.testing import DaphneProcess
     from django.conf import settings
     from django.db import connections
@@ -180,8 +181,8 @@ def start_daphne_process(extra_setup=None):
     connections.close_all()  # the child must not share the parent's sockets...
     for conn in connections.all():  # ...nor pooled ones: closing only returns them to the pool
         if conn.alias in getattr(conn, "_connection_pools", {}):
-            conn.close_pool()
-    process = DaphneProcess("127.0.0.1", _asgi_application, setup=use_test_database)
+            conn.close_pool()  # type: ignore[attr-defined]  # Django 5.1+ pools
+    process = DaphneProcess("127.0.0.1", _asgi_application, setup=use_test_database, port=port)
     process.start()
     if not process.ready.wait(timeout=30):
         raise RuntimeError("daphne did not start")

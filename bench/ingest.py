@@ -512,7 +512,7 @@ def series_key(name: str, host: str) -> str:
 
 
 SERIES_INSERT = """
-INSERT INTO metrics_series (name, host, labels, key, unit, description, created_at, watch)
+INSERT INTO metrics_series (name, host, labels, key, unit, help, created_at, watch)
 SELECT %s, h, '{}'::jsonb, k::uuid, '', '', now(), false
 FROM unnest(%s::text[], %s::text[]) AS u(h, k)
 ORDER BY h

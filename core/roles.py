@@ -26,12 +26,13 @@ if TYPE_CHECKING:
 
 VIEWER, EDITOR, ADMIN = "viewer", "editor", "admin"
 ROLES = (VIEWER, EDITOR, ADMIN)  # lowest first
-HYDRA_APPS = ("core", "metrics", "alerts", "forecasting", "scenarios", "dashboards")
+HYDRA_APPS = ("core", "metrics", "alerts", "forecasting", "scenarios", "prom", "dashboards")
 EVERY_PERMISSION = "*"
 
 VIEWER_PERMISSIONS = (
     "metrics.view_series",
     "metrics.view_point",
+    "metrics.view_stalemark",
     "alerts.view_alertrule",
     "alerts.view_alert",
     "alerts.view_alertevent",

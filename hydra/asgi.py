@@ -59,10 +59,16 @@ from django.conf import settings  # noqa: E402
 
 from hydra.routing import websocket_urlpatterns  # noqa: E402
 from metrics.api.ingest_front import IngestFront  # noqa: E402
+from prom.api.remote_write import FRONT_ROUTE as REMOTE_WRITE_ROUTE  # noqa: E402
 
+http_app = (
+    IngestFront(django_asgi_app, routes={"/api/v1/write": REMOTE_WRITE_ROUTE})
+    if settings.HYDRA_INGEST_FRONT
+    else django_asgi_app
+)
 application = ProtocolTypeRouter(
     {
-        "http": IngestFront(django_asgi_app) if settings.HYDRA_INGEST_FRONT else django_asgi_app,
+        "http": http_app,
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

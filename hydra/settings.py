@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "alerts",
     "forecasting",
     "scenarios",
+    "prom",
     "dashboards",
 ]
 

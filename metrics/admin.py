@@ -8,11 +8,11 @@ from metrics.services import series_delete
 
 @admin.register(Series)
 class SeriesAdmin(admin.ModelAdmin):
-    """Series: edit unit/description/watch; the list warns about metrics near their
+    """Series: edit type/unit/help/watch; the list warns about metrics near their
     series limit (HYDRA_MAX_SERIES_PER_METRIC)."""
 
     list_display = ("name", "host", "labels", "latest_value", "watch")
-    list_filter = ("watch",)
+    list_filter = ("watch", "type")
     list_editable = ("watch",)
     search_fields = ("name", "host")
     readonly_fields = ("name", "host", "labels", "key", "latest_at", "latest_value", "created_at")
@@ -20,8 +20,9 @@ class SeriesAdmin(admin.ModelAdmin):
         "name",
         "host",
         "labels",
+        "type",
         "unit",
-        "description",
+        "help",
         "watch",
         "latest_at",
         "latest_value",

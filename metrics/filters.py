@@ -1,4 +1,4 @@
-"""The series FilterSet of `GET /api/v1/series/`: name, host, watch, `search` (name or host
+"""The series FilterSet of `GET /api/v1/series/`: name, host, watch, type, `search` (name or host
 contains) and `label.<key>=<value>` filters."""
 
 import django_filters
@@ -14,7 +14,7 @@ class SeriesFilter(django_filters.FilterSet):
 
     class Meta:
         model = Series
-        fields = ["name", "host", "watch"]
+        fields = ["name", "host", "watch", "type"]
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(host__icontains=value))

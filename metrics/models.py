@@ -57,15 +57,44 @@ class SeriesQuerySet(models.QuerySet):
         return ("last_ts", "last_value")
 
 
+class SeriesType(models.TextChoices):
+    """Prometheus's metric types (OpenMetrics' info and stateset count as gauges)."""
+
+    COUNTER = "counter"
+    GAUGE = "gauge"
+    HISTOGRAM = "histogram"
+    SUMMARY = "summary"
+    UNKNOWN = "unknown"
+
+
 class Series(models.Model):
-    """One metric name on one host with one label set (its latest point: ``with_latest``)."""
+    """One metric name on one host with one label set (its latest point: ``with_latest``).
+
+    Its Prometheus label set is ``labels`` plus ``__name__`` (the name) plus ``host`` when
+    ``host`` is set and was not derived from the ``instance`` label: for series sent with an
+    ``instance`` and no ``host`` label (remote write, OTLP), ``host`` is that instance
+    without its port, for the Hosts pages only, and ``host_from_instance`` is set; such a
+    series is identified (``key``) as if ``host`` were empty.
+    """
 
     name = models.CharField(max_length=200)
     host = models.CharField(max_length=200, blank=True, default="")
     labels = models.JSONField(default=dict, blank=True)
     key = models.UUIDField(unique=True, editable=False, help_text="md5 of name, host, labels")
+    type = models.CharField(
+        max_length=16,
+        choices=SeriesType.choices,
+        default=SeriesType.UNKNOWN,
+        db_default=SeriesType.UNKNOWN,
+    )
     unit = models.CharField(max_length=32, blank=True)
-    description = models.TextField(blank=True)
+    help = models.TextField(blank=True, help_text="what the metric measures (Prometheus HELP)")
+    host_from_instance = models.BooleanField(
+        default=False,
+        db_default=False,
+        editable=False,
+        help_text="host is the instance label's host, not a label of its own",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     watch = models.BooleanField(default=False, help_text="run anomaly detection on this series")
 
@@ -81,8 +110,21 @@ class Series(models.Model):
         return f"{self.name}{where}{{{labels}}}" if labels else f"{self.name}{where}"
 
     def save(self, *args, **kwargs) -> None:
-        self.key = series_key(self.name, self.host, self.labels)
+        self.key = series_key(self.name, self.identity_host, self.labels)
         super().save(*args, **kwargs)
+
+    @property
+    def identity_host(self) -> str:
+        """The host that is part of the series' identity (and of its label set)."""
+        return "" if self.host_from_instance else self.host
+
+    @property
+    def prometheus_labels(self) -> dict[str, str]:
+        """The label set PromQL sees: ``__name__``, the labels, and a real ``host``."""
+        out = {"__name__": self.name, **self.labels}
+        if self.identity_host:
+            out["host"] = self.identity_host
+        return out
 
 
 class Point(models.Model):
@@ -97,6 +139,21 @@ class Point(models.Model):
 
     def __str__(self) -> str:
         return f"{self.series_id}@{self.ts}={self.value}"
+
+
+class StaleMark(models.Model):
+    """A Prometheus staleness marker: the series stopped at ``ts`` (µs). Kept apart from the
+    points so Hydra's aggregates never see the special NaN; written in the same transaction
+    as the batch's points; PromQL merges them back (``metrics.selectors.stale_marks``)."""
+
+    pk = models.CompositePrimaryKey("series", "ts")
+    series = models.ForeignKey(
+        Series, on_delete=models.DO_NOTHING, db_index=False, db_constraint=False
+    )
+    ts = models.BigIntegerField(help_text="µs since epoch")
+
+    def __str__(self) -> str:
+        return f"{self.series_id}@{self.ts} stale"
 
 
 class Rollup(models.Model):

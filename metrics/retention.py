@@ -10,6 +10,7 @@ from django.db import connection, transaction
 
 TABLES = (
     ("metrics_point", "ts", "HYDRA_RETENTION_RAW"),
+    ("metrics_stalemark", "ts", "HYDRA_RETENTION_RAW"),
     ("metrics_rollup1m", "bucket", "HYDRA_RETENTION_1M"),
     ("metrics_rollup1h", "bucket", "HYDRA_RETENTION_1H"),
 )

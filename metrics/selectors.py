@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import Count, Min, QuerySet, Subquery
 
-from metrics.models import RollupPending, Series
+from metrics.ingest.batch import SeriesKey
+from metrics.models import RollupPending, Series, StaleMark, series_key
 from metrics.query.timeseries import Query, bucketed
 
 MAX_SERIES_PER_QUERY = 2_000
@@ -97,3 +98,29 @@ def latest_ts(*, series_id: int) -> int | None:
 
 def oldest_unrolled() -> int | None:
     return RollupPending.objects.aggregate(m=Min("min_ts"))["m"]
+
+
+def stale_marks(*, series_ids: list[int], start_us: int, end_us: int) -> dict[int, list[int]]:
+    """Prometheus staleness markers of these series in ``[start_us, end_us]``: series id ->
+    sorted timestamps (µs). The points never hold them (see ``StaleMark``)."""
+    rows = (
+        StaleMark.objects.filter(series_id__in=series_ids, ts__gte=start_us, ts__lte=end_us)
+        .order_by("series_id", "ts")
+        .values_list("series_id", "ts")
+    )
+    out: dict[int, list[int]] = {}
+    for sid, ts in rows:
+        out.setdefault(sid, []).append(ts)
+    return out
+
+
+def latest_points_by_key(*, keys: list[SeriesKey]) -> dict[SeriesKey, tuple[int, float]]:
+    """The newest point (µs, value) of each series given by its ingestion key, for those
+    that exist and have points; one query."""
+    wanted = {series_key(key[0], key[1], dict(key[2])): key for key in keys}
+    rows = (
+        Series.objects.filter(key__in=list(wanted))
+        .with_latest()
+        .values_list("key", "last_ts", "last_value")
+    )
+    return {wanted[k.hex]: (ts, value) for k, ts, value in rows if ts is not None}

@@ -10,16 +10,16 @@ from metrics.ingest import Batch
 from metrics.ingest.series_ids import forget_all
 from metrics.ingest.writer import Written, write
 from metrics.live import publish_points
-from metrics.models import Point, Rollup1h, Rollup1m, Series
+from metrics.models import Point, Rollup1h, Rollup1m, Series, StaleMark
 
 
 def points_ingest(*, batch: Batch) -> int:
     """Write a validated batch atomically; commit before returning; publish after commit.
 
     Returns the number of distinct points stored (a point repeated within the batch
-    counts once: the last value wins).
+    counts once: the last value wins). Staleness markers and metadata are written too.
     """
-    if not len(batch):
+    if batch.is_empty():
         return 0
     try:
         rows = _write(batch, overwrite=False)
@@ -34,14 +34,15 @@ def points_ingest(*, batch: Batch) -> int:
 def _write(batch: Batch, *, overwrite: bool) -> Written:
     with transaction.atomic():
         rows = write(batch, overwrite=overwrite)
-        publish_points(rows, rows.hosts)  # sends on commit
+        if len(rows):
+            publish_points(rows, rows.hosts)  # sends on commit
     return rows
 
 
 def series_delete(*, series: Series) -> None:
     """Delete a series with its points and rollups (no database cascade on the hot table)."""
     with transaction.atomic():
-        for model in (Point, Rollup1m, Rollup1h):
+        for model in (Point, StaleMark, Rollup1m, Rollup1h):
             model.objects.filter(series_id=series.pk).delete()
         series.delete()
     transaction.on_commit(forget_all)

@@ -1,1 +1,2 @@
-"""Prometheus compatibility for Hydra: the PromQL engine (``prom.promql``) and, later, its API."""
+"""Prometheus and OpenTelemetry compatibility for Hydra: remote write and OTLP receivers
+(``prom.remote_write``, ``prom.otlp``), and the PromQL engine (``prom.promql``, pure)."""

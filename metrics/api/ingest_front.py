@@ -15,11 +15,15 @@ token whose user's role may not ingest (a viewer's), a throttled request, a batc
 fails validation, and a store that fails. Nothing was written or counted for a request
 handed on, so Django answers it exactly as before (the 400/401/403/413/415/429 bodies,
 logging). ``HYDRA_INGEST_FRONT=false`` turns the front off.
+
+Apps above metrics add routes of their own (``IngestFront(app, routes={path: Route})``, wired
+in ``hydra.asgi``): Prometheus remote write is served here with its snappy ``unpack``.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -56,6 +60,8 @@ class Route:
     parse: Any
     created: int  # the success status: 201 with {"accepted": N}, or 204 like InfluxDB
     allow: str  # the view's Allow header
+    encodings: tuple[str, ...] = ("identity", "", "gzip")  # Content-Encodings served here
+    unpack: Callable[[bytes, str, int], bytes] = decode  # (body, encoding, limit) -> raw
 
 
 JSON_ROUTE = Route("json", JSON_TYPES, parse_json_body, 201, "GET, POST, HEAD, OPTIONS")
@@ -87,8 +93,7 @@ class Request:
         length = self.headers.get("content-length", "0")
         return (
             media_type(self.headers.get("content-type", "")) in route.types
-            and self.headers.get("content-encoding", "identity").strip().lower()
-            in ("identity", "", "gzip")
+            and self.headers.get("content-encoding", "identity").strip().lower() in route.encodings
             and length.isdigit()
             and int(length) <= settings.HYDRA_INGEST_MAX_BYTES
             and ("authorization" in self.headers or "p" in self.query)
@@ -106,14 +111,14 @@ def _host_allowed(host: str) -> bool:
     return bool(domain) and validate_host(domain, allowed)
 
 
-def route_for(scope: dict) -> Route | None:
+def route_for(scope: dict, routes: dict[str, Route] = ROUTES) -> Route | None:
     if scope["type"] != "http" or scope.get("method") != "POST":
         return None
     path = scope["path"]
     root = scope.get("root_path", "")
     if root and path.startswith(root):
         path = path[len(root) :]
-    return ROUTES.get(path)
+    return routes.get(path)
 
 
 # --------------------------------------------------------------------------- the work
@@ -135,7 +140,7 @@ def _serve(route: Route, request: Request, body: bytes) -> Answer | None:
         if token is None or token.read_only or not token.user.has_perm(INGEST_PERMISSION):
             return None
         started = time.perf_counter()
-        raw = decode(
+        raw = route.unpack(
             body, request.headers.get("content-encoding", ""), settings.HYDRA_INGEST_MAX_BYTES
         )
         batch = route.parse(raw, request.query.get("precision"))
@@ -204,15 +209,18 @@ def _replay(chunks: list[bytes], complete: bool, receive):
 
 
 class IngestFront:
-    """ASGI app: ingestion batches with a token are served here, the rest by ``app``."""
+    """ASGI app: ingestion batches with a token are served here, the rest by ``app``.
 
-    def __init__(self, app) -> None:
+    ``routes``: more paths to serve (apps above metrics), on top of the JSON and line ones."""
+
+    def __init__(self, app, routes: dict[str, Route] | None = None) -> None:
         self.app = app
+        self.routes = {**ROUTES, **(routes or {})}
         executor = ThreadPoolExecutor(settings.HYDRA_INGEST_THREADS, "hydra-ingest")
         self.serve = sync_to_async(serve, thread_sensitive=False, executor=executor)
 
     async def __call__(self, scope, receive, send) -> None:
-        route = route_for(scope)
+        route = route_for(scope, self.routes)
         request = Request.from_scope(scope) if route is not None else None
         if route is None or request is None or not request.servable(route):
             return await self.app(scope, receive, send)

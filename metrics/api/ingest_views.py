@@ -24,7 +24,7 @@ JSON_TYPES = ("application/json",)
 LINE_TYPES = ("text/plain", "application/octet-stream", "")
 
 
-def _errors_body(exc: IngestError) -> dict:
+def errors_body(exc: IngestError) -> dict:
     first = exc.errors[0]["message"] if exc.errors else "invalid request"
     return {"errors": exc.errors, "error_count": exc.total, "message": first, "code": "invalid"}
 
@@ -64,7 +64,7 @@ def ingest(request, fmt: str, parse, precision: str | None = None) -> tuple[int,
         accepted = store(parse(read_body(request), precision))
     except IngestError as exc:
         instrumentation.INGEST_REQUESTS.labels(fmt, "400").inc()
-        return status.HTTP_400_BAD_REQUEST, _errors_body(exc)
+        return status.HTTP_400_BAD_REQUEST, errors_body(exc)
     except RequestTooLarge as exc:
         raise PayloadTooLarge(str(exc)) from None
     record_ok(fmt, started)

@@ -24,34 +24,37 @@ def iso_us_many(values: list[int | None]) -> list[str | None]:
     return [None if v is None else next(formatted) for v in values]
 
 
-SERIES_FIELDS = ("id", "name", "host", "labels", "unit", "description", "watch")
+SERIES_FIELDS = ("id", "name", "host", "labels", "type", "unit", "help", "watch")
+N_FIELDS = len(SERIES_FIELDS)
 
 
 def _unpair(row: tuple) -> tuple:
-    pair = row[7]
-    return row[:7] + ((int(pair[0]), pair[1]) if pair else (None, None))
+    pair = row[N_FIELDS]
+    return row[:N_FIELDS] + ((int(pair[0]), pair[1]) if pair else (None, None))
 
 
 def series_rows(rows: list[tuple], *, pair: bool) -> list[dict]:
     """``values_list(*SERIES_FIELDS, *latest_columns())`` rows (labels as JSON text; a last
     column, the page's total, is ignored) in the API's shape: what SeriesSerializer gives,
     without its cost. The latest point is one ``[ts, value]`` column when ``pair``."""
-    rows = [_unpair(r) if pair else r[:9] for r in rows]
-    stamps = iso_us_many([r[7] for r in rows])
+    rows = [_unpair(r) if pair else r[: N_FIELDS + 2] for r in rows]
+    stamps = iso_us_many([r[N_FIELDS] for r in rows])
     return [
         {
             "id": sid,
             "name": name,
             "host": host,
             "labels": orjson.Fragment(labels),  # already JSON: passed through
+            "type": kind,
             "unit": unit,
-            "description": description,
+            "help": help_text,
+            "description": help_text,  # the name before issue 15
             "last_ts": stamp,
             "last_value": value,
             "watch": watch,
             "last_epoch": None if last is None else last / 1e6,
         }
-        for (sid, name, host, labels, unit, description, watch, last, value), stamp in zip(
+        for (sid, name, host, labels, kind, unit, help_text, watch, last, value), stamp in zip(
             rows, stamps, strict=True
         )
     ]
@@ -61,6 +64,9 @@ class SeriesSerializer(serializers.ModelSerializer):
     last_ts = serializers.SerializerMethodField(help_text="RFC 3339")
     last_epoch = serializers.SerializerMethodField(help_text="epoch seconds")
     last_value = serializers.FloatField(read_only=True, allow_null=True)
+    description = serializers.CharField(
+        source="help", read_only=True, help_text="the same as help (its name before issue 15)"
+    )
 
     class Meta:
         model = Series
@@ -69,7 +75,9 @@ class SeriesSerializer(serializers.ModelSerializer):
             "name",
             "host",
             "labels",
+            "type",
             "unit",
+            "help",
             "description",
             "last_ts",
             "last_epoch",

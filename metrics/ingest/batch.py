@@ -29,14 +29,32 @@ class RequestTooLarge(Exception):
     """Over the size or point-count limit (HTTP 413)."""
 
 
+@dataclass(frozen=True)
+class SeriesMeta:
+    """What a sender says about a metric: its type (``SeriesType`` value), help and unit."""
+
+    type: str = "unknown"
+    help: str = ""
+    unit: str = ""
+
+
 @dataclass
 class Batch:
-    """Points as parallel lists; ``series_index`` points into ``series``."""
+    """Points as parallel lists; ``series_index`` points into ``series``.
+
+    Prometheus-style senders add: staleness markers (``stale_index``/``stale_ts``, like the
+    points), hosts derived from the ``instance`` label (``derived_hosts``: series position ->
+    host; the key's host stays empty, so the host is not part of the series' identity) and
+    metric metadata by metric name (``meta``), stored on the series rows."""
 
     series: list[SeriesKey] = field(default_factory=list)
     series_index: list[int] = field(default_factory=list)
     ts: list[int] = field(default_factory=list)
     values: list[float] = field(default_factory=list)
+    stale_index: list[int] = field(default_factory=list)
+    stale_ts: list[int] = field(default_factory=list)
+    derived_hosts: dict[int, str] = field(default_factory=dict)
+    meta: dict[str, SeriesMeta] = field(default_factory=dict)
     _positions: dict[SeriesKey, int] = field(default_factory=dict, repr=False)
 
     def series_position(self, key: SeriesKey) -> int:
@@ -58,3 +76,7 @@ class Batch:
 
     def __len__(self) -> int:
         return len(self.ts)
+
+    def is_empty(self) -> bool:
+        """Nothing to write: no points, no stale marks, no metadata."""
+        return not self.ts and not self.stale_ts and not self.meta

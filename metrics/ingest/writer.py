@@ -7,7 +7,10 @@ PostgreSQL: binary ``COPY`` straight into ``metrics_point`` (new points, the com
 raw COPY speed); if any point already exists (a retried batch) the COPY fails with a unique
 violation, the caller rolls the transaction back and writes again with ``overwrite``: through
 a temporary table and ``INSERT … ON CONFLICT DO UPDATE`` (idempotent overwrite). SQLite:
-``executemany`` upsert.
+``executemany`` upsert (a NaN value is skipped there: SQLite stores NaN as NULL).
+
+Staleness markers go to ``metrics_stalemark`` (insert or ignore) and metadata onto the
+series rows (``metrics.ingest.metadata``), in the same transaction.
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ from django.db import connection
 
 from metrics.ingest.batch import Batch
 from metrics.ingest.copyformat import copy_payload
+from metrics.ingest.metadata import apply_metadata
 from metrics.ingest.series_ids import resolve
-from metrics.models import RollupPending
+from metrics.models import RollupPending, StaleMark
 
 COLUMNS = "(series_id, ts, value)"
 
@@ -42,15 +46,23 @@ def write(batch: Batch, *, overwrite: bool = False) -> Written:
     """Resolve series, write the points and a pending-rollup row in the caller's transaction.
 
     Without ``overwrite`` a point that already exists raises ``UniqueViolation`` (PostgreSQL)."""
-    resolved = resolve(batch.series)
+    resolved = resolve(batch.series, hosts=batch.derived_hosts, meta=batch.meta)
     ids = np.asarray(resolved, dtype=np.int64)
     rows = _dedupe(ids[np.asarray(batch.series_index, dtype=np.int64)], batch)
-    rows.hosts = {sid: key[1] for sid, key in zip(resolved, batch.series, strict=True)}
-    if connection.vendor == "postgresql":
-        _copy_points(rows, overwrite)
-    else:
-        _sqlite_points(rows)
-    _mark_pending(rows)
+    rows.hosts = {
+        sid: batch.derived_hosts.get(pos) or key[1]
+        for pos, (sid, key) in enumerate(zip(resolved, batch.series, strict=True))
+    }
+    if len(rows):
+        if connection.vendor == "postgresql":
+            _copy_points(rows, overwrite)
+        else:
+            _sqlite_points(rows)
+        _mark_pending(rows)
+    if batch.stale_ts:
+        _stale_marks(ids[np.asarray(batch.stale_index, dtype=np.int64)], batch.stale_ts)
+    if batch.meta:
+        apply_metadata(batch.meta)
     return rows
 
 
@@ -94,13 +106,30 @@ def _copy_upsert(raw, payload: bytes) -> None:
 
 
 def _sqlite_points(rows: Written) -> None:
+    keep = ~np.isnan(rows.values)
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO metrics_point {COLUMNS} VALUES (%s, %s, %s) "
             "ON CONFLICT (series_id, ts) DO UPDATE SET value = excluded.value",
             list(
-                zip(rows.series_ids.tolist(), rows.ts.tolist(), rows.values.tolist(), strict=True)
+                zip(
+                    rows.series_ids[keep].tolist(),
+                    rows.ts[keep].tolist(),
+                    rows.values[keep].tolist(),
+                    strict=True,
+                )
             ),
+        )
+
+
+def _stale_marks(series_ids: np.ndarray, ts: list[int]) -> None:
+    """Insert the batch's staleness markers; one already stored is kept (idempotent)."""
+    pairs = sorted(set(zip(series_ids.tolist(), ts, strict=True)))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {StaleMark._meta.db_table} (series_id, ts) VALUES (%s, %s) "
+            "ON CONFLICT (series_id, ts) DO NOTHING",
+            pairs,
         )
 
 

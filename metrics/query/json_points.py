@@ -25,7 +25,7 @@ from metrics.selectors import (
     series_matching,
 )
 
-SeriesRow = tuple[int, str, str, str, int | None]  # id, name, host, labels JSON, pending_from
+SeriesRow = tuple[int, str, str, str, int | None, str]  # id, name, host, labels, pending, type
 
 
 def matching_series(**filters) -> list[SeriesRow]:
@@ -34,7 +34,7 @@ def matching_series(**filters) -> list[SeriesRow]:
         series_matching(**filters)
         .annotate(pending=pending_from())
         .order_by("host", "id")
-        .values_list("id", "name", "host", Cast("labels", TextField()), "pending")[
+        .values_list("id", "name", "host", Cast("labels", TextField()), "pending", "type")[
             : MAX_SERIES_PER_QUERY + 1
         ]
     )
@@ -65,16 +65,17 @@ def series_json(
             "name": name,
             "host": host,
             "labels": orjson.Fragment(labels),
+            "type": kind,
             "points": points.get(sid, []),
         }
-        for sid, name, host, labels, _ in rows
+        for sid, name, host, labels, _, kind in rows
     ]
 
 
 def _points(query: Query) -> dict[int, Any]:
     if not query.series_ids:
         return {}
-    if connection.vendor != "postgresql" or query.agg in ("last", "p95"):
+    if connection.vendor != "postgresql" or query.agg in ("last", "p95", "rate"):
         return dict(bucketed(query))
     partial, params = _partial_sql(query, tier_for(query))
     value = f"CAST({VALUE_SQL[query.agg]} AS DOUBLE PRECISION)"

@@ -16,7 +16,7 @@ US = 1_000_000
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 RELATIVE = re.compile(r"^-(\d+(?:\.\d+)?)([smhdw])$")
 DURATION = re.compile(r"^(\d+(?:\.\d+)?)([smhdw]?)$")
-AGGS = ("avg", "min", "max", "sum", "count", "last", "p95")
+AGGS = ("avg", "min", "max", "sum", "count", "last", "p95", "rate")
 NICE_STEPS_S = [
     1,
     5,

@@ -5,12 +5,18 @@ part of the range the rollup task has already covered, and raw points for the re
 oldest not-yet-rolled-up point of the selected series marks the cut), combining partial
 count/sum/min/max per bucket, so recent points show at once and old ranges stay cheap.
 ``last`` and ``p95`` always read raw points.
+
+``rate`` is for counters: the per-second increase between the maxima of consecutive
+buckets (a counter's maximum is its last value unless it was reset), a decrease counting as
+a reset (the increase is then the new maximum), like Prometheus's ``rate()`` over the step.
+The bucket before the range is read too, so the first bucket has a rate; like the other
+aggregations it reads the rollups for old ranges.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from django.db import connection
@@ -88,6 +94,8 @@ def bucketed(query: Query) -> dict[int, list[list[float]]]:
         return {}
     if query.agg in ("last", "p95"):
         return _from_raw_values(query)
+    if query.agg == "rate":
+        return _rates(query)
     partial, params = _partial_sql(query, tier_for(query))
     value = VALUE_SQL[query.agg]
     # the value is computed in SQL (3 narrow columns to fetch); rows are put in time order
@@ -128,3 +136,25 @@ def _reduce(ts: np.ndarray, values: np.ndarray, query: Query) -> list[list[float
         value = chunk[-1] if query.agg == "last" else float(np.percentile(chunk, 95))
         points.append([int(buckets[start]) / US, float(value)])
     return points
+
+
+def _rates(query: Query) -> dict[int, list[list[float]]]:
+    """``rate``: per-second increase between consecutive buckets' maxima (see above)."""
+    wider = replace(query, start_us=query.start_us - query.step_us, agg="max")
+    first_s = (query.start_us // query.step_us) * query.step_us / US  # the range's 1st bucket
+    out = {}
+    for sid, points in bucketed(wider).items():
+        rates = counter_rates(np.asarray(points, dtype=np.float64).reshape(-1, 2))
+        out[sid] = [p for p in rates if p[0] >= first_s]
+    return out
+
+
+def counter_rates(points: np.ndarray) -> list[list[float]]:
+    """[[t, rate], ...] from [[t, counter value], ...] (seconds, in time order): one point
+    fewer; a decrease is a reset."""
+    if len(points) < 2:
+        return []
+    t, v = points[:, 0], points[:, 1]
+    increase = np.diff(v)
+    increase = np.where(increase < 0, v[1:], increase)
+    return np.column_stack((t[1:], increase / np.diff(t))).tolist()

@@ -1,4 +1,5 @@
-"""Data carried by migrations: series awaiting rollup stay pending across 0006."""
+"""Data carried by migrations: series awaiting rollup stay pending across 0006; a series'
+description becomes its help across 0008."""
 
 from __future__ import annotations
 
@@ -19,6 +20,12 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+def migrate_to_latest() -> None:
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 def test_series_not_yet_rolled_up_become_pending_rows():
     old = migrate(BEFORE)
     Series = old.get_model("metrics", "Series")
@@ -32,4 +39,22 @@ def test_series_not_yet_rolled_up_become_pending_rows():
         assert (lo, hi) == (10, 50)
         assert np.frombuffer(bytes(series), dtype="<i8").tolist() == [dirty.pk]
     finally:
-        migrate(AFTER)
+        migrate_to_latest()
+
+
+def test_a_description_becomes_the_help_and_series_start_untyped():
+    old = migrate([("metrics", "0007_dashboard_moved")])
+    old.get_model("metrics", "Series").objects.create(
+        name="a", key="2" * 32, unit="s", description="request latency"
+    )
+    try:
+        new = migrate([("metrics", "0008_series_types_stale_marks")])
+        row = new.get_model("metrics", "Series").objects.get(name="a")
+        assert (row.help, row.unit, row.type, row.host_from_instance) == (
+            "request latency",
+            "s",
+            "unknown",
+            False,
+        )
+    finally:
+        migrate_to_latest()

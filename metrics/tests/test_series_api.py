@@ -81,3 +81,20 @@ def test_a_browser_still_gets_the_browsable_api(api, five):
     response = api.get(URL, HTTP_ACCEPT="text/html")
     assert response.status_code == 200 and b"h4" in response.content
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_rows_carry_type_unit_and_help_and_filter_by_type(api, five):
+    from metrics.models import Series
+
+    Series.objects.filter(host="h1").update(type="counter", unit="seconds", help="CPU time")
+    response = api.get(URL, {"type": "counter"})
+    (row,) = response.json()["results"]
+    assert (row["host"], row["type"], row["unit"], row["help"]) == (
+        "h1",
+        "counter",
+        "seconds",
+        "CPU time",
+    )
+    assert row["description"] == "CPU time"  # the old name, kept for existing clients
+    assert api.get(URL, {"type": "gauge"}).json()["count"] == 0
+    assert api.get(f"{URL}{row['id']}/").json() == row

@@ -1,8 +1,12 @@
 /* Hydra charts: Plotly time series fed by /api/v1/metrics/ and extended live.
  * A chart element: <div class="hydra-chart" data-query='{"series": "1,2", "agg": "avg"}'
  *   data-range="3600" data-kind="line|area|bar|stat|table|heatmap" data-title="..."
- *   [data-start="-2h|RFC 3339|epoch s" data-end="..."] [data-forecast="<series ids>"]>.
+ *   [data-start="-2h|RFC 3339|epoch s" data-end="..."] [data-forecast="<series ids>"]
+ *   [data-type="counter"]>.
  * Times are shown in the browser's zone, or UTC when the UTC toggle is on.
+ * Counters (every series of type "counter", the query's agg unset or the default avg) are
+ * drawn as a per-second rate (agg=rate), with a button above the chart for the raw value
+ * and back.
  *
  * Overlays: things from elsewhere drawn over the time-series charts (line, area, bar),
  * e.g. anomalies (below) or load-test runs. Register one, from any script loaded after
@@ -111,13 +115,28 @@
     this.live = !this.end;
     this.series = [];
     this.lastTs = {};
+    this.raw = false;             // the user asked for raw values
+    // drawing a counter's per-second rate: known at once when the page says data-type
+    this.rate = el.dataset.type === "counter" && plainAgg(this.query);
+  }
+
+  function plainAgg(query) { return !query.agg || query.agg === "avg"; }  // the pages' default
+
+  function counters(series) {
+    return series.length > 0 && series.every(function (s) { return s.type === "counter"; });
   }
 
   Chart.prototype.load = function () {
     var self = this;
     var params = Object.assign({start: self.start || "-" + Math.round(self.range) + "s", end: self.end}, self.query);
+    if (self.rate) { params.agg = "rate"; }
     return fetchSeries(params).then(function (body) {
+      if (!self.rate && !self.raw && plainAgg(self.query) && counters(body.series)) {
+        self.rate = true;         // counters: their rate by default
+        return self.load();
+      }
       self.series = body.series;
+      self.rateToggle();
       self.series.forEach(function (s) {
         var last = s.points.length ? s.points[s.points.length - 1][0] : 0;
         self.lastTs[s.id] = last;
@@ -127,6 +146,25 @@
         HydraLive.subscribe(self.series.map(function (s) { return "series:" + s.id; }));
       }
     }).catch(function (err) { self.el.textContent = String(err.message || err); });
+  };
+
+  /* The "raw value" / "per-second rate" button above a counter chart. */
+  Chart.prototype.rateToggle = function () {
+    var self = this, el = this.el;
+    el.dataset.rate = this.rate ? "1" : "0";
+    if (!this.rate && !this.raw) { return; }
+    if (!this.toggle) {
+      this.toggle = document.createElement("button");
+      this.toggle.type = "button";
+      this.toggle.className = "chart-rate-toggle muted";
+      this.toggle.addEventListener("click", function () {
+        self.raw = self.rate;
+        self.rate = !self.rate;
+        self.load();
+      });
+      el.parentNode.insertBefore(this.toggle, el);
+    }
+    this.toggle.textContent = this.rate ? "per-second rate · show raw value" : "raw value · show rate";
   };
 
   Chart.prototype.draw = function () {
@@ -142,6 +180,7 @@
     }
     var traces = this.series.map(function (s) { return traceFor(s, kind); });
     var look = layout(this.title);
+    if (this.rate) { look.yaxis = Object.assign({}, look.yaxis, {title: {text: "per second"}}); }
     if (!el.dataset.forecast) {  // the whole chosen window, not just where points are
       var win = this.window();
       look.xaxis.range = [fmt(win.start), fmt(win.end)];
@@ -225,6 +264,7 @@
   Chart.prototype.append = function (seriesId, points) {
     var index = this.series.findIndex(function (s) { return s.id === seriesId; });
     if (index < 0 || !points.length) { return; }
+    if (this.rate) { return this.reloadSoon(); }  // live points are counter values: re-read rates
     var last = this.lastTs[seriesId] || 0;
     var fresh = points.filter(function (p) { return p[0] > last; });
     if (!fresh.length) { return; }
@@ -242,7 +282,8 @@
     if (Date.now() - (this.overlaidAt || 0) > options.overlayRefreshMs) { this.applyOverlays(); }
   };
 
-  /* Heatmaps are re-read from the API (their buckets are aligned there), at most every 15 s. */
+  /* Heatmaps and rates are re-read from the API (their buckets are aligned there), at most
+   * every 15 s. */
   Chart.prototype.reloadSoon = function () {
     var self = this;
     if (self.reloading) { return; }
@@ -251,6 +292,7 @@
 
   Chart.prototype.backfill = function () {
     var self = this;
+    if (self.rate) { return self.load(); }
     self.series.forEach(function (s) {
       var since = self.lastTs[s.id];
       if (!since) { return; }
