@@ -4,7 +4,8 @@ import ipaddress
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_prometheus.exports import ExportToDjangoView
@@ -12,6 +13,13 @@ from rest_framework.exceptions import AuthenticationFailed
 
 from core.api.authentication import ApiTokenAuthentication
 from core.selectors import system_health
+
+
+@login_not_required
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """Browsers ask for /favicon.ico whatever the page links: send them to the icon."""
+    return HttpResponseRedirect(static("hydra/favicon.svg"))
 
 
 @login_not_required

@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("api/v1/health", views.health, name="health"),
     path("metrics", views.prometheus_metrics, name="prometheus-metrics"),
     path("api/v1/", include("core.api.urls")),

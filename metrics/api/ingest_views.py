@@ -20,8 +20,10 @@ from metrics.ingest.json_shapes import parse_json
 from metrics.ingest.lineproto import parse_lines
 from metrics.services import points_ingest
 
-JSON_TYPES = ("application/json",)
-LINE_TYPES = ("text/plain", "application/octet-stream", "")
+JSON_TYPES: tuple[str, ...] = ("application/json",)
+# InfluxDB reads any write body as line protocol whatever its Content-Type (curl sends
+# application/x-www-form-urlencoded by default, Telegraf text/plain, some clients none)
+LINE_TYPES: tuple[str, ...] | None = None
 
 
 def _errors_body(exc: IngestError) -> dict:
@@ -86,7 +88,6 @@ class LineProtocolWriteApi(APIView):
         responses={204: None},
     )
     def post(self, request, *args, **kwargs) -> Response:
-        require_type(request, LINE_TYPES)
         precision = request.query_params.get("precision")
         code, body = ingest(request, "line", parse_line_body, precision)
         if code == status.HTTP_201_CREATED:

@@ -19,5 +19,9 @@ class Command(BaseCommand):
                 f"No user named {user!r}. Create one with: manage.py createsuperuser"
             )
         token, key = api_token_create(user=account, read_only=read_only, name=name)
-        self.stderr.write(f"Created {token.scope} token {token.prefix}… for {account}:")
+        scope = "read-only" if token.read_only else "read-write"
+        self.stderr.write(
+            f"Created a {scope} API token for user {account.get_username()!r} "
+            f"(prefix {token.prefix}). Its key, on the next line, is shown only once."
+        )
         self.stdout.write(key)
