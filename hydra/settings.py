@@ -260,7 +260,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": env("HYDRA_API_THROTTLE_RATE", default="100/s")},
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.HydraAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
@@ -273,6 +273,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "TAGS": [  # one per app (core.api.schema.HydraAutoSchema.get_tags)
+        {"name": "health", "description": "Is Hydra up: database, Redis, worker (no token)."},
+        {"name": "tokens", "description": "The caller's API tokens."},
+        {"name": "metrics", "description": "Ingestion (JSON, line protocol), queries, series."},
+        {"name": "alerts", "description": "Alert rules and their backtest, alerts, silences."},
+        {"name": "forecasting", "description": "Forecast settings, forecasts, time to breach."},
+        {"name": "load tests", "description": "Scenarios, runs, capacity training."},
+    ],
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True},
 }
 
 # Celery: broker is Redis in full mode; in embedded mode tasks never reach a broker

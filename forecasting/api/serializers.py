@@ -54,7 +54,7 @@ class PredictionQuerySerializer(serializers.Serializer):
         return attrs
 
 
-class RunSerializer(serializers.Serializer):
+class ForecastRunSerializer(serializers.Serializer):
     """A forecast run: ``queued``, ``running``, ``ok`` or ``error`` (``message`` says why)."""
 
     id = serializers.IntegerField(source="pk")
@@ -87,7 +87,7 @@ class PredictionSerializer(serializers.Serializer):
     reliable = serializers.BooleanField()
     reasons = serializers.JSONField()
     points = serializers.SerializerMethodField()
-    last_run = RunSerializer(required=False, help_text="the newest run (it may be newer)")
+    last_run = ForecastRunSerializer(required=False, help_text="the newest run (it may be newer)")
     breach = BreachSerializer(required=False, help_text="with ?threshold=")
 
     def get_points(self, obj: Forecast) -> list[list[float]]:
@@ -98,13 +98,13 @@ class PredictionMissingSerializer(serializers.Serializer):
     """No successful forecast: why (``detail``) and the newest run, if any."""
 
     detail = serializers.CharField()
-    last_run = RunSerializer(allow_null=True)
+    last_run = ForecastRunSerializer(allow_null=True)
 
 
 class PredictionQueuedSerializer(serializers.Serializer):
     series = serializers.IntegerField()
     queued = serializers.BooleanField()
-    run = RunSerializer()
+    run = ForecastRunSerializer()
     settings = serializers.JSONField()
 
 

@@ -12,12 +12,12 @@ from rest_framework.views import APIView
 from forecasting import selectors, services
 from forecasting.api.serializers import (
     ForecastConfigSerializer,
+    ForecastRunSerializer,
     PredictionMissingSerializer,
     PredictionQuerySerializer,
     PredictionQueuedSerializer,
     PredictionRunSerializer,
     PredictionSerializer,
-    RunSerializer,
 )
 from forecasting.models import Forecast, ForecastConfig
 from metrics.models import Series
@@ -78,7 +78,7 @@ class PredictionApi(APIView):
         if series is None:
             return Response({"detail": "No such series."}, status=status.HTTP_404_NOT_FOUND)
         forecast, run = selectors.latest_forecast(series), selectors.latest_run(series=series)
-        last_run = RunSerializer(run).data if run else None
+        last_run = ForecastRunSerializer(run).data if run else None
         if forecast is None:
             body = {"detail": _missing_detail(series, run), "last_run": last_run}
             return Response(body, status=status.HTTP_404_NOT_FOUND)
@@ -105,7 +105,7 @@ class PredictionRunApi(APIView):
         body_out = {
             "series": series.pk,
             "queued": True,
-            "run": RunSerializer(run).data,
+            "run": ForecastRunSerializer(run).data,
             "settings": spec.as_dict(),
         }
         return Response(body_out, status=status.HTTP_202_ACCEPTED)

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from metrics import instrumentation
 from metrics.api.body import PayloadTooLarge, read_body, require_type
+from metrics.api.schema import INGEST_ERRORS, TOO_LARGE
 from metrics.ingest import Batch, IngestError, RequestTooLarge
 from metrics.ingest.json_shapes import parse_json
 from metrics.ingest.lineproto import parse_lines
@@ -85,7 +86,8 @@ class LineProtocolWriteApi(APIView):
     @extend_schema(
         request={"text/plain": str},
         parameters=[OpenApiParameter("precision", str, enum=["ns", "us", "ms", "s"])],
-        responses={204: None},
+        responses={204: None, 400: INGEST_ERRORS, 413: TOO_LARGE},
+        description="Any Content-Type (or none) is read as line protocol, as InfluxDB does.",
     )
     def post(self, request, *args, **kwargs) -> Response:
         precision = request.query_params.get("precision")
