@@ -17,7 +17,7 @@ from forecasting.models import Forecast
 from metrics.models import Series
 
 US = 1_000_000
-SERIES_FIELDS = ("id", "name", "host", "labels")
+SERIES_FIELDS = ("id", "name", "host", "labels", "description", "created_at")
 
 
 def series_of_metrics(names: Iterable[str]) -> dict[str, list[Series]]:

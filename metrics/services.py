@@ -10,7 +10,7 @@ from metrics.ingest import Batch
 from metrics.ingest.series_ids import forget_all
 from metrics.ingest.writer import Written, write
 from metrics.live import publish_points
-from metrics.models import Point, Rollup1h, Rollup1m, Series
+from metrics.models import Point, Rollup1h, Rollup1m, Series, series_key
 
 
 def points_ingest(*, batch: Batch) -> int:
@@ -45,3 +45,13 @@ def series_delete(*, series: Series) -> None:
             model.objects.filter(series_id=series.pk).delete()
         series.delete()
     transaction.on_commit(forget_all)
+
+
+def series_ensure(*, name: str, host: str, labels: dict[str, str], description: str) -> Series:
+    """The series with this key, created without points when missing (with ``description``:
+    alerts make one for a metric that never reported, so its absence can fire)."""
+    series, _ = Series.objects.get_or_create(
+        key=series_key(name, host, labels),
+        defaults={"name": name, "host": host, "labels": labels, "description": description},
+    )
+    return series
