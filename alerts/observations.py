@@ -84,7 +84,7 @@ def absent_series(rule: AlertRule) -> Series:
 def _reported_only(row: dict[int, float | None], values) -> dict[int, float | None]:
     """Once a series of an absence rule has reported, series that never did (made by
     ``absent_series``) drop out: their alert resolves."""
-    never = getattr(values, "never", set())
+    never: set[int] = getattr(values, "never", set())
     if not never or all(sid in never for sid in row):
         return row
     return {sid: v for sid, v in row.items() if sid not in never}
