@@ -120,7 +120,8 @@ def run(request, pk: int):
 def run_detail(request, pk: int):
     run_row = get_object_or_404(ScenarioRun.objects.select_related("scenario"), pk=pk)
     if request.htmx:
-        return render(request, "scenarios/partials/_run_summary.html", {"run": run_row})
+        context = {"run": run_row, "oob": True}  # the big numbers and badges follow the summary
+        return render(request, "scenarios/partials/_run_summary.html", context)
     context = {
         "run": run_row,
         "series": selectors.run_series(run_row),
