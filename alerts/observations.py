@@ -42,7 +42,7 @@ def observe(
             selected[rule.pk] = memo[key]
         except Exception as exc:  # e.g. a regex saved around validation
             failed[rule.pk] = exc
-    _select_absent(rules, selected, failed)
+    _select_absent(rules, selected, failed, now_us)
     by_id = {s.pk: s for group in selected.values() for s in group}
     out: Observations = {}
     for group in _groups([r for r in rules if r.pk in selected]).values():
@@ -57,28 +57,38 @@ def observe(
     return out, by_id, failed
 
 
-def _select_absent(rules: list[AlertRule], selected: dict, failed: dict) -> None:
-    """An absence rule that selects no series at all watches a series made for the purpose
-    (its metric, literal host and ``=`` labels, like Prometheus's ``absent()``): a metric
-    that never reported (a typo, an exporter never deployed) fires too."""
+def _select_absent(rules: list[AlertRule], selected: dict, failed: dict, now_us: int) -> None:
+    """An absence rule that has selected no series at all for its absence time watches a
+    series made for the purpose (its metric, literal host and ``=`` labels, like
+    Prometheus's ``absent()``): a metric that never reported (a typo, an exporter never
+    deployed) fires too."""
     for rule in rules:
-        if rule.condition == AlertRule.Condition.ABSENCE and selected.get(rule.pk) == []:
-            try:
-                selected[rule.pk] = [absent_series(rule)]
-            except Exception as exc:
-                failed[rule.pk] = exc
+        if rule.condition != AlertRule.Condition.ABSENCE or selected.get(rule.pk) != []:
+            continue
+        if rule.created_at and now_us / US - rule.created_at.timestamp() < rule.params.threshold:
+            continue  # give a new rule's metric its absence time to report first
+        try:
+            selected[rule.pk] = [absent_series(rule)]
+        except Exception as exc:
+            failed[rule.pk] = exc
 
 
 def absent_series(rule: AlertRule) -> Series:
+    """The series standing for the rule's metric while it has none; it counts as silent
+    since the rule was made."""
     literal = not rule.host_regex and not any(c in rule.host_pattern for c in "*?[")
     labels = {m["label"]: m["value"] for m in rule.label_matchers if m.get("op", "=") == "="}
     labels.pop("host", None)
-    return series_ensure(
+    series = series_ensure(
         name=rule.metric,
         host=rule.host_pattern if literal else "",
         labels=labels,
         description=f"{NEVER_REPORTED} (made for the absence rule {rule.name!r})",
     )
+    if rule.created_at and rule.created_at < series.created_at:
+        Series.objects.filter(pk=series.pk).update(created_at=rule.created_at)
+        series.created_at = rule.created_at
+    return series
 
 
 def _reported_only(row: dict[int, float | None], values) -> dict[int, float | None]:
