@@ -357,7 +357,8 @@ HYDRA_SCENARIO_MAX_DURATION = env_duration("HYDRA_SCENARIO_MAX_DURATION", "4h")
 HYDRA_SCENARIO_MAX_INFLIGHT = env.int("HYDRA_SCENARIO_MAX_INFLIGHT", default=10_000)
 # the target the generator and training forms suggest (make run starts a demo service there)
 HYDRA_SCENARIO_DEFAULT_TARGET = env(
-    "HYDRA_SCENARIO_DEFAULT_TARGET", default="http://127.0.0.1:8090/fast"
+    "HYDRA_SCENARIO_DEFAULT_TARGET",
+    default=f"http://127.0.0.1:{env('HYDRA_DEMO_TARGET_PORT', default='8090')}/fast",
 )
 # a running load test whose worker has not reported for this long is marked failed
 HYDRA_SCENARIO_STALE_AFTER = env_duration("HYDRA_SCENARIO_STALE_AFTER", "2m")

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.services import api_token_create
 from metrics.query.params import parse_duration_s
-from metrics.simulator import HostSimulator, batch_for
+from metrics.simulator import HostSimulator, batch_for, demo_incidents
 
 MAX_POINTS_PER_REQUEST = 50_000
 
@@ -46,6 +46,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--wait", type=float, default=60.0, help="seconds to wait for the server"
         )
+        parser.add_argument(
+            "--demo-incidents",
+            action="store_true",
+            help="add the demo's scripted incidents (what the seed_demo rules catch)",
+        )
 
     def handle(self, *args, **o) -> None:
         if o["hosts"] < 1 or o["interval"] <= 0:
@@ -55,7 +60,14 @@ class Command(BaseCommand):
         duration = parse_duration_s(o["duration"]) if o["duration"] else None
         horizon = now + (duration or 30 * 86400)
         hosts = [
-            HostSimulator(f"host-{i:03d}", i, o["seed"], now - backfill, horizon)
+            HostSimulator(
+                f"host-{i:03d}",
+                i,
+                o["seed"],
+                now - backfill,
+                horizon,
+                demo_incidents(i, now, horizon) if o["demo_incidents"] else (),
+            )
             for i in range(o["hosts"])
         ]
         with httpx.Client(base_url=o["url"], headers=self._auth(o["token"]), timeout=60) as client:
