@@ -3,25 +3,16 @@ within minutes (threshold with ``for``, absence, anomaly, rate of change, foreca
 
 from __future__ import annotations
 
-import time
-from datetime import UTC, datetime
 from io import StringIO
 
-import orjson
 import pytest
 from django.core.management import call_command
 
 from alerts.models import AlertEvent, AlertRule, NotificationChannel
-from alerts.services.detection import detection_run
-from alerts.services.evaluation import rules_evaluate
-from dashboards.demo import FORECASTS, RULES, demo_seed
+from dashboards.demo import FORECASTS, RULES
 from dashboards.models import Dashboard
-from forecasting import services as forecasting
+from dashboards.tests.demo_data import play_demo
 from forecasting.models import ForecastConfig
-from metrics.ingest.json_shapes import parse_json
-from metrics.models import Series
-from metrics.services import points_ingest
-from metrics.simulator import HostSimulator, batch_for, demo_incidents
 from scenarios.models import Scenario
 
 pytestmark = pytest.mark.django_db
@@ -62,34 +53,9 @@ def test_without_an_admin_it_says_what_to_do():
         seed()
 
 
-def ingest(hosts: list[HostSimulator], times: list[float]) -> None:
-    body = batch_for(hosts, times)
-    points_ingest(batch=parse_json(orjson.dumps(body), max_points=10**7))
-
-
-def at(t: float) -> datetime:
-    return datetime.fromtimestamp(t, tz=UTC)
-
-
 @pytest.mark.slow
 def test_the_seeded_rules_fire_on_the_scripted_incidents_within_minutes(admin):
-    demo_seed(owner=admin)
-    live = time.time() // 10 * 10 - 16 * 60  # sending started 16 minutes ago
-    hosts = [
-        HostSimulator(f"host-{i:03d}", i, 1, live - 8 * 3600, live + 3600, demo_incidents(i, live, live + 3600))
-        for i in range(8)
-    ]  # fmt: skip
-    ingest(hosts, [live - 8 * 3600 + i * 60 for i in range(8 * 60)])  # the back-fill
-    memory = Series.objects.get(name="memory.used", host="host-002")
-    config = ForecastConfig.objects.get(name="Demo · memory")
-    forecasting.forecast_run(series=memory, spec=config.spec(), config=config)
-    for step in range(16 * 6):  # live, every 10 s; rules every 15 s; detection every minute
-        t = live + step * 10
-        ingest(hosts, [t])
-        if step % 6 == 5:
-            detection_run(now=at(t + 1))
-        if step % 3 == 2:
-            rules_evaluate(now=at(t + 5))
+    live = play_demo(owner=admin)
     fired = AlertEvent.objects.filter(to_state="firing").order_by("at")
     first: dict[tuple[str, str], float] = {}  # (rule, host) -> minutes after sending started
     for rule, host, when in fired.values_list("alert__rule__name", "alert__series__host", "at"):
