@@ -3,6 +3,8 @@ the live run view, run comparison, and training. Writes go through the services.
 
 from __future__ import annotations
 
+from urllib.parse import urljoin
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -38,7 +40,8 @@ def _default_target(request) -> str:
 
 
 def _training_context(request, form: TrainingForm | None = None) -> dict:
-    initial = {"target_url": _default_target(request)}
+    # the README's example: the demo target's /capacity (fast up to 300 req/s)
+    initial = {"target_url": urljoin(_default_target(request), "/capacity")}
     return {
         "training": selectors.training_current(),
         "training_form": form or TrainingForm(initial=initial, auto_id="train_%s"),
@@ -46,7 +49,8 @@ def _training_context(request, form: TrainingForm | None = None) -> dict:
 
 
 def create(request):
-    form = ScenarioForm(request.POST or None, initial={"executor": "constant-vus"})
+    initial = {"executor": "constant-vus", "url": _default_target(request)}  # the demo target
+    form = ScenarioForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             scenario = services.scenario_create(
