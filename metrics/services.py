@@ -55,3 +55,16 @@ def series_ensure(*, name: str, host: str, labels: dict[str, str], description: 
         defaults={"name": name, "host": host, "labels": labels, "description": description},
     )
     return series
+
+
+def series_units_describe(*, units: dict[str, str], host: str | None = None) -> int:
+    """Give the series of these metric names (on ``host`` if given) their unit where they
+    have none yet (a user's unit is kept); returns how many changed. Senders that know
+    their metrics (the simulator, the demo target) describe them this way."""
+    changed = 0
+    for name, unit in units.items():
+        rows = Series.objects.filter(name=name, unit="")
+        if host is not None:
+            rows = rows.filter(host=host)
+        changed += rows.update(unit=unit[:32])
+    return changed

@@ -25,7 +25,8 @@ from metrics.selectors import (
     series_matching,
 )
 
-SeriesRow = tuple[int, str, str, str, int | None]  # id, name, host, labels JSON, pending_from
+# id, name, host, labels JSON, pending_from, unit
+SeriesRow = tuple[int, str, str, str, int | None, str]
 
 
 def matching_series(**filters) -> list[SeriesRow]:
@@ -34,7 +35,7 @@ def matching_series(**filters) -> list[SeriesRow]:
         series_matching(**filters)
         .annotate(pending=pending_from())
         .order_by("host", "id")
-        .values_list("id", "name", "host", Cast("labels", TextField()), "pending")[
+        .values_list("id", "name", "host", Cast("labels", TextField()), "pending", "unit")[
             : MAX_SERIES_PER_QUERY + 1
         ]
     )
@@ -65,9 +66,10 @@ def series_json(
             "name": name,
             "host": host,
             "labels": orjson.Fragment(labels),
+            "unit": unit,
             "points": points.get(sid, []),
         }
-        for sid, name, host, labels, _ in rows
+        for sid, name, host, labels, _, unit in rows
     ]
 
 

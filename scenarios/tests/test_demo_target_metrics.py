@@ -47,6 +47,9 @@ def test_the_figures_reach_hydra_as_the_targets_host(asgi_server, token):
     names = set(Series.objects.filter(host="127.0.0.1").values_list("name", flat=True))
     assert names == {"http.requests", "http.latency.p95", "http.errors", "cpu.usage"}
     assert Series.objects.filter(labels__service="demo-target").count() == 4
+    units = dict(Series.objects.filter(host="127.0.0.1").values_list("name", "unit"))
+    assert units == {"http.requests": "req/s", "http.latency.p95": "ms", "http.errors": "req/s",
+                     "cpu.usage": "%"}  # fmt: skip
 
 
 def test_one_interval_is_one_point_per_figure():

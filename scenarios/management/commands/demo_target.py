@@ -11,6 +11,7 @@ the load beside the server's metrics.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -18,8 +19,10 @@ import time
 import httpx
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from core.services import api_token_create
+from metrics.services import series_units_describe
 from scenarios.engine.served import ServedStats
 from scenarios.engine.testserver import ThreadedTargetServer
 
@@ -38,19 +41,36 @@ def metrics_body(figures: dict[str, float], at: float) -> dict:
     }
 
 
+UNITS = {"http.requests": "req/s", "http.errors": "req/s", "http.latency.p95": "ms",
+         "cpu.usage": "%"}  # fmt: skip
+
+
 def push_forever(url: str, token: str, served: ServedStats, interval: float, stop) -> None:
     """Send the figures every ``interval`` s until ``stop`` is set; a Hydra that isn't up
     yet (or a refused batch) is logged once per failure and retried next interval."""
     headers = {"Authorization": f"Token {token}"}
-    with httpx.Client(base_url=url, headers=headers, timeout=10) as client:
+    described = False
+    with httpx.Client(base_url=url, headers=headers, timeout=10) as client, _own_connection():
         while not stop.wait(interval):
             body = metrics_body(served.take(), time.time())
             try:
                 response = client.post("/api/v1/metrics/", json=body)
-                if response.status_code != 201:
-                    logger.warning("Hydra refused the target's metrics: %s", response.text[:200])
             except httpx.TransportError as exc:
                 logger.info("Hydra not reachable for the target's metrics yet: %s", exc)
+                continue
+            if response.status_code != 201:
+                logger.warning("Hydra refused the target's metrics: %s", response.text[:200])
+            elif not described:
+                described = series_units_describe(units=UNITS, host=HOST) >= 0
+
+
+@contextlib.contextmanager
+def _own_connection():
+    """This thread's database connection is closed when it stops."""
+    try:
+        yield
+    finally:
+        connection.close()
 
 
 class Command(BaseCommand):
