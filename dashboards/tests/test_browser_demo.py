@@ -50,7 +50,12 @@ def test_the_forecasts_pages_show_a_forecast_with_its_backtest(logged_in, page, 
     chart = page.locator("#forecast-chart")
     expect(chart).not_to_have_attribute("data-forecast-points", "0")
     expect(page.locator("#backtest-table")).to_be_visible()
-    screenshot("forecast")
+    expect(page.locator("#backtest-table .badge.ok").first).to_have_text("used")
+    page.fill("#id_threshold", "90")
+    page.select_option("#id_bound", "upper")
+    page.click("text=Check")
+    expect(page.locator("#breach-result")).to_contain_text("Crosses 90")
+    screenshot("forecast")  # docs/screenshot-forecast.png
 
 
 def test_the_scenarios_and_dashboards_pages_have_the_demos(logged_in, page, screenshot):

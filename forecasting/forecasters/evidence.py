@@ -13,6 +13,10 @@ from .auto import ORIGINS, _json_bt, _origins, backtest
 from .prepare import prepare_series
 from .timed import DAY, _steps_in, choose_periods
 
+#: A backtest error (MASE) above this is evidence against the forecast: its errors were
+#: many times the series' own step-to-step changes.
+MASE_LIMIT = 5.0
+
 
 def model_backtest(
     timestamps: Sequence[datetime],
@@ -50,4 +54,16 @@ def assess(info: dict, reliable: bool, reasons: Sequence[str]) -> tuple[bool, li
         )
     elif not any((table.get(k) or {}).get("smape") is not None for k in weights):
         out.append("the chosen model failed its backtest")
+    elif (mase := _weighted(table, weights, "mase")) is not None and mase > MASE_LIMIT:
+        out.append(
+            f"large backtest error: MASE {mase:.1f} (its errors were {mase:.0f}× the "
+            "series' typical change from one step to the next)"
+        )
     return reliable and len(out) == len(reasons), out
+
+
+def _weighted(table: dict, weights: dict, metric: str) -> float | None:
+    parts = [(w, (table.get(k) or {}).get(metric)) for k, w in weights.items()]
+    if not parts or any(v is None or not math.isfinite(v) for _, v in parts):
+        return None
+    return sum(w * v for w, v in parts) / sum(w for w, _ in parts)

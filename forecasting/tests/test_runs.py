@@ -96,3 +96,22 @@ def test_runs_a_lost_worker_left_behind_are_marked_failed():
     fresh.refresh_from_db()
     assert old.status == "error" and "never finished" in old.error
     assert fresh.status == "running"
+
+
+def test_a_forecast_that_failed_its_backtest_badly_is_not_reliable():
+    from forecasting.forecasters.evidence import assess
+
+    table = {"ets": {"smape": 14.0, "mase": 14.5}, "theta": {"smape": 16.0, "mase": 17.0}}
+    info = {"origins": 3, "backtest": table, "weights": {"ets": 0.5, "theta": 0.5}}
+    reliable, reasons = assess(info, True, [])
+    assert reliable is False and reasons[0].startswith("large backtest error: MASE 15.8")
+    fine = {**info, "backtest": {"ets": {"smape": 3.0, "mase": 0.8}, "theta": table["theta"]}}
+    assert assess({**fine, "weights": {"ets": 1.0}}, True, []) == (True, [])
+
+
+def test_durations_read_as_people_say_them():
+    from forecasting.templatetags.forecast_format import duration
+
+    assert [duration(s) for s in (21600, 60, 90, 86400, 300, None)] == [
+        "6 h", "1 min", "90 s", "1 d", "5 min", ""
+    ]  # fmt: skip
