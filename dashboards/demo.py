@@ -52,10 +52,10 @@ RULES: tuple[dict, ...] = (
      "condition": "rate", "window_seconds": 600, "op": ">", "threshold": 0.5,
      "severity": "info",
      "summary_template": "Requests on {{ host }} climbing {{ value|floatformat:2 }} req/s per s"},
-    {"name": "Demo · memory full within 6 h", "metric": "memory.used",
-     "host_pattern": "host-00[0-2]", "condition": "forecast", "op": ">", "threshold": 90,
+    {"name": "Demo · memory above 80 % within 6 h", "metric": "memory.used",
+     "host_pattern": "host-00[0-2]", "condition": "forecast", "op": ">", "threshold": 80,
      "horizon_seconds": 6 * 3600, "severity": "warning",
-     "summary_template": "Memory of {{ host }} forecast above 90 % within 6 h"},
+     "summary_template": "Memory of {{ host }} may pass 80 % within 6 h (forecast's upper bound)"},
 )  # fmt: skip
 FORECASTS: tuple[dict, ...] = (
     {"name": "Demo · memory", "metric": "memory.used", "host_pattern": "host-00[0-2]",

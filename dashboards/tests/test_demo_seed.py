@@ -65,7 +65,7 @@ def test_the_seeded_rules_fire_on_the_scripted_incidents_within_minutes(admin):
         ("Demo · host stopped reporting", "host-003"),
         ("Demo · latency anomaly", "host-001"),
         ("Demo · traffic surge", "host-004"),
-        ("Demo · memory full within 6 h", "host-002"),
+        ("Demo · memory above 80 % within 6 h", "host-002"),
     }
     assert expected <= set(first), first
     assert all(first[pair] <= 10 for pair in expected), first
