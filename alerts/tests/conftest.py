@@ -82,3 +82,12 @@ def hook_channel(db) -> NotificationChannel:
         name="ops hook", kind="webhook", target="https://hooks.example.com/hydra",
         secret="s3cret", group_wait_seconds=0,
     )  # fmt: skip
+
+
+@pytest.fixture
+def staff(client, owner):
+    """A client logged in as a superuser (the admin pages)."""
+    owner.is_superuser = True
+    owner.save()
+    client.force_login(owner)
+    return client

@@ -24,14 +24,6 @@ pytestmark = pytest.mark.django_db
 ADD = "/admin/alerts/alertrule/add/"
 
 
-@pytest.fixture
-def staff(client, owner):
-    owner.is_superuser = True
-    owner.save()
-    client.force_login(owner)
-    return client
-
-
 def form(**overrides) -> dict:
     data = {
         "name": "cpu high", "enabled": "on", "severity": "warning", "metric": "cpu.usage",

@@ -55,14 +55,6 @@ def test_an_invalid_rule_body_says_what_is_wrong(api, token_client):
     assert reader.post(URL, body, format="json").status_code == 403
 
 
-@pytest.fixture
-def staff(client, owner):
-    owner.is_superuser = True
-    owner.save()
-    client.force_login(owner)
-    return client
-
-
 def test_the_admin_add_page_backtests_the_form_without_saving(staff):
     one_spike()
     page = staff.get("/admin/alerts/alertrule/add/").content.decode()
