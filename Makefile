@@ -27,6 +27,7 @@ migrate: venv
 
 run: migrate
 	$(MANAGE) ensure_admin
+	$(if $(filter 0,$(HYDRA_DEMO)),,$(MANAGE) seed_demo)
 	@echo "Hydra on http://127.0.0.1:$${HYDRA_PORT:-8000}/ ($(if $(REDIS_URL),full,embedded) mode). Ctrl-C stops it."
 	PYTHONUNBUFFERED=1 PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho -f $(PROCFILE) start $(PROCESSES)
 

@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -80,20 +83,50 @@ class AlertRuleAdmin(admin.ModelAdmin):
     @admin.display(description="Backtest (last 7 days)")
     def backtest(self, obj: AlertRule | None) -> str:
         if obj is None or obj.pk is None:
-            return "Save the rule to see how often it would have fired."
-        result = rule_backtest(rule=obj)
-        if result.note:
-            return result.note
-        head = format_html(
-            "Would have fired <strong>{}</strong> times over {} series (step {} s).",
-            result.count, result.series, result.step_s,
-        )  # fmt: skip
-        items = format_html_join(
-            "",
-            "<li>{} — {}</li>",
-            ((f"{t:%Y-%m-%d %H:%M} UTC", s) for s, t in result.fired[:MAX_LISTED_FIRINGS]),
+            return "“Backtest these settings” below shows it before you save."
+        return backtest_html(rule_backtest(rule=obj))
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.backtest_view)
+        return [path("backtest/", view, name="alerts_alertrule_backtest"), *super().get_urls()]
+
+    def backtest_view(self, request) -> HttpResponse:
+        """The form's current values, backtested without saving (the add and change pages)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        rule_id = request.POST.get("_rule", "")
+        obj = AlertRule.objects.filter(pk=rule_id).first() if rule_id.isdigit() else None
+        allowed = (
+            self.has_change_permission(request, obj) if obj else self.has_add_permission(request)
         )
-        return format_html("{}<ul>{}</ul>", head, items)
+        if not allowed:
+            raise PermissionDenied
+        form = self.get_form(request, obj)(request.POST, instance=obj)
+        if not form.is_valid():
+            errors = format_html_join("", "<li>{}: {}</li>", _form_errors(form))
+            return HttpResponse(format_html('<ul class="errorlist">{}</ul>', errors))
+        return HttpResponse(backtest_html(rule_backtest(rule=form.save(commit=False))))
+
+
+def _form_errors(form):
+    for field, errors in form.errors.items():
+        for error in errors:
+            yield field, error
+
+
+def backtest_html(result) -> str:
+    """The backtest's count and the first firings, as admin HTML."""
+    head = format_html(
+        "Would have fired <strong>{}</strong> times over {} series (step {} s).",
+        result.count, result.series, result.step_s,
+    )  # fmt: skip
+    note = format_html(" <em>{}</em>", result.note) if result.note else ""
+    items = format_html_join(
+        "",
+        "<li>{} — {}</li>",
+        ((f"{t:%Y-%m-%d %H:%M} UTC", s) for s, t in result.fired[:MAX_LISTED_FIRINGS]),
+    )
+    return format_html("{}{}<ul>{}</ul>", head, note, items)
 
 
 class AlertEventInline(admin.TabularInline):

@@ -21,8 +21,10 @@ from alerts.selectors import (
 )
 from metrics.models import Series
 from metrics.selectors import latest_ts_many
+from metrics.services import series_ensure
 
 US = 1_000_000
+NEVER_REPORTED = "No data ever received"
 Observations = dict[int, dict[int, float | None]]  # rule id -> series id -> value
 
 
@@ -40,6 +42,7 @@ def observe(
             selected[rule.pk] = memo[key]
         except Exception as exc:  # e.g. a regex saved around validation
             failed[rule.pk] = exc
+    _select_absent(rules, selected, failed, now_us)
     by_id = {s.pk: s for group in selected.values() for s in group}
     out: Observations = {}
     for group in _groups([r for r in rules if r.pk in selected]).values():
@@ -49,8 +52,52 @@ def observe(
             failed.update({r.pk: exc for r in group})
             continue
         for rule in group:
-            out[rule.pk] = {s.pk: values.get(s.pk) for s in selected[rule.pk]}
+            row = {s.pk: values.get(s.pk) for s in selected[rule.pk]}
+            out[rule.pk] = _reported_only(row, values)
     return out, by_id, failed
+
+
+def _select_absent(rules: list[AlertRule], selected: dict, failed: dict, now_us: int) -> None:
+    """An absence rule that has selected no series at all for its absence time watches a
+    series made for the purpose (its metric, literal host and ``=`` labels, like
+    Prometheus's ``absent()``): a metric that never reported (a typo, an exporter never
+    deployed) fires too."""
+    for rule in rules:
+        if rule.condition != AlertRule.Condition.ABSENCE or selected.get(rule.pk) != []:
+            continue
+        if rule.created_at and now_us / US - rule.created_at.timestamp() < rule.params.threshold:
+            continue  # give a new rule's metric its absence time to report first
+        try:
+            selected[rule.pk] = [absent_series(rule)]
+        except Exception as exc:
+            failed[rule.pk] = exc
+
+
+def absent_series(rule: AlertRule) -> Series:
+    """The series standing for the rule's metric while it has none; it counts as silent
+    since the rule was made."""
+    literal = not rule.host_regex and not any(c in rule.host_pattern for c in "*?[")
+    labels = {m["label"]: m["value"] for m in rule.label_matchers if m.get("op", "=") == "="}
+    labels.pop("host", None)
+    series = series_ensure(
+        name=rule.metric,
+        host=rule.host_pattern if literal else "",
+        labels=labels,
+        help_text=f"{NEVER_REPORTED} (made for the absence rule {rule.name!r})",
+    )
+    if rule.created_at and rule.created_at < series.created_at:
+        Series.objects.filter(pk=series.pk).update(created_at=rule.created_at)
+        series.created_at = rule.created_at
+    return series
+
+
+def _reported_only(row: dict[int, float | None], values) -> dict[int, float | None]:
+    """Once a series of an absence rule has reported, series that never did (made by
+    ``absent_series``) drop out: their alert resolves."""
+    never: set[int] = getattr(values, "never", set())
+    if not never or all(sid in never for sid in row):
+        return row
+    return {sid: v for sid, v in row.items() if sid not in never}
 
 
 def _read(group: list[AlertRule], selected, by_id, now_us: int) -> dict[int, float]:
@@ -78,13 +125,23 @@ def _rate(rule: AlertRule, ids: list[int], by_id, now_us: int) -> dict[int, floa
     return window_aggregate(series_ids=ids, agg="rate", start_us=start, end_us=now_us + 1)
 
 
+class Absences(dict):
+    """Seconds without data per series; ``never``: the series that never had a point."""
+
+    never: set[int]
+
+
 def _absence(rule: AlertRule, ids: list[int], by_id, now_us: int) -> dict[int, float]:
-    """Seconds since the series' last point (its whole life if it never had one)."""
+    """Seconds since the series' last point (since it was made if it never had one)."""
     latest = latest_ts_many(series_ids=ids)  # only this rule kind needs it: not every cycle
-    out = {}
+    out = Absences()
+    out.never = {sid for sid in ids if latest.get(sid) is None}
     for sid in ids:
         last = latest.get(sid)
-        out[sid] = (now_us - last) / US if last is not None else float("inf")
+        if last is None:
+            out[sid] = max(now_us / US - by_id[sid].created_at.timestamp(), 0.0)
+        else:
+            out[sid] = (now_us - last) / US
     return out
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import datetime
 
 import numpy as np
 from django.db import connection
-from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 
 from alerts.matchers import host_predicate, matches
 from alerts.models import Alert, AlertRule, Anomaly, Silence
@@ -17,7 +18,7 @@ from forecasting.models import Forecast
 from metrics.models import Series
 
 US = 1_000_000
-SERIES_FIELDS = ("id", "name", "host", "labels")
+SERIES_FIELDS = ("id", "name", "host", "labels", "help", "created_at")
 
 
 def series_of_metrics(names: Iterable[str]) -> dict[str, list[Series]]:
@@ -153,6 +154,23 @@ def latest_forecasts(
     newest = ok.order_by("-created_at", "-id").values("pk")[:1]
     rows = Forecast.objects.filter(series_id__in=series_ids, pk=Subquery(newest))
     return {f.series_id: f.point_rows() for f in rows.prefetch_related("points")}
+
+
+def forecasts_made_between(
+    *, series_ids: list[int], start: datetime, end: datetime
+) -> dict[int, list[tuple[float, list[tuple[float, float, float, float]]]]]:
+    """series id -> ``[(made at, epoch s), point rows]`` of its successful forecasts made in
+    [start, end) plus the last one before ``start``, oldest first (what a forecast-breach
+    rule would have read at each moment). Three queries."""
+    ok = Forecast.objects.filter(series_id__in=series_ids, status=Forecast.Status.OK)
+    before = ok.filter(series=OuterRef("series"), created_at__lt=start).order_by("-created_at")
+    rows = ok.filter(
+        Q(created_at__gte=start, created_at__lt=end) | Q(pk=Subquery(before.values("pk")[:1]))
+    )
+    out: dict[int, list] = {}
+    for f in rows.order_by("created_at", "id").prefetch_related("points"):
+        out.setdefault(f.series_id, []).append((f.created_at.timestamp(), f.point_rows()))
+    return out
 
 
 def alerts_list(*, state: str = "all") -> QuerySet[Alert]:

@@ -12,8 +12,8 @@ calls between reading the history and storing the result. The database read and 
 are not included (per series they are one bucketed query and one bulk insert of
 24-288 rows). Each series is synthetic (daily + weekly cycles, trend, noise, a random
 level and scale; seeded by its index), made inside the worker before the clock starts.
-``--step`` is the forecast's resampling step: 3600 (the config default: 5-minute data
-resampled to hourly, 24 steps ahead) or 300 (the raw resolution, 288 steps ahead).
+``--step`` is the forecast's resampling step: 3600 (what a config that leaves the step to
+the data picks for 14 days of 5-minute data: hourly, 24 steps ahead) or 300 (the raw resolution, 288 steps ahead).
 Prints the total wall time, per-series p50/p95/max and the failures.
 """
 

@@ -18,6 +18,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from core import checks  # noqa: F401  (registers the system checks)
+        from core.api import schema  # noqa: F401  (registers the token schemes)
         from core.roles import sync_after_migrate
 
         # the role groups' permissions follow core/roles.py after every migrate (and every

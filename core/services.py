@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, User
@@ -24,24 +25,36 @@ def api_token_create(
     return token, key
 
 
-def admin_ensure(
-    *, username: str, password: str | None, email: str = ""
-) -> tuple[User, str | None]:
-    """Create the superuser if missing; either way it has the admin role. Returns it and the
-    password when one was generated."""
+@dataclass(frozen=True)
+class AdminEnsured:
+    """What ``admin_ensure`` did: the user, whether it was created now, the generated password
+    (None when it came from the caller) and whether a given password was set."""
+
+    user: User
+    created: bool
+    generated: str | None
+    password_set: bool
+
+
+def admin_ensure(*, username: str, password: str | None, email: str = "") -> AdminEnsured:
+    """Create the superuser if missing (with ``password`` or a generated one); an existing
+    user only gets ``password`` when one is given. Either way it has the admin role."""
     User = get_user_model()
     user = User.objects.filter(username=username).first()
-    generated = None
     if user is not None:
         if password:
             user.set_password(password)
             user.save(update_fields=["password"])
-    else:
-        generated = None if password else secrets.token_urlsafe(12)
-        user = User.objects.create_superuser(
-            username=username, email=email, password=password or generated
-        )
-    return user_role_set(user=user, role=ADMIN), generated
+        return AdminEnsured(
+            user_role_set(user=user, role=ADMIN), created=False, generated=None,
+            password_set=bool(password),
+        )  # fmt: skip
+    generated = None if password else secrets.token_urlsafe(12)
+    user = User.objects.create_superuser(
+        username=username, email=email, password=password or generated
+    )
+    user = user_role_set(user=user, role=ADMIN)
+    return AdminEnsured(user, created=True, generated=generated, password_set=bool(password))
 
 
 class UnknownRole(ValueError):

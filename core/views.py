@@ -4,23 +4,20 @@ import ipaddress
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views.decorators.cache import never_cache
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 from django_prometheus.exports import ExportToDjangoView
 from rest_framework.exceptions import AuthenticationFailed
 
 from core.api.authentication import ApiTokenAuthentication
-from core.selectors import system_health
 
 
 @login_not_required
-@never_cache
 @require_GET
-def health(request: HttpRequest) -> JsonResponse:
-    """Database, Redis (or "embedded") and worker heartbeat; 503 when a store is down."""
-    healthy, body = system_health()
-    return JsonResponse(body, status=200 if healthy else 503)
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """Browsers ask for /favicon.ico whatever the page links: send them to the icon."""
+    return HttpResponseRedirect(static("hydra/favicon.svg"))
 
 
 def _ip_allowed(request: HttpRequest) -> bool:

@@ -53,12 +53,13 @@ def validate_definition(data: object) -> dict:
     return dict(serializer.validated_data)
 
 
+def fill(text: str, values: dict[str, str]) -> str:
+    """``text`` with each ``$var`` replaced by its chosen value (unknown ones left as is)."""
+    return VARIABLE.sub(lambda m: values.get(m[1], m[0]), text)
+
+
 def substitute(query: dict, values: dict[str, str]) -> dict:
     """Replace ``$var`` in the panel's query with the chosen values."""
-
-    def fill(text: str) -> str:
-        return VARIABLE.sub(lambda m: values.get(m[1], m[0]), text)
-
-    out = {k: fill(v) if isinstance(v, str) else v for k, v in query.items()}
-    out["labels"] = {k: fill(v) for k, v in query.get("labels", {}).items()}
+    out = {k: fill(v, values) if isinstance(v, str) else v for k, v in query.items()}
+    out["labels"] = {k: fill(v, values) for k, v in query.get("labels", {}).items()}
     return out

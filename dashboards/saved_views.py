@@ -13,7 +13,7 @@ from rest_framework.exceptions import ValidationError
 from core.permissions import needs
 from dashboards import selectors as ds
 from dashboards import services as svc
-from dashboards.definition import substitute
+from dashboards.definition import fill, substitute
 from dashboards.forms import DashboardForm, ImportForm, PanelForm
 from metrics import timerange
 
@@ -65,7 +65,8 @@ def dashboard_view(request, pk: int):
         query = substitute(panel["query"], values)
         params = {k: v for k, v in query.items() if k != "labels" and v}
         params.update({f"label.{k}": v for k, v in query.get("labels", {}).items()})
-        panels.append({**panel, "query_json": json.dumps(params)})
+        title = fill(panel.get("title", ""), values)  # "CPU of $host" → "CPU of web-1"
+        panels.append({**panel, "title": title, "query_json": json.dumps(params)})
     context = {
         "dashboard": dashboard,
         "panels": panels,

@@ -1,10 +1,15 @@
-"""Live update for a newly stored forecast (through the one publish helper)."""
+"""Live updates of forecast runs and newly stored forecasts (through the one publish helper)."""
 
 from __future__ import annotations
 
 from core.live import publish
 from forecasting.models import Forecast
-from forecasting.payloads import ForecastEnvelope, ForecastPayload
+from forecasting.payloads import (
+    ForecastEnvelope,
+    ForecastPayload,
+    ForecastRunEnvelope,
+    ForecastRunPayload,
+)
 
 
 def forecast_payload(forecast: Forecast, points: list[list[float]]) -> ForecastPayload:
@@ -27,3 +32,21 @@ def publish_forecast(forecast: Forecast) -> None:
         "payload": forecast_payload(forecast, points),
     }
     publish([(f"series:{forecast.series_id}", envelope)])
+
+
+def run_payload(run: Forecast) -> ForecastRunPayload:
+    return {
+        "type": "forecast_run",
+        "series": run.series_id,
+        "run": run.pk,
+        "status": run.status,
+        "message": run.message,
+        "reliable": run.reliable,
+        "reasons": list(run.reasons),
+    }
+
+
+def publish_run(run: Forecast) -> None:
+    """Tell ``series:<id>`` subscribers that a run was queued, started, finished or failed."""
+    envelope: ForecastRunEnvelope = {"type": "forecast.run", "payload": run_payload(run)}
+    publish([(f"series:{run.series_id}", envelope)])

@@ -12,7 +12,7 @@ from fnmatch import fnmatchcase
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from forecasting.spec import MODEL_NAMES, SEASONALITIES, ForecastSpec
+from forecasting.spec import AUTO, MODEL_NAMES, SEASONALITIES, ForecastSpec
 
 US = 1_000_000
 
@@ -33,8 +33,12 @@ class ForecastConfig(models.Model):
         max_length=200, blank=True, default="*", help_text="glob, e.g. web-* (selector)"
     )
     enabled = models.BooleanField(default=True)
-    horizon_seconds = models.PositiveIntegerField(default=86400)
-    step_seconds = models.PositiveIntegerField(default=3600, help_text="resampling step")
+    horizon_seconds = models.PositiveIntegerField(
+        default=AUTO, help_text="how far ahead; 0 = from the data (a quarter of it, ≤ 1 day)"
+    )
+    step_seconds = models.PositiveIntegerField(
+        default=AUTO, help_text="resampling step; 0 = from the data's resolution and length"
+    )
     history_seconds = models.PositiveIntegerField(default=14 * 86400)
     model = models.CharField(max_length=20, choices=[(m, m) for m in MODEL_NAMES], default="auto")
     seasonalities = models.CharField(
@@ -79,9 +83,12 @@ class ForecastConfig(models.Model):
 
 
 class Forecast(models.Model):
-    """One forecast run of one series: the curve's metadata, or the error that stopped it."""
+    """One forecast run of one series: queued, running, its curve's metadata (ok), or the
+    error that stopped it."""
 
     class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
         OK = "ok"
         ERROR = "error"
 
@@ -113,6 +120,19 @@ class Forecast(models.Model):
     @property
     def ok(self) -> bool:
         return self.status == self.Status.OK
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.OK, self.Status.ERROR)
+
+    @property
+    def message(self) -> str:
+        """What a user reads about this run."""
+        if self.status == self.Status.ERROR:
+            return f"failed: {self.error}"
+        if self.status == self.Status.OK:
+            return f"{self.model}, in {self.duration_ms / 1000:.1f} s"
+        return f"{self.status}…"
 
     def point_rows(self) -> list[tuple[float, float, float, float]]:
         """``[(epoch seconds, yhat, lower, upper), ...]`` in time order (uses a prefetch)."""

@@ -20,3 +20,20 @@ class ForecastPayload(TypedDict):
 class ForecastEnvelope(TypedDict):
     type: str  # the consumer handler: "forecast.ready"
     payload: ForecastPayload
+
+
+class ForecastRunPayload(TypedDict):
+    """A forecast run changed state (``series:<id>`` topic)."""
+
+    type: str  # "forecast_run"
+    series: int
+    run: int
+    status: str  # queued, running, ok, error
+    message: str  # what the page shows, e.g. "failed: history too short: 7 point(s)"
+    reliable: bool
+    reasons: list[str]
+
+
+class ForecastRunEnvelope(TypedDict):
+    type: str  # the consumer handler: "forecast.run"
+    payload: ForecastRunPayload

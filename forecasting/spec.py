@@ -50,11 +50,19 @@ def _history_errors(history: int, horizon: int, step: int) -> dict[str, str]:
 
 
 def validate_settings(*, horizon: int, step: int, history: int, level: float) -> dict[str, str]:
-    """Field -> message for a bad combination of durations (seconds) and interval width."""
-    if min(horizon, step, history) <= 0:
-        return {"step_seconds": "horizon, step and history must be positive numbers of seconds"}
-    errors = {**_horizon_errors(horizon, step), **_history_errors(history, horizon, step)}
-    if DAY % step and step % DAY:
+    """Field -> message for a bad combination of durations (seconds) and interval width.
+    A horizon or step of 0 is chosen from the data at run time (``AUTO``)."""
+    if min(horizon, step) < 0 or history <= 0:
+        return {
+            "step_seconds": "horizon and step must be positive numbers of seconds (or 0: "
+            "from the data) and history positive"
+        }
+    errors: dict[str, str] = {}
+    if horizon and step:
+        errors = {**_horizon_errors(horizon, step), **_history_errors(history, horizon, step)}
+    elif horizon and history < horizon:
+        errors = _history_errors(history, horizon, 1)
+    if step and DAY % step and step % DAY:
         errors["step_seconds"] = (
             f"the step ({step}s) must divide a day or be a whole number of days"
         )
@@ -63,12 +71,15 @@ def validate_settings(*, horizon: int, step: int, history: int, level: float) ->
     return errors
 
 
+AUTO = 0  # a horizon or step of 0 is chosen from the series' data when the run starts
+
+
 @dataclass(frozen=True)
 class ForecastSpec:
-    """One run's settings (durations in seconds)."""
+    """One run's settings (durations in seconds; horizon and step ``AUTO`` by default)."""
 
-    horizon_seconds: int = DAY
-    step_seconds: int = 3600
+    horizon_seconds: int = AUTO
+    step_seconds: int = AUTO
     history_seconds: int = 14 * DAY
     model: str = "auto"
     seasonalities: str = "auto"
@@ -96,6 +107,11 @@ class ForecastSpec:
     def with_overrides(self, overrides: dict) -> ForecastSpec:
         known = {f.name for f in dataclasses.fields(self)}
         return dataclasses.replace(self, **{k: v for k, v in overrides.items() if k in known})
+
+    @property
+    def resolved(self) -> bool:
+        """Are the horizon and step set (not left to the data)?"""
+        return bool(self.horizon_seconds and self.step_seconds)
 
     @property
     def horizon(self) -> timedelta:

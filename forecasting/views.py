@@ -52,12 +52,14 @@ def detail(request, series_id: int):
 def run(request, series_id: int):
     """Forecast now (queued); htmx gets the button's new state, a plain POST a redirect."""
     series = get_object_or_404(Series, pk=series_id)
+    run = None
     try:
-        services.forecast_request(series=series)
-        message = "Forecast queued."
+        run = services.forecast_request(series=series)[1]
+        message = "Forecast queued…"
     except ValueError as exc:
         message = f"Not queued: {exc}"
     if request.htmx:
-        return render(request, "forecasting/partials/_run.html", {"message": message})
+        context = {"series_id": series.pk, "run": run, "message": message}
+        return render(request, "forecasting/partials/_run_button.html", context)
     messages.info(request, message)
     return redirect("forecasting:detail", series_id=series.pk)

@@ -262,7 +262,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": env("HYDRA_API_THROTTLE_RATE", default="100/s")},
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.HydraAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
@@ -275,6 +275,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "TAGS": [  # one per app (core.api.schema.HydraAutoSchema.get_tags)
+        {"name": "health", "description": "Is Hydra up: database, Redis, worker (no token)."},
+        {"name": "tokens", "description": "The caller's API tokens."},
+        {"name": "metrics", "description": "Ingestion (JSON, line protocol), queries, series."},
+        {"name": "alerts", "description": "Alert rules and their backtest, alerts, silences."},
+        {"name": "forecasting", "description": "Forecast settings, forecasts, time to breach."},
+        {"name": "load tests", "description": "Scenarios, runs, capacity training."},
+        {"name": "prometheus", "description": "Prometheus remote write and OTLP/HTTP metrics."},
+    ],
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True},
 }
 
 # Celery: broker is Redis in full mode; in embedded mode tasks never reach a broker
@@ -350,7 +360,8 @@ HYDRA_SCENARIO_MAX_DURATION = env_duration("HYDRA_SCENARIO_MAX_DURATION", "4h")
 HYDRA_SCENARIO_MAX_INFLIGHT = env.int("HYDRA_SCENARIO_MAX_INFLIGHT", default=10_000)
 # the target the generator and training forms suggest (make run starts a demo service there)
 HYDRA_SCENARIO_DEFAULT_TARGET = env(
-    "HYDRA_SCENARIO_DEFAULT_TARGET", default="http://127.0.0.1:8090/fast"
+    "HYDRA_SCENARIO_DEFAULT_TARGET",
+    default=f"http://127.0.0.1:{env('HYDRA_DEMO_TARGET_PORT', default='8090')}/fast",
 )
 # a running load test whose worker has not reported for this long is marked failed
 HYDRA_SCENARIO_STALE_AFTER = env_duration("HYDRA_SCENARIO_STALE_AFTER", "2m")

@@ -4,13 +4,15 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core import views
+from core.api.health import HealthApi
 from metrics.api.views import LineProtocolWriteApi
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
-    path("api/v1/health", views.health, name="health"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("api/v1/health", HealthApi.as_view(), name="health"),
     path("metrics", views.prometheus_metrics, name="prometheus-metrics"),
     path("api/v1/", include("core.api.urls")),
     path("api/v1/", include("metrics.api.urls")),

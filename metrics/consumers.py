@@ -116,3 +116,6 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def forecast_ready(self, event: dict) -> None:
         await self._forward(event)
+
+    async def forecast_run(self, event: dict) -> None:
+        await self._forward(event)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Count, Min, QuerySet, Subquery
+from django.db.models import Count, Max, Min, QuerySet, Subquery
 
 from metrics.ingest.batch import SeriesKey
-from metrics.models import RollupPending, Series, StaleMark, series_key
+from metrics.models import Point, RollupPending, Series, StaleMark, series_key
 from metrics.query.timeseries import Query, bucketed
 
 MAX_SERIES_PER_QUERY = 2_000
@@ -94,6 +94,14 @@ def latest_ts_many(*, series_ids: list[int]) -> dict[int, int | None]:
 
 def latest_ts(*, series_id: int) -> int | None:
     return latest_ts_many(series_ids=[series_id]).get(series_id)
+
+
+def points_extent(*, series_id: int, start_us: int, end_us: int) -> tuple[int, int, int] | None:
+    """(oldest µs, newest µs, count) of the raw points in [start_us, end_us), or None."""
+    row = Point.objects.filter(series_id=series_id, ts__gte=start_us, ts__lt=end_us).aggregate(
+        first=Min("ts"), last=Max("ts"), n=Count("ts")
+    )
+    return None if not row["n"] else (row["first"], row["last"], row["n"])
 
 
 def oldest_unrolled() -> int | None:

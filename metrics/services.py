@@ -10,7 +10,7 @@ from metrics.ingest import Batch
 from metrics.ingest.series_ids import forget_all
 from metrics.ingest.writer import Written, write
 from metrics.live import publish_points
-from metrics.models import Point, Rollup1h, Rollup1m, Series, StaleMark
+from metrics.models import Point, Rollup1h, Rollup1m, Series, StaleMark, series_key
 
 
 def points_ingest(*, batch: Batch) -> int:
@@ -46,3 +46,26 @@ def series_delete(*, series: Series) -> None:
             model.objects.filter(series_id=series.pk).delete()
         series.delete()
     transaction.on_commit(forget_all)
+
+
+def series_ensure(*, name: str, host: str, labels: dict[str, str], help_text: str) -> Series:
+    """The series with this key, created without points when missing (with ``help_text`` as
+    its help: alerts make one for a metric that never reported, so its absence can fire)."""
+    series, _ = Series.objects.get_or_create(
+        key=series_key(name, host, labels),
+        defaults={"name": name, "host": host, "labels": labels, "help": help_text},
+    )
+    return series
+
+
+def series_units_describe(*, units: dict[str, str], host: str | None = None) -> int:
+    """Give the series of these metric names (on ``host`` if given) their unit where they
+    have none yet (a user's unit is kept); returns how many changed. Senders that know
+    their metrics (the simulator, the demo target) describe them this way."""
+    changed = 0
+    for name, unit in units.items():
+        rows = Series.objects.filter(name=name, unit="")
+        if host is not None:
+            rows = rows.filter(host=host)
+        changed += rows.update(unit=unit[:32])
+    return changed

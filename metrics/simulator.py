@@ -2,7 +2,9 @@
 
 Deterministic for a seed, so tests (and the forecasting/alerts issues) can rely on it.
 Incidents per host: ``spike`` (short burst), ``level_shift`` (a step that stays for hours),
-``leak`` (memory climbing until a "restart"), ``dropout`` (the host sends nothing).
+``leak`` (memory climbing until a "restart"), ``dropout`` (the host sends nothing), ``pin``
+(held at a value). ``demo_incidents`` adds a script the seeded demo rules catch within
+minutes of ``make run`` (and again every two hours).
 """
 
 from __future__ import annotations
@@ -50,13 +52,21 @@ METRICS = (
 class HostSimulator:
     """One host's metrics as a function of time."""
 
-    def __init__(self, host: str, index: int, seed: int, start: float, end: float) -> None:
+    def __init__(
+        self,
+        host: str,
+        index: int,
+        seed: int,
+        start: float,
+        end: float,
+        scripted: tuple[Incident, ...] = (),
+    ) -> None:
         self.host = host
         rng = random.Random(f"{seed}:{host}")
         self.scale = 0.7 + 0.6 * rng.random()
         self.phase = rng.uniform(-3600, 3600)
         self.noise = random.Random(f"{seed}:{host}:noise")
-        self.incidents = _incidents(rng, start, end)
+        self.incidents = _incidents(rng, start, end) + list(scripted)
         self.disk_growth = rng.uniform(0.2, 1.5) / DAY  # % per second
 
     def dropped(self, t: float) -> bool:
@@ -82,6 +92,8 @@ class HostSimulator:
                 continue
             if i.kind in ("spike", "level_shift"):
                 value *= i.size
+            elif i.kind == "pin":
+                value = i.size * (1 + 0.01 * math.sin(t / 7))
             elif i.kind == "leak":
                 value += (t - i.start) / (i.end - i.start) * i.size
         return value
@@ -110,6 +122,36 @@ def _incidents(rng: random.Random, start: float, end: float) -> list[Incident]:
         }[kind]
         out.append(Incident(kind, at, at + length, metric, size))
     return out
+
+
+#: The demo's script, every ``DEMO_CYCLE`` seconds from the start of live sending:
+#: (host index, kind, metric, start offset s, length s, size). Each is what one seeded
+#: rule catches (dashboards.demo): CPU held at 97 %, a host going silent, a latency spike,
+#: a traffic surge.
+DEMO_CYCLE = 2 * 3600.0
+DEMO_SCRIPT = (
+    (6, "pin", "cpu.usage", 120, 900, 97.0),
+    (3, "dropout", "", 180, 600, 0.0),
+    (1, "spike", "http.latency.p95", 240, 300, 5.0),
+    (4, "pin", "http.requests", 300, 1800, 900.0),
+)
+#: A memory leak on host 2, three hours old when sending starts, daily: what the memory
+#: forecast (and its breach rule) sees coming.
+DEMO_LEAK = (2, "leak", "memory.used", -3 * 3600, 6 * 3600, 45.0)
+
+
+def demo_incidents(index: int, live_start: float, end: float) -> tuple[Incident, ...]:
+    """Host ``index``'s scripted incidents from ``live_start`` until ``end``."""
+    out = []
+    for script, period in ((DEMO_SCRIPT, DEMO_CYCLE), ((DEMO_LEAK,), DAY)):
+        for host, kind, metric, offset, length, size in script:
+            if host != index:
+                continue
+            at = live_start + offset
+            while at < end:
+                out.append(Incident(kind, at, at + length, metric, size))
+                at += period
+    return tuple(out)
 
 
 def batch_for(hosts: list[HostSimulator], times: list[float]) -> dict:

@@ -159,11 +159,11 @@ class GenerateForm(forms.Form):
 
 class TrainingForm(forms.Form):
     target_url = forms.URLField(max_length=2000, label="Target URL", assume_scheme="http")
-    p95_ms = forms.FloatField(min_value=0.1, initial=300, label="SLO: p95 below (ms)")
+    p95_ms = forms.FloatField(min_value=0.1, initial=100, label="SLO: p95 below (ms)")
     error_pct = forms.FloatField(
         min_value=0, max_value=100, initial=1, label="and errors below (%)"
     )
-    max_rps = forms.FloatField(min_value=0.1, initial=500, label="Max rate (req/s)")
+    max_rps = forms.FloatField(min_value=0.1, initial=1000, label="Max rate (req/s)")
     step_duration = forms.FloatField(min_value=2, initial=10, label="Step (s)")
     label = forms.CharField(max_length=200, required=False, help_text="e.g. release v1.4")
 

@@ -153,6 +153,38 @@ class ScenarioRun(Execution):
         """Labels of the run's Hydra series."""
         return {"run": str(self.pk), "scenario": self.name}
 
+    @property
+    def latency_columns(self) -> list[tuple[str, float | None]]:
+        """The summary's latency percentiles in a fixed order (jsonb keeps its own)."""
+        return ordered_latency((self.summary or {}).get("latency_ms") or {})
+
+    @property
+    def figures(self) -> dict | None:
+        """The whole run's figures for the big numbers once it has a summary, else None."""
+        s = self.summary
+        if not s:
+            return None
+        latency = s.get("latency_ms") or {}
+        return {"elapsed": s.get("duration_s"), "rps": s.get("rps"), "p95": latency.get("p95"),
+                "errors": s.get("errors", 0)}  # fmt: skip
+
+    @property
+    def threshold_results(self) -> list[tuple[str, bool | None]]:
+        """Each threshold of the spec with whether it held over the whole run (None until
+        the summary exists)."""
+        rows = (self.summary or {}).get("thresholds") or []
+        passed = {t["threshold"]: bool(t.get("passed")) for t in rows}
+        return [(t, passed.get(t)) for t in self.spec.get("thresholds") or []]
+
+
+LATENCY_ORDER = ("min", "mean", "p50", "p90", "p95", "p99", "max")
+
+
+def ordered_latency(latency: dict[str, float | None]) -> list[tuple[str, float | None]]:
+    """Latency percentiles in ``LATENCY_ORDER`` (unknown keys last, by name)."""
+    rank = {k: i for i, k in enumerate(LATENCY_ORDER)}
+    return sorted(latency.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0]))
+
 
 class TrainingSession(Execution):
     """One adaptive capacity search: ramp the rate, bisect to the highest rate meeting the SLO."""

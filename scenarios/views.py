@@ -3,6 +3,8 @@ the live run view, run comparison, and training. Writes go through the services.
 
 from __future__ import annotations
 
+from urllib.parse import urljoin
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -39,7 +41,8 @@ def _default_target(request) -> str:
 
 
 def _training_context(request, form: TrainingForm | None = None) -> dict:
-    initial = {"target_url": _default_target(request)}
+    # the README's example: the demo target's /capacity (fast up to 300 req/s)
+    initial = {"target_url": urljoin(_default_target(request), "/capacity")}
     return {
         "training": selectors.training_current(),
         "training_form": form or TrainingForm(initial=initial, auto_id="train_%s"),
@@ -48,7 +51,8 @@ def _training_context(request, form: TrainingForm | None = None) -> dict:
 
 @needs(read="scenarios.add_scenario", write="scenarios.add_scenario")
 def create(request):
-    form = ScenarioForm(request.POST or None, initial={"executor": "constant-vus"})
+    initial = {"executor": "constant-vus", "url": _default_target(request)}  # the demo target
+    form = ScenarioForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             scenario = services.scenario_create(
@@ -125,7 +129,8 @@ def run(request, pk: int):
 def run_detail(request, pk: int):
     run_row = get_object_or_404(ScenarioRun.objects.select_related("scenario"), pk=pk)
     if request.htmx:
-        return render(request, "scenarios/partials/_run_summary.html", {"run": run_row})
+        context = {"run": run_row, "oob": True}  # the big numbers and badges follow the summary
+        return render(request, "scenarios/partials/_run_summary.html", context)
     context = {
         "run": run_row,
         "series": selectors.run_series(run_row),

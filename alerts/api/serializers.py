@@ -69,6 +69,41 @@ class AlertRuleSerializer(serializers.ModelSerializer):
         return attrs
 
 
+class AlertRuleBacktestSerializer(AlertRuleSerializer):
+    """An unsaved rule: every field as for creating one, the name optional and not unique."""
+
+    days = serializers.IntegerField(min_value=1, max_value=30, default=7, write_only=True)
+
+    class Meta(AlertRuleSerializer.Meta):
+        extra_kwargs = {"name": {"required": False, "validators": []}}
+
+    def validate(self, attrs):
+        run_clean(self.rule(attrs))
+        return attrs
+
+    @staticmethod
+    def rule(attrs: dict) -> AlertRule:
+        """The unsaved rule the fields describe."""
+        fields = {k: v for k, v in attrs.items() if k not in ("days", "channels")}
+        return rule_from_data(data={"name": "backtest", **fields})
+
+
+class FiringSerializer(serializers.Serializer):
+    series = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class BacktestResultSerializer(serializers.Serializer):
+    """How often and when the rule would have fired (each episode once, at its start)."""
+
+    days = serializers.IntegerField()
+    series = serializers.IntegerField(help_text="series the selector matches (at most 200)")
+    step_seconds = serializers.IntegerField(source="step_s")
+    count = serializers.IntegerField()
+    fired = FiringSerializer(many=True, help_text="at most the first 500, oldest first")
+    note = serializers.CharField()
+
+
 class SilenceSerializer(serializers.ModelSerializer):
     created_by = serializers.StringRelatedField[Model](read_only=True)
     active = serializers.SerializerMethodField()

@@ -10,6 +10,7 @@ router.register("silences", views.SilenceViewSet, basename="silence")
 router.register("anomalies", views.AnomalyViewSet, basename="anomaly")
 
 urlpatterns = [
+    path("alert-rules/backtest", views.AlertRuleBacktestApi.as_view(), name="alert-rule-backtest"),
     path(
         "alerts/<int:pk>/acknowledge", views.AlertAcknowledgeApi.as_view(), name="alert-acknowledge"
     ),

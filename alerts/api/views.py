@@ -11,16 +11,21 @@ from rest_framework.views import APIView
 
 from alerts.api.serializers import (
     AlertListQuerySerializer,
+    AlertRuleBacktestSerializer,
     AlertRuleSerializer,
     AlertSerializer,
     AnomalySerializer,
+    BacktestResultSerializer,
     SilenceSerializer,
 )
 from alerts.models import Alert, AlertRule, Anomaly, Silence
 from alerts.selectors import alerts_list
+from alerts.services.backtest import rule_backtest
 from alerts.services.detection import anomaly_dismiss
 from alerts.services.rules import alert_acknowledge, rule_from_data, rule_save, silence_save
 from metrics.query.params import now_us, parse_time
+
+MAX_FIRINGS = 500
 
 
 class AlertViewSet(viewsets.ReadOnlyModelViewSet):
@@ -66,6 +71,24 @@ class AlertRuleViewSet(viewsets.ModelViewSet):
         data = dict(serializer.validated_data)
         rule = rule_from_data(data=data, rule=serializer.instance)
         serializer.instance = rule_save(rule=rule, channels=data.get("channels"))
+
+
+class AlertRuleBacktestApi(APIView):
+    """``POST /api/v1/alert-rules/backtest`` with a rule's fields (not saved): how often and
+    when it would have fired over the last ``days`` (7) of stored data. Part of writing a
+    rule, so it needs the role that may add one."""
+
+    required_perms = {"POST": "alerts.add_alertrule"}
+
+    @extend_schema(request=AlertRuleBacktestSerializer, responses={200: BacktestResultSerializer})
+    def post(self, request):
+        body = AlertRuleBacktestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        rule = AlertRuleBacktestSerializer.rule(body.validated_data)
+        result = rule_backtest(rule=rule, days=body.validated_data["days"])
+        fired = [{"series": s, "at": t} for s, t in result.fired[:MAX_FIRINGS]]
+        data = {**vars(result), "count": result.count, "fired": fired}
+        return Response(BacktestResultSerializer(data).data)
 
 
 class SilenceViewSet(viewsets.ModelViewSet):

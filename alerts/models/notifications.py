@@ -8,16 +8,20 @@ from django.db import models
 
 
 class NotificationChannel(models.Model):
-    """Where notifications go: e-mail addresses, a generic webhook or a Slack webhook."""
+    """Where notifications go: e-mail addresses, a generic webhook, a Slack webhook, or
+    Hydra's own log."""
 
     class Kind(models.TextChoices):
         EMAIL = "email", "e-mail"
         WEBHOOK = "webhook", "webhook (JSON, HMAC-signed)"
         SLACK = "slack", "Slack incoming webhook"
+        LOG = "log", "Hydra's log (demo, trying rules out)"
 
     name = models.CharField(max_length=100, unique=True)
     kind = models.CharField(max_length=10, choices=Kind)
-    target = models.TextField(help_text="comma-separated e-mail addresses, or the webhook URL")
+    target = models.TextField(
+        blank=True, help_text="comma-separated e-mail addresses, or the webhook URL (log: empty)"
+    )
     secret = models.CharField(max_length=200, blank=True, help_text="webhook: HMAC-SHA256 key")
     group_wait_seconds = models.PositiveIntegerField(
         default=30, help_text="wait this long to group alerts of one rule into one message"
@@ -48,7 +52,7 @@ class NotificationChannel(models.Model):
                     raise ValidationError(
                         {"target": f"{address!r} is not an e-mail address."}
                     ) from None
-        else:
+        elif self.kind != self.Kind.LOG:
             try:
                 URLValidator(schemes=["http", "https"])(self.target.strip())
             except ValidationError:

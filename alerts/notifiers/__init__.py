@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from alerts.notifiers.base import Outcome
 from alerts.notifiers.email import send_email
+from alerts.notifiers.log import send_log
 from alerts.notifiers.slack import send_slack
 from alerts.notifiers.webhook import send_webhook
 
@@ -18,6 +19,7 @@ NOTIFIERS: dict[str, Callable[..., Outcome]] = {
     "email": send_email,
     "webhook": send_webhook,
     "slack": send_slack,
+    "log": send_log,
 }
 
 __all__ = ["NOTIFIERS", "Outcome", "deliver"]

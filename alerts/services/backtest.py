@@ -10,11 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.utils import timezone
 
 from alerts import lifecycle
 from alerts.models import AlertRule, Anomaly
-from alerts.selectors import series_for_rule
+from alerts.observations import forecast_value
+from alerts.selectors import forecasts_made_between, series_for_rule
 from metrics.models import Series
 from metrics.selectors import points_query
 
@@ -26,6 +28,7 @@ MAX_SERIES = 200
 class Backtest:
     series: int = 0
     step_s: int = 60
+    days: int = 7
     fired: list[tuple[str, datetime]] = field(default_factory=list)  # (series, time), in order
     note: str = ""
 
@@ -35,22 +38,30 @@ class Backtest:
 
 
 def backtest_step(rule: AlertRule) -> int:
-    """Whole minutes (rollups serve them), at least the rule's window for window rules."""
+    """Whole minutes (rollups serve them), at least the rule's window for window rules;
+    5 minutes for forecast breaches (a forecast changes hourly)."""
     if rule.condition in ("threshold", "rate"):
         return max(60, -(-rule.window_seconds // 60) * 60)
+    if rule.condition == AlertRule.Condition.FORECAST:
+        return 300
     return 60
 
 
 def rule_backtest(*, rule: AlertRule, now: datetime | None = None, days: int = 7) -> Backtest:
     now = now or timezone.now()
+    """How often and when ``rule`` (saved or not) would have fired over the last ``days``."""
     series = series_for_rule(rule)[:MAX_SERIES]
     step = backtest_step(rule)
-    out = Backtest(series=len(series), step_s=step)
-    if rule.condition == AlertRule.Condition.FORECAST:
-        out.note = "Forecast breach rules can't be backtested: no stored forecast history yet."
-        return out
+    out = Backtest(series=len(series), step_s=step, days=days)
     end = int(now.timestamp()) // step * step
     start = end - days * 86400
+    if not series:
+        out.note = "No series match this selector."
+    if rule.condition == AlertRule.Condition.FORECAST:
+        out.note = out.note or (
+            "Replayed over the forecasts stored then (the newest "
+            f"{settings.HYDRA_FORECAST_KEEP} per series are kept)."
+        )
     timelines = _timelines(rule, series, start, end, step)
     for s in series:
         for t in _replay(rule, timelines.get(s.pk, {}), start, end, step):
@@ -78,6 +89,8 @@ def _timelines(rule: AlertRule, series: list[Series], start: int, end: int, step
     """series id -> {step end (epoch s): value}."""
     if rule.condition == AlertRule.Condition.ANOMALY:
         return _anomaly_timelines(series, start, end, step)
+    if rule.condition == AlertRule.Condition.FORECAST:
+        return _forecast_timelines(rule, series, start, end, step)
     agg = "count" if rule.condition == AlertRule.Condition.ABSENCE else rule.agg
     if rule.condition == AlertRule.Condition.RATE:
         agg = "avg"
@@ -119,4 +132,27 @@ def _anomaly_timelines(series: list[Series], start: int, end: int, step: int):
     for timeline in out.values():  # data but no anomaly: 0, like live evaluation
         for t in range(start + step, end + 1, step):
             timeline.setdefault(t, 0.0)
+    return out
+
+
+def _forecast_timelines(rule: AlertRule, series: list[Series], start: int, end: int, step: int):
+    """At each step, what the rule read then: the newest forecast made by that time, its
+    bound on the bad side within the horizon (no forecast yet: no data)."""
+    made = forecasts_made_between(
+        series_ids=[s.pk for s in series],
+        start=datetime.fromtimestamp(start, tz=UTC),
+        end=datetime.fromtimestamp(end, tz=UTC),
+    )
+    out: dict[int, dict[int, float]] = {}
+    for sid, forecasts in made.items():
+        timeline, i = {}, -1
+        for t in range(start + step, end + 1, step):
+            while i + 1 < len(forecasts) and forecasts[i + 1][0] <= t:
+                i += 1
+            if i < 0:
+                continue  # no forecast made yet
+            ahead = [p for p in forecasts[i][1] if t <= p[0] <= t + rule.horizon_seconds]
+            if ahead:
+                timeline[t] = forecast_value(rule.op, ahead)
+        out[sid] = timeline
     return out

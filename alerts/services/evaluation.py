@@ -235,7 +235,9 @@ class Context:
             self.touches.append((alert, value, _dt(new.last_active_at)))
 
     def _maybe_repeat(self, alert: Alert) -> bool:
-        if alert.state != Alert.State.FIRING or alert.flapping:
+        """Repeat a firing alert to channels whose repeat interval has passed; not while
+        it flaps, nor once acknowledged (until it resolves or fires again)."""
+        if alert.state != Alert.State.FIRING or alert.flapping or alert.acknowledged:
             return False
         t, due = self.now.timestamp(), []
         for channel in self.channels:
@@ -300,15 +302,19 @@ def _apply(alert: Alert, new: lifecycle.State, value, rule: AlertRule) -> None:
 
 
 def _notifiable(event: lifecycle.Event, was_flapping: bool) -> bool:
-    if event.kind == lifecycle.FLAPPING:
-        return True
+    if event.kind in (lifecycle.FLAPPING, lifecycle.FLAPPING_END):
+        return True  # at its end, the state it settled in (transitions went untold)
     if event.kind != lifecycle.TRANSITION or was_flapping:
         return False
     return event.to_state == lifecycle.FIRING or event.from_state == lifecycle.FIRING
 
 
 def _kind(event: lifecycle.Event) -> str:
-    return "flapping" if event.kind == lifecycle.FLAPPING else event.to_state
+    if event.kind == lifecycle.FLAPPING:
+        return "flapping"
+    if event.kind == lifecycle.FLAPPING_END:
+        return "firing" if event.to_state == lifecycle.FIRING else "resolved"
+    return event.to_state
 
 
 def _summary(rule: AlertRule, series: Series, alert: Alert) -> str:

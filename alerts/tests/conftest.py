@@ -82,3 +82,10 @@ def hook_channel(db) -> NotificationChannel:
         name="ops hook", kind="webhook", target="https://hooks.example.com/hydra",
         secret="s3cret", group_wait_seconds=0,
     )  # fmt: skip
+
+
+@pytest.fixture
+def staff(client, team_admin):
+    """A client logged in with the admin role (the admin pages), not a superuser."""
+    client.force_login(team_admin)
+    return client

@@ -24,12 +24,6 @@ pytestmark = pytest.mark.django_db
 ADD = "/admin/alerts/alertrule/add/"
 
 
-@pytest.fixture
-def staff(client, team_admin):
-    client.force_login(team_admin)  # the admin role, not a superuser
-    return client
-
-
 def form(**overrides) -> dict:
     data = {
         "name": "cpu high", "enabled": "on", "severity": "warning", "metric": "cpu.usage",

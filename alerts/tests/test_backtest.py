@@ -56,6 +56,6 @@ def test_absence_counts_the_gaps():
     assert result.count == 1
 
 
-def test_forecast_rules_say_they_cannot_be_backtested_yet():
-    result = rule_backtest(rule=make_rule(condition="forecast", threshold=1), now=NOW)
-    assert result.count == 0 and "can't be backtested" in result.note
+def test_a_selector_that_matches_nothing_says_so():
+    result = rule_backtest(rule=make_rule(metric="nope", threshold=1), now=NOW)
+    assert result.count == 0 and result.note == "No series match this selector."

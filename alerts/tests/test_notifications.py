@@ -154,3 +154,16 @@ def test_flapping_is_notified_once(webhook, hook_channel):
         rules_evaluate(now=at(i * 15))
     kinds = [b["alerts"][0]["kind"] for b in webhook.bodies()]
     assert kinds == ["firing", "resolved", "firing", "flapping"]
+
+
+def test_a_log_channel_writes_each_alert_to_hydras_log(caplog):
+    channel = NotificationChannel.objects.create(name="demo log", kind="log", target="")
+    channel.full_clean()
+    hot("web-1")
+    make_rule(channels=[channel])
+    with caplog.at_level("WARNING", logger="hydra.notifications"):
+        rules_evaluate(now=T0)
+        notifications_sweep(now=at(3600))
+    lines = [r.getMessage() for r in caplog.records if r.name == "hydra.notifications"]
+    assert lines == ["[demo log] FIRING warning cpu high on web-1: cpu high on web-1: 95.0"]
+    assert Notification.objects.get().status == "sent"

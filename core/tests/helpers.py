@@ -52,7 +52,9 @@ def wait_for(url: str, timeout: float = 30) -> httpx.Response:
             time.sleep(0.2)
 
 
-def start_daphne(port: int, env: dict[str, str]) -> subprocess.Popen:
+def start_daphne(port: int, env: dict[str, str], log=subprocess.PIPE) -> subprocess.Popen:
+    """daphne serving Hydra on ``port``; its output goes to ``log`` (a pipe unless given: a
+    long-running server that logs a lot needs a file, or the full pipe blocks it)."""
     return subprocess.Popen(
         [
             sys.executable,
@@ -66,10 +68,20 @@ def start_daphne(port: int, env: dict[str, str]) -> subprocess.Popen:
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+def stop(process: subprocess.Popen, timeout: float = 10) -> None:
+    """Terminate ``process``, and kill it if it is still there after ``timeout`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=timeout)
 
 
 BROWSER_USER, BROWSER_PASSWORD = "carol", "browser-pass-123"  # the root conftest's ``user``

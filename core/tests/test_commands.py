@@ -52,5 +52,22 @@ def test_ensure_admin_creates_once_and_prints_the_password(monkeypatch, django_u
 def test_ensure_admin_takes_the_password_from_the_environment(monkeypatch, django_user_model):
     monkeypatch.setenv("HYDRA_ADMIN_USER", "ops")
     monkeypatch.setenv("HYDRA_ADMIN_PASSWORD", "from-the-env-123")
-    assert "from-the-env-123" not in _run("ensure_admin")
+    first = _run("ensure_admin")
+    assert "from-the-env-123" not in first
+    assert "created" in first and "exists" not in first
     assert django_user_model.objects.get(username="ops").check_password("from-the-env-123")
+    assert "exists" in _run("ensure_admin")
+
+
+def test_create_api_token_says_what_it_made_in_a_whole_sentence(owner):
+    out, err = StringIO(), StringIO()
+    call_command("create_api_token", "alice", "--read-only", stdout=out, stderr=err)
+    message = err.getvalue().strip()
+    assert message.endswith(".") and "'alice'" in message and "read-only" in message
+    assert out.getvalue().strip() not in message
+
+
+def test_the_favicon_ico_path_leads_to_the_icon(client):
+    response = client.get("/favicon.ico", follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[0][0].endswith("hydra/favicon.svg")

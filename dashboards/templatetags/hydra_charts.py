@@ -42,8 +42,9 @@ def _kpis(card, window: Window | None, label: str) -> str:
         name, sid = escape(key["name"]), key["id"]
         svg = spark_svg(key["spark"], sid, window, f"{name}, {label}")
         value = escape(metric_value(key["value"]))
+        wrappable = name.replace(".", ".<wbr>")  # a long name wraps at its dots, whole
         parts.append(
-            f'<div class="kpi"><span class="muted" title="{name}">{name}</span>'
+            f'<div class="kpi"><span class="muted kpi-name" title="{name}">{wrappable}</span>'
             f'<span class="kpi-value" data-value-for="{sid}">{value}</span>{svg}</div>'
         )
     return "".join(parts)

@@ -49,9 +49,10 @@ def test_panels_are_added_arranged_and_removed(client, mine):
 
 
 def test_variables_are_substituted_in_the_panels(client, mine):
-    client.post(f"/dashboards/{mine.pk}/add-panel/", PANEL)
+    client.post(f"/dashboards/{mine.pk}/add-panel/", {**PANEL, "title": "CPU of $host"})
     page = client.get(f"/dashboards/{mine.pk}/", {"var-host": "db-7"}).content.decode()
     assert "&quot;host&quot;: &quot;db-7&quot;" in page
+    assert "<h2>CPU of db-7</h2>" in page  # titles too, as in Grafana
 
 
 def test_a_bad_panel_is_refused_with_the_reason(client, mine):

@@ -40,11 +40,38 @@ class PredictionQuerySerializer(serializers.Serializer):
     series = serializers.IntegerField(required=False, min_value=1)
     name = serializers.CharField(required=False, max_length=200)
     host = serializers.CharField(required=False, max_length=200, allow_blank=True, default="")
+    threshold = serializers.FloatField(
+        required=False, help_text="answer ``breach``: when the forecast first crosses this value"
+    )
+    direction = serializers.ChoiceField(choices=[">", "<"], default=">")
+    bound = serializers.ChoiceField(
+        choices=["yhat", "upper", "lower"], default="yhat", help_text="the curve that must cross"
+    )
 
     def validate(self, attrs: dict) -> dict:
         if "series" not in attrs and "name" not in attrs:
             raise serializers.ValidationError("give ?series=<id>, or ?name=<metric>&host=<host>")
         return attrs
+
+
+class ForecastRunSerializer(serializers.Serializer):
+    """A forecast run: ``queued``, ``running``, ``ok`` or ``error`` (``message`` says why)."""
+
+    id = serializers.IntegerField(source="pk")
+    status = serializers.CharField()
+    message = serializers.CharField()
+    error = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class BreachSerializer(serializers.Serializer):
+    """When the forecast first crosses ``threshold`` (``at`` null: not within the horizon)."""
+
+    threshold = serializers.FloatField()
+    direction = serializers.CharField()
+    bound = serializers.CharField()
+    at = serializers.DateTimeField(allow_null=True)
+    in_seconds = serializers.FloatField(allow_null=True)
 
 
 class PredictionSerializer(serializers.Serializer):
@@ -60,9 +87,25 @@ class PredictionSerializer(serializers.Serializer):
     reliable = serializers.BooleanField()
     reasons = serializers.JSONField()
     points = serializers.SerializerMethodField()
+    last_run = ForecastRunSerializer(required=False, help_text="the newest run (it may be newer)")
+    breach = BreachSerializer(required=False, help_text="with ?threshold=")
 
     def get_points(self, obj: Forecast) -> list[list[float]]:
         return [list(row) for row in obj.point_rows()]
+
+
+class PredictionMissingSerializer(serializers.Serializer):
+    """No successful forecast: why (``detail``) and the newest run, if any."""
+
+    detail = serializers.CharField()
+    last_run = ForecastRunSerializer(allow_null=True)
+
+
+class PredictionQueuedSerializer(serializers.Serializer):
+    series = serializers.IntegerField()
+    queued = serializers.BooleanField()
+    run = ForecastRunSerializer()
+    settings = serializers.JSONField()
 
 
 class PredictionRunSerializer(serializers.Serializer):

@@ -139,3 +139,40 @@ def prepare_series(
             reasons.append(f"level shift at {times[shift]:%Y-%m-%d %H:%M}: too little data since")
     nonneg = bool(np.nanmin(raw) >= 0)
     return PreparedSeries(times, v, nonneg, reliable=not reasons, reasons=reasons, info=info)
+
+
+#: Steps a forecast may use when its config leaves the step to the data (each divides a day).
+STEP_LADDER = (10, 15, 20, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200)
+#: History points a chosen step aims for: 14 days of data give hourly steps, one day
+#: 5-minute steps, a few hours 1-minute steps.
+TARGET_POINTS = 240
+#: The most steps ahead a forecast may make (spec.MAX_STEPS).
+MAX_HORIZON_STEPS = 2016
+#: A horizon left to the data is at most this share of the history (a backtest needs
+#: several horizon-long windows) and at most a day.
+HORIZON_SHARE = 0.25
+MAX_AUTO_HORIZON = 86400
+
+
+def choose_step(resolution_s: float, span_s: float, horizon_s: int | None = None) -> int:
+    """The step (seconds) to forecast a series sampled every ``resolution_s`` seconds whose
+    history spans ``span_s``: the coarsest ladder step no finer than the data that still
+    leaves ``TARGET_POINTS`` history points (the finest such step if none does), dividing
+    ``horizon_s`` when given, with at most ``MAX_HORIZON_STEPS`` steps ahead."""
+    usable = [
+        s
+        for s in STEP_LADDER
+        if s >= resolution_s
+        and (horizon_s is None or (horizon_s % s == 0 and horizon_s // s <= MAX_HORIZON_STEPS))
+    ]
+    if not usable:
+        return horizon_s if horizon_s else STEP_LADDER[-1]
+    enough = [s for s in usable if span_s / s >= TARGET_POINTS]
+    return max(enough) if enough else min(usable)
+
+
+def choose_horizon(span_s: float, step_s: int) -> int:
+    """A horizon (seconds) the history can back: a quarter of it, at most a day, whole
+    steps, at least one step."""
+    steps = int(min(span_s * HORIZON_SHARE, MAX_AUTO_HORIZON) // step_s)
+    return max(1, min(steps, MAX_HORIZON_STEPS)) * step_s

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -51,6 +53,46 @@ def test_run_now_queues_a_forecast(api, django_capture_on_commit_callbacks):
     )
     forecast = Forecast.objects.get(series=series)
     assert forecast.model == "seasonal_naive" and forecast.points.count() == 3
+    assert response.json()["run"]["id"] == forecast.pk
+
+
+def test_a_failed_run_is_reported_with_its_reason(api, django_capture_on_commit_callbacks):
+    series = ingest("cpu.usage", "web-1", hourly(days=0.2))  # 4 hourly points: too short
+    body = {"series": series.pk, "step_seconds": HOUR}
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = api.post("/api/v1/predictions/run", body, format="json")
+    assert queued.json()["run"]["status"] == "queued"
+    response = api.get(f"/api/v1/predictions/?series={series.pk}")
+    assert response.status_code == 404
+    last = response.json()["last_run"]
+    assert last["id"] == queued.json()["run"]["id"] and last["status"] == "error"
+    assert "too short" in last["message"] and "last run failed" in response.json()["detail"]
+
+
+def test_the_latest_forecast_names_a_newer_failed_run(api):
+    series = ingest("cpu.usage", "web-1", hourly(days=3))
+    ok = services.forecast_run(series=series, spec=SMALL)
+    failed = services.forecast_run(series=series, spec=SMALL.with_overrides({"model": "theta"}))
+    failed.status, failed.error = "error", "RuntimeError: boom"
+    failed.save()
+    body = api.get(f"/api/v1/predictions/?series={series.pk}").json()
+    assert body["forecast"] == ok.pk
+    assert body["last_run"]["id"] == failed.pk and body["last_run"]["status"] == "error"
+
+
+def test_time_to_breach_is_in_the_api(api):
+    end = (time.time() // HOUR) * HOUR
+    series = ingest("disk.used", "db-1", [(end - (71 - i) * HOUR, 10.0 + i) for i in range(72)])
+    spec = ForecastSpec(horizon_seconds=24 * HOUR, history_seconds=3 * 86400, model="linear_ar")
+    services.forecast_run(series=series, spec=spec)
+    url = f"/api/v1/predictions/?series={series.pk}&threshold=90.5"
+    breach = api.get(url).json()["breach"]
+    assert breach["threshold"] == 90.5 and breach["direction"] == ">" and breach["bound"] == "yhat"
+    assert abs(breach["in_seconds"] - 9.5 * HOUR) < 1800 + (time.time() - end)
+    never = api.get(url.replace("90.5", "-1") + "&direction=%3C").json()["breach"]
+    assert never["at"] is None and never["in_seconds"] is None
+    assert "breach" not in api.get(f"/api/v1/predictions/?series={series.pk}").json()
+    assert api.get(url + "&bound=middle").status_code == 400
 
 
 def test_run_now_rejects_bad_overrides_with_a_clear_message(api):
@@ -101,7 +143,7 @@ def test_configs_are_created_and_bad_ones_rejected_with_a_clear_message(api):
 
 
 def test_a_config_update_is_validated_against_its_current_values(api):
-    config = ForecastConfig.objects.create(metric="cpu.usage")
+    config = ForecastConfig.objects.create(metric="cpu.usage", horizon_seconds=86400)
     url = f"/api/v1/forecast-configs/{config.pk}/"
     assert api.patch(url, {"history_seconds": 3600}, format="json").status_code == 400
     assert api.patch(url, {"model": "theta"}, format="json").status_code == 200

@@ -62,3 +62,38 @@ def test_the_forecast_page_draws_the_band_and_updates_live(
     assert page.evaluate("window.__not_reloaded") is True
     screenshot("forecast")
     assert console_errors == []
+
+
+def test_forecast_now_shows_the_run_going_and_the_result_arriving(
+    page, asgi_server_with_tasks, user, screenshot, console_errors
+):
+    base = asgi_server_with_tasks
+    series = ingest("cpu.usage", "web-1", hourly(days=4))
+    log_in(page, base)
+    page.goto(f"{base}/forecasts/{series.pk}/")
+    chart, status = page.locator("#forecast-chart"), page.locator(".run-status")
+    expect(chart).to_have_attribute("data-forecast-points", "0")
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "open")
+    page.evaluate("window.__not_reloaded = true")
+    page.click("button.run-now")
+    expect(status).to_have_attribute("data-status", "ok", timeout=30000)
+    expect(status).to_contain_text("Forecast done")
+    expect(chart).not_to_have_attribute("data-forecast-points", "0")
+    expect(page.locator("#backtest-table")).to_be_visible()
+    assert page.evaluate("window.__not_reloaded") is True
+    screenshot("done")
+    assert console_errors == []
+
+
+def test_a_failed_run_shows_its_reason_without_a_reload(page, asgi_server_with_tasks, user):
+    base = asgi_server_with_tasks
+    series = ingest("cpu.usage", "web-1", hourly(days=0.2))  # 4 hourly points
+    log_in(page, base)
+    page.goto(f"{base}/forecasts/")
+    expect(page.locator("#forecast-table")).to_contain_text("No forecasts yet")
+    page.goto(f"{base}/forecasts/{series.pk}/")
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "open")
+    page.click("button.run-now")
+    status = page.locator(".run-status")
+    expect(status).to_have_attribute("data-status", "error", timeout=30000)
+    expect(status).to_contain_text("too short")

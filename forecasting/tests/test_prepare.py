@@ -130,3 +130,28 @@ def test_unusable_input_raises() -> None:
         fit_predict(times, [1.0] * 3, timedelta(hours=5), HOUR)
     with pytest.raises(ValueError, match="unknown seasonalities"):
         fit_predict(times, np.ones(48), timedelta(hours=5), HOUR, seasonalities=("yearly",))
+
+
+@pytest.mark.parametrize(
+    ("resolution", "span", "horizon", "step"),
+    [
+        (10, 6 * 3600, None, 60),  # a few hours of 10 s data: minutes, not hours
+        (10, 86400, None, 300),
+        (10, 14 * 86400, None, 3600),  # two weeks: hourly, as the old fixed default
+        (300, 3600, None, 300),  # never finer than the data
+        (10, 14 * 86400, 86400 + 600, 600),  # divides the horizon
+        (10, 600, 7 * 86400, 300),  # at most 2016 steps ahead
+    ],
+)
+def test_the_step_follows_the_data(resolution, span, horizon, step) -> None:
+    from forecasting.forecasters.prepare import choose_step
+
+    assert choose_step(resolution, span, horizon) == step
+
+
+def test_a_horizon_from_the_data_is_a_quarter_of_it_at_most_a_day() -> None:
+    from forecasting.forecasters.prepare import choose_horizon
+
+    assert choose_horizon(6 * 3600, 60) == 90 * 60
+    assert choose_horizon(30 * 86400, 3600) == 86400
+    assert choose_horizon(100, 60) == 60  # at least one step

@@ -60,7 +60,8 @@ def test_forecast_now_from_the_page_runs_a_forecast(browser, django_capture_on_c
     series = ingest("cpu.usage", "web-1", hourly(days=3))
     with django_capture_on_commit_callbacks(execute=True):
         response = browser.post(f"/forecasts/{series.pk}/run/", HTTP_HX_REQUEST="true")
-    assert "Forecast queued." in response.content.decode()
+    fragment = response.content.decode()
+    assert "Forecast queued" in fragment and 'class="run-now"' in fragment  # can run again
     assert Forecast.objects.filter(series=series, status="ok").count() == 1
 
 
@@ -68,7 +69,7 @@ def test_a_failed_run_is_shown_on_the_page(browser):
     series = ingest("cpu.usage", "web-1", hourly(days=0.2))
     services.forecast_run(series=series, spec=AUTO)
     page = browser.get(f"/forecasts/{series.pk}/").content.decode()
-    assert "Last run failed" in page and "too short" in page
+    assert 'data-status="error"' in page and "failed: history too short" in page
 
 
 def test_unknown_series_are_404_and_run_needs_post(browser):

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-PUBLIC = {"login", "health", "schema", "api-docs", "prometheus-metrics"}
+PUBLIC = {"login", "health", "schema", "api-docs", "prometheus-metrics", "favicon"}
 PUBLIC_PREFIXES = ("admin/login", "admin/logout", "static/")
 pytestmark = pytest.mark.django_db
 

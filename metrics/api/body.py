@@ -29,9 +29,14 @@ def content_type(request) -> str:
     return media_type(request.META.get("CONTENT_TYPE", ""))
 
 
+def type_accepted(kind: str, allowed: tuple[str, ...] | None) -> bool:
+    """Is media type ``kind`` one of ``allowed`` (None: any type is)?"""
+    return allowed is None or kind in allowed
+
+
 def require_type(request, allowed: tuple[str, ...]) -> None:
     kind = content_type(request)
-    if kind not in allowed:
+    if not type_accepted(kind, allowed):
         raise UnsupportedType(
             f"Content-Type {kind or '(none)'!r} is not accepted here; send {' or '.join(a or '(none)' for a in allowed)}."
         )

@@ -10,7 +10,7 @@ request: together those were about a third of a 5,000-point batch's cost in daph
 
 Everything else goes to Django unchanged, with the body already read: other paths and
 methods, requests without a token (sessions), a host not in ALLOWED_HOSTS, another
-content type or encoding, an oversize body, an unknown, revoked or read-only token, a
+JSON content type or encoding, an oversize body, an unknown, revoked or read-only token, a
 token whose user's role may not ingest (a viewer's), a throttled request, a batch that
 fails validation, and a store that fails. Nothing was written or counted for a request
 handed on, so Django answers it exactly as before (the 400/401/403/413/415/429 bodies,
@@ -38,7 +38,7 @@ from rest_framework.exceptions import APIException
 
 from core.api.authentication import key_from, token_for
 from core.api.throttling import TokenRateThrottle
-from metrics.api.body import decode, media_type
+from metrics.api.body import decode, media_type, type_accepted
 from metrics.api.ingest_views import (
     JSON_TYPES,
     LINE_TYPES,
@@ -56,7 +56,7 @@ INGEST_PERMISSION = "metrics.add_point"  # as the views' required_perms (editors
 @dataclass(frozen=True)
 class Route:
     fmt: str
-    types: tuple[str, ...]
+    types: tuple[str, ...] | None  # None: any Content-Type (line protocol, like InfluxDB)
     parse: Any
     created: int  # the success status: 201 with {"accepted": N}, or 204 like InfluxDB
     allow: str  # the view's Allow header
@@ -92,7 +92,7 @@ class Request:
         """Can the front answer this as Django would? (else Django does)"""
         length = self.headers.get("content-length", "0")
         return (
-            media_type(self.headers.get("content-type", "")) in route.types
+            type_accepted(media_type(self.headers.get("content-type", "")), route.types)
             and self.headers.get("content-encoding", "identity").strip().lower() in route.encodings
             and length.isdigit()
             and int(length) <= settings.HYDRA_INGEST_MAX_BYTES

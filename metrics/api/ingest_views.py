@@ -15,13 +15,16 @@ from rest_framework.views import APIView
 
 from metrics import instrumentation
 from metrics.api.body import PayloadTooLarge, read_body, require_type
+from metrics.api.schema import INGEST_ERRORS, TOO_LARGE
 from metrics.ingest import Batch, IngestError, RequestTooLarge
 from metrics.ingest.json_shapes import parse_json
 from metrics.ingest.lineproto import parse_lines
 from metrics.services import points_ingest
 
-JSON_TYPES = ("application/json",)
-LINE_TYPES = ("text/plain", "application/octet-stream", "")
+JSON_TYPES: tuple[str, ...] = ("application/json",)
+# InfluxDB reads any write body as line protocol whatever its Content-Type (curl sends
+# application/x-www-form-urlencoded by default, Telegraf text/plain, some clients none)
+LINE_TYPES: tuple[str, ...] | None = None
 
 
 def errors_body(exc: IngestError) -> dict:
@@ -85,10 +88,10 @@ class LineProtocolWriteApi(APIView):
     @extend_schema(
         request={"text/plain": str},
         parameters=[OpenApiParameter("precision", str, enum=["ns", "us", "ms", "s"])],
-        responses={204: None},
+        responses={204: None, 400: INGEST_ERRORS, 413: TOO_LARGE},
+        description="Any Content-Type (or none) is read as line protocol, as InfluxDB does.",
     )
     def post(self, request, *args, **kwargs) -> Response:
-        require_type(request, LINE_TYPES)
         precision = request.query_params.get("precision")
         code, body = ingest(request, "line", parse_line_body, precision)
         if code == status.HTTP_201_CREATED:

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from metrics.api.pagination import OneQueryPaginator
 from metrics.api.renderers import OrjsonRenderer
+from metrics.api.schema import TRENDS
 from metrics.api.serializers import SERIES_FIELDS, SeriesSerializer, iso_us, series_rows
 from metrics.filters import SeriesFilter
 from metrics.models import Series
@@ -110,9 +111,11 @@ class SeriesViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class TrendsApi(viewsets.ViewSet):
+    """Min, max, avg, p95, stddev, slope per hour and change vs the previous equal range."""
+
     required_perms = {"GET": "metrics.view_series"}
 
-    @extend_schema(parameters=[TrendsQuerySerializer])
+    @extend_schema(parameters=[TrendsQuerySerializer], responses={200: TRENDS})
     def list(self, request) -> Response:
         p = _params(request, TrendsQuerySerializer)
         series = series_for_query(

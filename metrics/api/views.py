@@ -6,6 +6,7 @@ from rest_framework.views import APIView
 
 from metrics.api.ingest_views import LineProtocolWriteApi, ingest_json
 from metrics.api.query_views import SeriesViewSet, TrendsApi, query_points
+from metrics.api.schema import ACCEPTED, INGEST_ERRORS, JSON_BODY, POINTS, TOO_LARGE, WRONG_TYPE
 from metrics.query.params import SeriesQuerySerializer
 
 __all__ = ["LineProtocolWriteApi", "MetricsApi", "SeriesViewSet", "TrendsApi"]
@@ -24,10 +25,13 @@ class MetricsApi(APIView):
     content_negotiation_class = JsonOnlyNegotiation
     required_perms = {"GET": "metrics.view_series", "POST": "metrics.add_point"}
 
-    @extend_schema(parameters=[SeriesQuerySerializer])
+    @extend_schema(parameters=[SeriesQuerySerializer], responses={200: POINTS})
     def get(self, request, *args, **kwargs):
         return query_points(request)
 
-    @extend_schema(request=dict, responses={201: dict})
+    @extend_schema(
+        request=JSON_BODY,
+        responses={201: ACCEPTED, 400: INGEST_ERRORS, 413: TOO_LARGE, 415: WRONG_TYPE},
+    )
     def post(self, request, *args, **kwargs):
         return ingest_json(request)

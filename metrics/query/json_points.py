@@ -25,7 +25,8 @@ from metrics.selectors import (
     series_matching,
 )
 
-SeriesRow = tuple[int, str, str, str, int | None, str]  # id, name, host, labels, pending, type
+# id, name, host, labels JSON, pending_from, type, unit
+SeriesRow = tuple[int, str, str, str, int | None, str, str]
 
 
 def matching_series(**filters) -> list[SeriesRow]:
@@ -34,7 +35,7 @@ def matching_series(**filters) -> list[SeriesRow]:
         series_matching(**filters)
         .annotate(pending=pending_from())
         .order_by("host", "id")
-        .values_list("id", "name", "host", Cast("labels", TextField()), "pending", "type")[
+        .values_list("id", "name", "host", Cast("labels", TextField()), "pending", "type", "unit")[
             : MAX_SERIES_PER_QUERY + 1
         ]
     )
@@ -66,9 +67,10 @@ def series_json(
             "host": host,
             "labels": orjson.Fragment(labels),
             "type": kind,
+            "unit": unit,
             "points": points.get(sid, []),
         }
-        for sid, name, host, labels, _, kind in rows
+        for sid, name, host, labels, _, kind, unit in rows
     ]
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
+from core.services import api_token_create
 from metrics.models import Series
 from metrics.tests.conftest import point_count, stored
 
@@ -92,10 +95,33 @@ def test_an_old_timestamp_is_refused(api, now):
     assert point_count() == 0
 
 
-def test_json_is_not_line_protocol(api):
+@pytest.mark.parametrize(
+    "ctype", ["application/x-www-form-urlencoded", "application/json", "multipart/form-data", ""]
+)
+def test_any_content_type_is_read_as_line_protocol_like_influxdb(api, now, ctype):
+    body = f"cpu,host=web-1 usage=0.42 {now}".encode()
+    response = api.generic("POST", "/api/v2/write?precision=s", body, content_type=ctype)
+    assert response.status_code == 204, response.content
+    assert stored("cpu.usage", "web-1") == [(now * 1_000_000, 0.42)]
+
+
+def test_a_json_body_is_refused_as_a_malformed_line(api):
     response = api.post("/api/v2/write", b'{"a": 1}', content_type="application/json")
-    assert response.status_code == 415
+    assert response.status_code == 400 and response.json()["errors"][0]["index"] == 1
     assert point_count() == 0
+
+
+def test_telegraf_basic_auth_with_curls_default_type_writes(owner, client, now):
+    key = api_token_create(user=owner)[1]
+    basic = base64.b64encode(f"telegraf:{key}".encode()).decode()
+    response = client.post(
+        "/write?db=telegraf&precision=s",
+        f"mem,host=db-2 used=7i {now}".encode(),
+        content_type="application/x-www-form-urlencoded",
+        HTTP_AUTHORIZATION=f"Basic {basic}",
+    )
+    assert response.status_code == 204
+    assert stored("mem.used", "db-2") == [(now * 1_000_000, 7.0)]
 
 
 def test_a_read_only_token_cannot_write_lines(token_client, now):

@@ -61,9 +61,11 @@ def test_the_command_backfills_and_streams_through_the_api(live_server, owner):
         live_server.url,
         stdout=out,
     )
-    assert "back-filled 160 points for 2 hosts" in out.getvalue()
+    assert "back-filled 320 points for 2 hosts" in out.getvalue()  # every 30 s
     assert Series.objects.filter(host="host-001").count() == 8
-    assert Point.objects.count() >= 160 + 2 * 8
+    assert Point.objects.count() >= 320 + 2 * 8
+    units = dict(Series.objects.filter(host="host-001").values_list("name", "unit"))
+    assert units["cpu.usage"] == "%" and units["http.latency.p95"] == "ms"  # described
 
 
 @pytest.mark.django_db
@@ -81,3 +83,24 @@ def test_the_command_explains_a_missing_server():
             "x",
             stdout=StringIO(),
         )
+
+
+def test_the_demo_script_repeats_every_two_hours_on_its_hosts():
+    from metrics.simulator import DEMO_CYCLE, demo_incidents
+
+    start = 1_800_000_000.0
+    cpu = [i for i in demo_incidents(6, start, start + 5 * 3600) if i.metric == "cpu.usage"]
+    assert [(i.kind, i.start - start, i.size) for i in cpu] == [
+        ("pin", 120, 97.0), ("pin", 120 + DEMO_CYCLE, 97.0), ("pin", 120 + 2 * DEMO_CYCLE, 97.0)
+    ]  # fmt: skip
+    assert demo_incidents(9, start, start + 5 * 3600) == ()
+    leak = demo_incidents(2, start, start + 3600)
+    assert [(i.kind, i.start - start) for i in leak] == [("leak", -3 * 3600)]
+
+
+def test_a_pinned_metric_holds_its_value():
+    from metrics.simulator import HostSimulator, Incident
+
+    pin = Incident("pin", 100.0, 200.0, "cpu.usage", 97.0)
+    host = HostSimulator("host-006", 6, 1, 0.0, 1000.0, (pin,))
+    assert 96 <= host.values(150.0)["cpu.usage"] <= 98

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from scenarios import services
 from scenarios.engine import DIFFICULTIES, SCENARIO_TYPES
-from scenarios.models import Scenario, ScenarioRun, TrainingSession
+from scenarios.models import Scenario, ScenarioRun, TrainingSession, ordered_latency
 
 
 def safety_error(exc: services.SafetyError) -> serializers.ValidationError:
@@ -63,6 +63,13 @@ class RunSerializer(serializers.ModelSerializer):
             "created_at", "started_at", "ended_at",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if data.get("summary") and isinstance(data["summary"].get("latency_ms"), dict):
+            latency = ordered_latency(data["summary"]["latency_ms"])
+            data["summary"] = {**data["summary"], "latency_ms": dict(latency)}
+        return data
 
 
 class TrainingStartSerializer(serializers.Serializer):

@@ -16,20 +16,29 @@ from collections import deque
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+from scenarios.engine.served import ServedStats
+
 
 class TargetServer:
     """Start with ``await start()``; ``url(path)`` builds request URLs."""
 
-    def __init__(self, capacity_rps: float = 100.0, slow_ms: float = 60.0, window: float = 0.5):
-        """Configure the capacity endpoint."""
+    def __init__(
+        self,
+        capacity_rps: float = 100.0,
+        slow_ms: float = 60.0,
+        window: float = 0.5,
+        served: ServedStats | None = None,
+    ):
+        """Configure the capacity endpoint; ``served`` records every request when given."""
         self.capacity_rps, self.slow_ms, self.window = capacity_rps, slow_ms, window
         self.hits: deque[float] = deque()
         self.count = 0
+        self.served = served
         self._server: TestServer | None = None
 
     def app(self) -> web.Application:
         """The aiohttp application."""
-        app = web.Application()
+        app = web.Application(middlewares=[self._record] if self.served else [])
         app.router.add_get("/", self.fast)
         app.router.add_get("/fast", self.fast)
         app.router.add_route("*", "/echo", self.fast)
@@ -39,6 +48,21 @@ class TargetServer:
         app.router.add_get("/close", self.close_delimited)
         app.router.add_get("/capacity", self.capacity)
         return app
+
+    @web.middleware
+    async def _record(self, request: web.Request, handler) -> web.StreamResponse:
+        started = time.perf_counter()
+        status = 500
+        try:
+            response = await handler(request)
+            status = response.status
+            return response
+        except web.HTTPException as exc:
+            status = exc.status
+            raise
+        finally:
+            assert self.served is not None
+            self.served.record((time.perf_counter() - started) * 1000, status)
 
     async def start(self, port: int | None = None) -> None:
         """Listen on loopback, on ``port`` or an ephemeral one."""
@@ -108,7 +132,7 @@ class ThreadedTargetServer:
     """A ``TargetServer`` on its own event loop in a daemon thread, for synchronous code
     (Django tests, the ``demo_target`` command). ``with ThreadedTargetServer() as t:``."""
 
-    def __init__(self, port: int | None = None, **options: float) -> None:
+    def __init__(self, port: int | None = None, **options) -> None:
         """``options`` go to ``TargetServer`` (capacity_rps, slow_ms, window)."""
         self.server = TargetServer(**options)
         self.port = port

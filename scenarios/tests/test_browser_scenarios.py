@@ -45,6 +45,11 @@ def test_a_run_started_from_the_page_grows_its_chart_live(
         expect(page.locator("#run-status")).to_have_text("completed", timeout=20000)
         expect(page.locator("#run-summary")).to_contain_text("requests in", timeout=10000)
         expect(page.locator("#threshold-table")).to_contain_text("p95 < 500ms")
+        # the big numbers turn into the whole run's figures; the badges keep the result
+        expect(page.locator("#run-kpis")).to_have_attribute("data-final", "true")
+        expect(page.locator("#thresholds .badge.ok")).to_have_count(2)
+        summary_rps = page.locator("#run-summary p").first.inner_text()
+        assert f"({page.locator('#kpi-rps').inner_text()} req/s)" in summary_rps
         assert page.evaluate("window.__not_reloaded") is True
         assert _points(page) >= 6
         screenshot("completed")

@@ -1,11 +1,37 @@
-/* A series' forecast page: history from /api/v1/metrics/, the latest forecast and its
- * interval band from /api/v1/predictions/, redrawn live when a new forecast is stored
- * (websocket "forecast" messages on series:<id>). The chart element exposes
- * data-traces / data-forecast-points / data-forecast-id for tests. */
+/* Forecast pages. Every "Forecast now" control (.run-control[data-series-id]) shows its
+ * series' run as it goes: queued, running, then done or failed with the reason
+ * (websocket "forecast_run" messages on series:<id>). On a series' page the chart shows the
+ * history from /api/v1/metrics/ and the latest forecast with its interval band from
+ * /api/v1/predictions/, redrawn live when a new forecast is stored ("forecast" messages),
+ * and the summary and backtest are refreshed. The chart element exposes data-traces /
+ * data-forecast-points / data-forecast-id for tests. */
 (function () {
   "use strict";
+  var CONTROLS = ".run-control[data-series-id]";  // swapped by htmx: look them up each time
   var el = document.getElementById("forecast-chart");
-  if (!el) { return; }
+
+  function showRun(msg) {
+    document.querySelectorAll(CONTROLS).forEach(function (box) {
+      if (parseInt(box.dataset.seriesId, 10) !== msg.series) { return; }
+      var status = box.querySelector(".run-status");
+      if (!status) { return; }
+      status.dataset.status = msg.status;
+      status.textContent = msg.status === "error" ? "Forecast " + msg.message
+        : msg.status === "ok" ? "Forecast done: " + msg.message : "Forecast " + msg.message;
+      status.className = "run-status " + (msg.status === "error" ? "status-critical"
+        : msg.status === "ok" ? "status-ok" : "muted");
+    });
+  }
+
+  function watchRuns() {
+    var controls = document.querySelectorAll(CONTROLS);
+    if (!window.HydraLive || !HydraLive.enabled() || !controls.length) { return; }
+    HydraLive.on("forecast_run", showRun);
+    var topics = Array.prototype.map.call(controls, function (box) { return "series:" + box.dataset.seriesId; });
+    HydraLive.subscribe(topics);
+  }
+
+  if (!el) { watchRuns(); return; }
   var seriesId = parseInt(el.dataset.seriesId, 10);
   var history = [];
 
@@ -53,9 +79,11 @@
   }
 
   function load() {
-    var step = Math.max(60, parseInt(el.dataset.step || "3600", 10));
-    var params = "series=" + seriesId + "&start=-" + el.dataset.history + "s&step=" + step + "s&agg=avg";
-    return Promise.all([getJson("/api/v1/metrics/?" + params), getJson("/api/v1/predictions/?series=" + seriesId)])
+    var step = parseInt(el.dataset.step || "0", 10);  // 0: the API picks (≤ 1,000 points)
+    var params = "series=" + seriesId + "&start=-" + el.dataset.history + "s&agg=avg" +
+      (step ? "&step=" + Math.max(10, step) + "s" : "");
+    var stored = el.dataset.forecastId ? getJson("/api/v1/predictions/?series=" + seriesId) : null;
+    return Promise.all([getJson("/api/v1/metrics/?" + params), stored])
       .then(function (res) {
         var series = res[0] && res[0].series && res[0].series[0];
         history = series ? series.points : [];
@@ -63,14 +91,19 @@
       }).catch(function (err) { el.textContent = String(err.message || err); });
   }
 
+  function refreshSummary() {
+    ["#forecast-meta", "#backtest"].forEach(function (part) {
+      htmx.ajax("GET", location.pathname, {target: part, select: part, swap: "outerHTML"});
+    });
+  }
+
   load().then(function () {
     if (!HydraLive.enabled()) { return; }
     HydraLive.on("forecast", function (msg) {
       if (msg.series !== seriesId) { return; }
       draw(msg);
-      var meta = document.getElementById("forecast-meta");
-      if (meta) { meta.textContent = msg.model + " · made just now"; }
+      refreshSummary();
     });
-    HydraLive.subscribe(["series:" + seriesId]);
+    watchRuns();
   });
 })();

@@ -2,8 +2,12 @@
  * A chart element: <div class="hydra-chart" data-query='{"series": "1,2", "agg": "avg"}'
  *   data-range="3600" data-kind="line|area|bar|stat|table|heatmap" data-title="..."
  *   [data-start="-2h|RFC 3339|epoch s" data-end="..."] [data-forecast="<series ids>"]
- *   [data-type="counter"]>.
- * Times are shown in the browser's zone, or UTC when the UTC toggle is on.
+ *   [data-type="counter"] [data-step="auto"]>.
+ * Times are shown in the browser's zone, or UTC when the UTC toggle is on. With
+ * data-step="auto" the chart reads one step for its whole window (about 120 buckets) and
+ * folds live points into the same buckets, so history and live points are drawn at one
+ * density. The y axis is titled with the series' unit (when they share one); a chart of one
+ * series titled with its name shows no legend.
  * Counters (every series of type "counter", the query's agg unset or the default avg) are
  * drawn as a per-second rate (agg=rate), with a button above the chart for the raw value
  * and back.
@@ -63,12 +67,27 @@
     var fg = dark() ? "#e6edf3" : "#1c2330";
     return {
       title: title ? {text: title, font: {size: 13}} : undefined,
-      margin: {l: 50, r: 10, t: title ? 30 : 10, b: 40}, height: 260,
+      margin: {l: 55, r: 10, t: title ? 40 : 16, b: 40}, height: 260,
       paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
       font: {color: fg}, showlegend: true, legend: {orientation: "h", y: -0.25},
       xaxis: {type: "date", gridcolor: dark() ? "#30363d" : "#e5e7eb"},
-      yaxis: {gridcolor: dark() ? "#30363d" : "#e5e7eb", rangemode: "tozero"}
+      yaxis: {gridcolor: dark() ? "#30363d" : "#e5e7eb", rangemode: "tozero", automargin: true}
     };
+  }
+
+  /* The unit the series share, or "". */
+  function unitOf(series) {
+    var units = series.map(function (s) { return s.unit || ""; });
+    return units.length && units.every(function (u) { return u === units[0]; }) ? units[0] : "";
+  }
+
+  var STEPS = [10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200, 86400];
+
+  /* The step of an auto-stepped chart: the smallest of STEPS giving at most ~120 buckets. */
+  function stepFor(seconds) {
+    var want = seconds / 120;
+    for (var i = 0; i < STEPS.length; i++) { if (STEPS[i] >= want) { return STEPS[i]; } }
+    return STEPS[STEPS.length - 1];
   }
 
   function queryString(params) {
@@ -113,8 +132,10 @@
     this.start = el.dataset.start || "";
     this.end = el.dataset.end || "";
     this.live = !this.end;
+    this.autoStep = el.dataset.step === "auto" && !this.query.step;
     this.series = [];
     this.lastTs = {};
+    this.buckets = {};  // series id -> {t: bucket start, sum, n}: the live bucket being filled
     this.raw = false;             // the user asked for raw values
     // drawing a counter's per-second rate: known at once when the page says data-type
     this.rate = el.dataset.type === "counter" && plainAgg(this.query);
@@ -130,6 +151,11 @@
     var self = this;
     var params = Object.assign({start: self.start || "-" + Math.round(self.range) + "s", end: self.end}, self.query);
     if (self.rate) { params.agg = "rate"; }
+    if (self.autoStep) {
+      var win = self.window();
+      self.step = stepFor(win.end - win.start);
+      params.step = self.step + "s";
+    }
     return fetchSeries(params).then(function (body) {
       if (!self.rate && !self.raw && plainAgg(self.query) && counters(body.series)) {
         self.rate = true;         // counters: their rate by default
@@ -137,9 +163,11 @@
       }
       self.series = body.series;
       self.rateToggle();
+      self.buckets = {};
       self.series.forEach(function (s) {
-        var last = s.points.length ? s.points[s.points.length - 1][0] : 0;
-        self.lastTs[s.id] = last;
+        var last = s.points.length ? s.points[s.points.length - 1] : null;
+        self.lastTs[s.id] = last ? last[0] : 0;
+        if (last && self.step) { self.buckets[s.id] = {t: last[0], sum: last[1], n: 1, point: null}; }
       });
       self.render();
       if (self.live) {  // remembered while live is off: turning it on subscribes
@@ -180,7 +208,15 @@
     }
     var traces = this.series.map(function (s) { return traceFor(s, kind); });
     var look = layout(this.title);
-    if (this.rate) { look.yaxis = Object.assign({}, look.yaxis, {title: {text: "per second"}}); }
+    var unit = unitOf(this.series);
+    if (this.rate) { unit = unit ? unit + "/s" : "per second"; }
+    if (unit) {
+      look.yaxis.title = {text: unit, standoff: 6};
+      traces.forEach(function (t) { t.hovertemplate = "%{y:.4g} " + unit + "<extra>%{fullData.name}</extra>"; });
+    }
+    if (traces.length === 1 && this.title && this.title === traces[0].name) {
+      look.showlegend = false;  // the title already names the one series
+    }
     if (!el.dataset.forecast) {  // the whole chosen window, not just where points are
       var win = this.window();
       look.xaxis.range = [fmt(win.start), fmt(win.end)];
@@ -261,6 +297,35 @@
     });
   };
 
+  /* Fold points into the chart's buckets: a point in the bucket already drawn last updates
+   * that bucket's mean in place; points of new buckets come back as one point per bucket
+   * (its mean), to be appended. */
+  Chart.prototype.fold = function (seriesId, index, points) {
+    var step = this.step, cur = this.buckets[seriesId], out = [], drawnMoved = false;
+    points.forEach(function (p) {
+      var t = Math.floor(p[0] / step) * step;
+      if (!cur || t !== cur.t) {
+        cur = {t: t, sum: 0, n: 0, point: [t, p[1]]};
+        out.push(cur.point);
+      }
+      cur.sum += p[1];
+      cur.n += 1;
+      if (cur.point) { cur.point[1] = cur.sum / cur.n; } else { drawnMoved = true; }
+    });
+    if (drawnMoved) { this.redrawLast(seriesId, index); }
+    if (cur) { cur.point = null; }  // the caller draws ``out``: from now on, drawn
+    this.buckets[seriesId] = cur;
+    return out;
+  };
+
+  /* The last drawn bucket of a series got more points: draw its new mean. */
+  Chart.prototype.redrawLast = function (seriesId, index) {
+    var b = this.buckets[seriesId], mean = b.sum / b.n;
+    var s = this.series[index], trace = this.el.data && this.el.data[index];
+    if (s.points.length) { s.points[s.points.length - 1] = [b.t, mean]; }
+    if (trace && trace.y && trace.y.length) { trace.y[trace.y.length - 1] = mean; Plotly.redraw(this.el); }
+  };
+
   Chart.prototype.append = function (seriesId, points) {
     var index = this.series.findIndex(function (s) { return s.id === seriesId; });
     if (index < 0 || !points.length) { return; }
@@ -269,6 +334,10 @@
     var fresh = points.filter(function (p) { return p[0] > last; });
     if (!fresh.length) { return; }
     this.lastTs[seriesId] = fresh[fresh.length - 1][0];
+    if (this.step && OVERLAY_KINDS[this.kind]) {
+      fresh = this.fold(seriesId, index, fresh);
+      if (!fresh.length) { return; }
+    }
     var s = this.series[index];
     s.points = s.points.concat(fresh);
     var end = Date.now() / 1000;

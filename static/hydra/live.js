@@ -31,7 +31,8 @@
   }
 
   function connect() {
-    if (!enabled() || !topics.size) { setStatus("idle", "Live updates off"); return; }
+    if (!enabled()) { setStatus("off", "Live updates are turned off"); return; }
+    if (!topics.size) { setStatus("idle", "No live data on this page"); return; }
     socket = new WebSocket(url());
     socket.onopen = function () {
       setStatus("open", "Live: connected");
@@ -46,7 +47,7 @@
     };
     socket.onclose = function () {
       socket = null;
-      if (!enabled()) { setStatus("idle", "Live updates off"); return; }
+      if (!enabled()) { setStatus("off", "Live updates are turned off"); return; }
       setStatus("closed", "Live: disconnected, reconnecting…");
       setTimeout(connect, Math.max(backoff, holdUntil - Date.now()));
       backoff = Math.min(backoff * 2, 15000);

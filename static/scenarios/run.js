@@ -74,11 +74,13 @@
 
   function addSecond(sec) {
     if (sec.t <= lastT) { return; }
+    var final = !!document.querySelector("#run-kpis[data-final]");
     lastT = sec.t;
     var x = [[new Date(sec.t * 1000)]];
     Plotly.extendTraces(rpsEl, {x: [x[0], x[0]], y: [[sec.rps], [sec.errors]]}, [0, 1]);
     Plotly.extendTraces(latEl, {x: [x[0], x[0], x[0]], y: [[sec.p50], [sec.p95], [sec.p99]]}, [0, 1, 2]);
     rpsEl.dataset.points = String(parseInt(rpsEl.dataset.points || "0", 10) + 1);
+    if (final) { return; }  // the big numbers show the whole run's figures now
     text("kpi-elapsed", Math.round(sec.elapsed) + " s");
     text("kpi-rps", fixed(sec.rps));
     text("kpi-p95", fixed(sec.p95, " ms"));
@@ -86,6 +88,7 @@
   }
 
   function badges(thresholds) {
+    if (document.querySelector("#run-kpis[data-final]")) { return; }  // whole-run results shown
     (thresholds || []).forEach(function (t) {
       var el = document.querySelector('#thresholds [data-threshold="' + CSS.escape(t.threshold) + '"]');
       if (!el) { return; }

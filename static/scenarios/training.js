@@ -23,8 +23,14 @@
   function drawHistory() {
     var data = JSON.parse(document.getElementById("capacity-data").textContent);
     if (!data.length) { historyEl.classList.remove("chart"); historyEl.textContent = "No capacity measured yet."; return; }
+    // one point per session on a category axis (a label is never read as a number), joined
+    // by a line: a single session is a dot, not one bar filling the chart
     Plotly.newPlot(historyEl, [{x: data.map(function (d) { return d.label; }), y: data.map(function (d) { return d.capacity; }),
-      type: "bar", name: "capacity req/s", marker: {color: "#2563eb"}}], layout("req/s"), CONFIG);
+      type: "scatter", mode: "lines+markers+text", name: "capacity req/s", marker: {size: 10, color: "#2563eb"},
+      text: data.map(function (d) { return d.capacity.toFixed(0); }), textposition: "top center",
+      hovertemplate: "%{x}: %{y:.1f} req/s<extra></extra>", cliponaxis: false}],
+      Object.assign(layout("req/s"), {showlegend: false, xaxis: {type: "category", title: {text: "session"}}}), CONFIG);
+    historyEl.dataset.sessions = String(data.length);
   }
 
   if (historyEl) { drawHistory(); }
@@ -42,10 +48,19 @@
     chart.dataset.points = "0";
   }
 
+  function stepTrace(list, name, color) {
+    return {x: list.map(function (s) { return s.rate; }), y: list.map(function (s) { return s.p95_ms; }),
+      mode: "markers", type: "scatter", name: name, marker: {size: 10, color: color},
+      hovertext: list.map(function (s) { return "step #" + s.index + " (" + s.phase + ")"; }),
+      hovertemplate: "%{hovertext}: %{x:.1f} req/s, p95 %{y:.1f} ms<extra></extra>"};
+  }
+
   function drawSteps(steps) {
-    Plotly.newPlot(stepsEl, [{x: steps.map(function (s) { return s.rate; }), y: steps.map(function (s) { return s.p95_ms; }),
-      mode: "markers+text", type: "scatter", name: "steps", text: steps.map(function (s) { return "#" + s.index; }),
-      textposition: "top center", marker: {size: 10, color: steps.map(function (s) { return s.passed ? "#16a34a" : "#dc2626"; })}}],
+    // pass/fail by colour and legend; the step number on hover (labels next to close
+    // points used to overlap)
+    var passed = steps.filter(function (s) { return s.passed; });
+    var failed = steps.filter(function (s) { return !s.passed; });
+    Plotly.newPlot(stepsEl, [stepTrace(passed, "passed", "#16a34a"), stepTrace(failed, "failed", "#dc2626")],
       Object.assign(layout("p95 ms"), {xaxis: {title: {text: "target req/s"}}}), CONFIG);
     stepsEl.dataset.steps = String(steps.length);
   }

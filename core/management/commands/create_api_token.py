@@ -21,10 +21,14 @@ class Command(BaseCommand):
             )
         token, key = api_token_create(user=account, read_only=read_only, name=name)
         role = role_of(account)
+        scope = "read-only" if token.read_only else "read-write"
         self.stderr.write(
-            f"Created {token.scope} token {token.prefix}… for {account} ({role}):"
+            f"Created a {scope} API token for user {account.get_username()!r} "
+            f"(prefix {token.prefix}, role {role}). Its key, on the next line, is shown only once."
             if role
-            else f"Created {token.scope} token {token.prefix}… for {account}, who has no role:"
-            f" it can do nothing until `manage.py set_role {account} viewer|editor|admin`."
+            else f"Created a {scope} API token for user {account.get_username()!r} "
+            f"(prefix {token.prefix}), who has no role: it can do nothing until "
+            f"`manage.py set_role {account.get_username()} viewer|editor|admin`. "
+            "Its key, on the next line, is shown only once."
         )
         self.stdout.write(key)

@@ -2,7 +2,22 @@ import os
 
 from django.core.management.base import BaseCommand
 
-from core.services import admin_ensure
+from core.services import AdminEnsured, admin_ensure
+
+
+def describe(done: AdminEnsured) -> str:
+    """One line saying what ``ensure_admin`` did (the generated password shown once)."""
+    name = done.user.get_username()
+    if done.generated:
+        return (
+            f"\n  Demo admin created: user {name!r}, password {done.generated!r}"
+            "\n  (shown once; change it in /admin/ or set HYDRA_ADMIN_PASSWORD)\n"
+        )
+    if done.created:
+        return f"Demo admin created: user {name!r}, password from HYDRA_ADMIN_PASSWORD."
+    if done.password_set:
+        return f"Admin user {name!r} exists; its password was set from HYDRA_ADMIN_PASSWORD."
+    return f"Admin user {name!r} exists."
 
 
 class Command(BaseCommand):
@@ -12,18 +27,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
-        username = os.environ.get("HYDRA_ADMIN_USER", "admin")
-        user, password = admin_ensure(
-            username=username,
+        done = admin_ensure(
+            username=os.environ.get("HYDRA_ADMIN_USER", "admin"),
             password=os.environ.get("HYDRA_ADMIN_PASSWORD") or None,
             email=os.environ.get("HYDRA_ADMIN_EMAIL", ""),
         )
-        if password:
-            self.stdout.write(
-                self.style.SUCCESS(
-                    f"\n  Demo admin created: user {username!r}, password {password!r}"
-                    "\n  (shown once; change it in /admin/ or set HYDRA_ADMIN_PASSWORD)\n"
-                )
-            )
-        else:
-            self.stdout.write(f"Admin user {username!r} exists.")
+        message = describe(done)
+        self.stdout.write(self.style.SUCCESS(message) if done.created else message)

@@ -12,7 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.services import api_token_create
 from metrics.query.params import parse_duration_s
-from metrics.simulator import HostSimulator, batch_for
+from metrics.services import series_units_describe
+from metrics.simulator import METRICS, HostSimulator, batch_for, demo_incidents
 
 MAX_POINTS_PER_REQUEST = 50_000
 
@@ -35,8 +36,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--backfill-interval",
             type=float,
-            default=60.0,
-            help="spacing of back-filled points (s)",
+            default=30.0,
+            help="spacing of back-filled points (s); host charts of an hour step by 30 s",
         )
         parser.add_argument("--url", default="http://127.0.0.1:8000", help="Hydra's base URL")
         parser.add_argument(
@@ -45,6 +46,11 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
             "--wait", type=float, default=60.0, help="seconds to wait for the server"
+        )
+        parser.add_argument(
+            "--demo-incidents",
+            action="store_true",
+            help="add the demo's scripted incidents (what the seed_demo rules catch)",
         )
 
     def handle(self, *args, **o) -> None:
@@ -55,7 +61,14 @@ class Command(BaseCommand):
         duration = parse_duration_s(o["duration"]) if o["duration"] else None
         horizon = now + (duration or 30 * 86400)
         hosts = [
-            HostSimulator(f"host-{i:03d}", i, o["seed"], now - backfill, horizon)
+            HostSimulator(
+                f"host-{i:03d}",
+                i,
+                o["seed"],
+                now - backfill,
+                horizon,
+                demo_incidents(i, now, horizon) if o["demo_incidents"] else (),
+            )
             for i in range(o["hosts"])
         ]
         with httpx.Client(base_url=o["url"], headers=self._auth(o["token"]), timeout=60) as client:
@@ -111,7 +124,11 @@ class Command(BaseCommand):
         self.stdout.write(f"sending {len(hosts)} hosts every {interval:g}s (Ctrl-C stops)")
         started = time.monotonic()
         next_at = started
+        described = False
         while duration is None or time.monotonic() - started < duration:
             self._send(client, batch_for(hosts, [time.time()]))
+            if not described:  # every series exists now: say what its numbers mean
+                series_units_describe(units={m.name: m.unit for m in METRICS if m.unit})
+                described = True
             next_at += interval
             time.sleep(max(0.0, next_at - time.monotonic()))
