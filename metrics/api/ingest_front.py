@@ -62,10 +62,11 @@ class Route:
     allow: str  # the view's Allow header
     encodings: tuple[str, ...] = ("identity", "", "gzip")  # Content-Encodings served here
     unpack: Callable[[bytes, str, int], bytes] = decode  # (body, encoding, limit) -> raw
+    query_key: bool = False  # InfluxDB's ?p=<token> accepted (core.api.authentication)
 
 
 JSON_ROUTE = Route("json", JSON_TYPES, parse_json_body, 201, "GET, POST, HEAD, OPTIONS")
-LINE_ROUTE = Route("line", LINE_TYPES, parse_line_body, 204, "POST, OPTIONS")
+LINE_ROUTE = Route("line", LINE_TYPES, parse_line_body, 204, "POST, OPTIONS", query_key=True)
 ROUTES = {"/api/v1/metrics/": JSON_ROUTE, "/write": LINE_ROUTE, "/api/v2/write": LINE_ROUTE}
 
 
@@ -96,7 +97,7 @@ class Request:
             and self.headers.get("content-encoding", "identity").strip().lower() in route.encodings
             and length.isdigit()
             and int(length) <= settings.HYDRA_INGEST_MAX_BYTES
-            and ("authorization" in self.headers or "p" in self.query)
+            and ("authorization" in self.headers or (route.query_key and "p" in self.query))
             and _host_allowed(self.headers.get("host", ""))
         )
 
@@ -135,7 +136,8 @@ def serve(route: Route, request: Request, body: bytes) -> Answer | None:
 
 def _serve(route: Route, request: Request, body: bytes) -> Answer | None:
     try:
-        key = key_from(request.headers.get("authorization", ""), request.query.get("p"))
+        query_key = request.query.get("p") if route.query_key else None
+        key = key_from(request.headers.get("authorization", ""), query_key)
         token = token_for(key) if key else None
         if token is None or token.read_only or not token.user.has_perm(INGEST_PERMISSION):
             return None
