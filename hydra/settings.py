@@ -136,13 +136,17 @@ TEMPLATES = [
 def _databases() -> dict:
     if DATABASE_URL:
         db = env.db_url("DATABASE_URL")
+        if db["ENGINE"].endswith("postgresql"):
+            # the database down: a connection attempt gives up after 2 s (issue 12)
+            db.setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
         if db["ENGINE"].endswith("postgresql") and env.int("HYDRA_DB_POOL_SIZE", default=20) > 0:
             # under ASGI each request runs in a new thread: a pool, not per-thread connections
             db["CONN_MAX_AGE"] = 0
             db.setdefault("OPTIONS", {})["pool"] = {
                 "min_size": 2,
                 "max_size": env.int("HYDRA_DB_POOL_SIZE", default=20),
-                "timeout": 10,
+                # how long a request waits for a connection before its 503 (core.outage)
+                "timeout": env.float("HYDRA_DB_POOL_TIMEOUT", default=1.5),
             }
         else:
             db.setdefault("CONN_MAX_AGE", env.int("HYDRA_DB_CONN_MAX_AGE", default=60))
@@ -184,6 +188,8 @@ if REDIS_URL:
             "BACKEND": "core.cache.SharedRedisCache",
             "LOCATION": env("HYDRA_CACHE_URL", default=_next_redis_db(REDIS_URL)),
             "KEY_PREFIX": env("HYDRA_CACHE_PREFIX", default="hydra"),
+            # Redis down or unreachable: fail within a second or two, never hang a request
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
     CHANNEL_LAYERS = {

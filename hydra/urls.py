@@ -29,3 +29,4 @@ urlpatterns = [
     path("forecasts/", include("forecasting.urls")),
     path("scenarios/", include("scenarios.urls")),
 ]
+handler500 = "core.views.server_error"  # a store down: 503 + Retry-After (core.outage)

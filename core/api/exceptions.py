@@ -9,6 +9,16 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.outage import (
+    DATABASE_ERRORS,
+    REDIS_ERRORS,
+    RETRY_AFTER_S,
+    database_failed,
+    is_database_down,
+    redis_failed,
+    unavailable_body,
+)
+
 logger = logging.getLogger("core.api")
 
 
@@ -17,6 +27,20 @@ def exception_handler(exc, context):
     if response is not None:
         return response
     view = context.get("view").__class__.__name__ if context.get("view") else "?"
+    if isinstance(exc, REDIS_ERRORS):
+        redis_failed("request", exc)
+        return Response(
+            unavailable_body("cache (Redis)"),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(RETRY_AFTER_S)},
+        )
+    if isinstance(exc, DATABASE_ERRORS) and is_database_down(exc):
+        database_failed(exc)
+        return Response(
+            unavailable_body("database"),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(RETRY_AFTER_S)},
+        )
     if isinstance(exc, DatabaseError):
         logger.exception("database error in %s", view)
         return Response(

@@ -30,6 +30,7 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qsl
 
+import orjson
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import close_old_connections, connections
@@ -38,6 +39,13 @@ from rest_framework.exceptions import APIException
 
 from core.api.authentication import key_from, token_for
 from core.api.throttling import TokenRateThrottle
+from core.outage import (
+    DATABASE_ERRORS,
+    RETRY_AFTER_S,
+    database_failed,
+    is_database_down,
+    unavailable_body,
+)
 from metrics.api.body import decode, media_type, type_accepted
 from metrics.api.ingest_views import (
     JSON_TYPES,
@@ -126,10 +134,16 @@ def route_for(scope: dict, routes: dict[str, Route] = ROUTES) -> Route | None:
 
 
 def serve(route: Route, request: Request, body: bytes) -> Answer | None:
-    """Authenticate, throttle, parse and store, in a worker thread; None: hand to Django."""
-    close_old_connections()
+    """Authenticate, throttle, parse and store, in a worker thread; None: hand to Django.
+    The database down: 503 at once (Django would only wait for the pool again)."""
     try:
+        close_old_connections()
         return _serve(route, request, body)
+    except DATABASE_ERRORS as exc:
+        if not is_database_down(exc):
+            raise
+        database_failed(exc)
+        return 503, orjson.dumps(unavailable_body("database"))
     finally:
         connections.close_all()  # back to the pool (PostgreSQL) or closed (SQLite)
 
@@ -153,8 +167,10 @@ def _serve(route: Route, request: Request, body: bytes) -> Answer | None:
         return None
     try:
         accepted = store(batch)
-    except Exception:
+    except Exception as exc:
         throttle.refund()
+        if isinstance(exc, DATABASE_ERRORS) and is_database_down(exc):
+            raise
         return None
     record_ok(route.fmt, started)
     if route.created == 204:
@@ -168,6 +184,8 @@ def _serve(route: Route, request: Request, body: bytes) -> Answer | None:
 def _headers(route: Route, status: int, body: bytes) -> list[tuple[bytes, bytes]]:
     """The headers Django's stack adds to the view's answer (DRF, security, clickjacking)."""
     out = [("Vary", "Accept, Cookie"), ("Allow", route.allow)]
+    if status == 503:
+        out.append(("Retry-After", str(RETRY_AFTER_S)))
     if status != 204:
         out.insert(0, ("Content-Type", "application/json"))
     if settings.X_FRAME_OPTIONS:
