@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "scenarios",
     "prom",
     "dashboards",
+    "axes",  # login throttling (issue 12): after its apps, so its admin and models load
 ]
 
 MIDDLEWARE = [
@@ -110,6 +111,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.PrometheusAfterMiddleware",  # labels bounded (issue 12)
+    "axes.middleware.AxesMiddleware",  # django-axes: last, as its docs say
 ]
 
 ROOT_URLCONF = "hydra.urls"
@@ -218,6 +220,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+
+# Login throttling (django-axes): after HYDRA_LOGIN_FAILURE_LIMIT wrong passwords for one
+# username from one address, that pair is locked out for HYDRA_LOGIN_COOLOFF; a success
+# before that resets the count. API tokens and sessions are not affected.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("HYDRA_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env_duration("HYDRA_LOGIN_COOLOFF", "15m")
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
