@@ -32,6 +32,8 @@ from urllib.parse import parse_qsl
 
 import orjson
 from asgiref.sync import sync_to_async
+from csp.constants import HEADER as CSP_HEADER
+from csp.utils import build_policy
 from django.conf import settings
 from django.db import close_old_connections, connections
 from django.http.request import split_domain_port, validate_host
@@ -196,6 +198,8 @@ def _headers(route: Route, status: int, body: bytes) -> list[tuple[bytes, bytes]
     if settings.SECURE_REFERRER_POLICY:
         policy = settings.SECURE_REFERRER_POLICY
         out.append(("Referrer-Policy", policy if isinstance(policy, str) else ",".join(policy)))
+    if getattr(settings, "CONTENT_SECURITY_POLICY", None):  # django-csp's middleware
+        out.append((CSP_HEADER, build_policy()))
     if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
         out.append(("Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY))
     return [(k.encode(), v.encode("latin-1")) for k, v in out]
