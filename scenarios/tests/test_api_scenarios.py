@@ -164,3 +164,13 @@ def test_the_engine_refuses_them_too_when_a_stored_spec_is_loaded():
     spec = {"name": "s", "requests": [{"url": "http://127.0.0.1/", "headers": {"A": "\n"}}]}
     with pytest.raises(SpecError, match="control character"):
         ScenarioSpec.from_dict(spec)
+
+
+def test_the_tag_filter_matches_whole_tags_on_every_database(api, make_scenario):
+    for name, tags in (("a", ["web", "smoke"]), ("b", ["webby"])):
+        scenario = make_scenario(name=name)
+        scenario.tags = tags
+        scenario.save()
+    names = [s["name"] for s in api.get(URL, {"tag": "web"}).json()["results"]]
+    assert names == ["a"]
+    assert api.get(URL, {"tag": "\x06%"}).json()["results"] == []
