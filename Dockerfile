@@ -15,4 +15,4 @@ USER hydra
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD curl -fsS http://127.0.0.1:8000/api/v1/health || exit 1
-ENTRYPOINT ["daphne", "-b", "0.0.0.0", "-p", "8000", "hydra.asgi:application"]
+ENTRYPOINT ["python", "-m", "hydra.serve", "-b", "0.0.0.0", "-p", "8000", "hydra.asgi:application"]

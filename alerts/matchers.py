@@ -10,7 +10,9 @@ import fnmatch
 import re
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
-from typing import TypedDict
+from typing import Any, TypedDict
+
+from core.regex import compile_user_regex, user_regex_error
 
 MATCH_OPS = ("=", "!=", "=~")
 
@@ -21,9 +23,14 @@ class Matcher(TypedDict):
     value: str
 
 
+def _regex(pattern: str) -> Any:
+    """A user regex: RE2 (linear time), through core's one helper."""
+    return compile_user_regex(pattern)
+
+
 @lru_cache(maxsize=4096)
-def _regex(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+def _glob(pattern: str) -> re.Pattern[str]:
+    return re.compile(fnmatch.translate(pattern))  # glob-made: no user regex syntax
 
 
 def matcher_errors(matchers: object) -> list[str]:
@@ -44,11 +51,8 @@ def matcher_errors(matchers: object) -> list[str]:
 
 
 def regex_error(pattern: str) -> str:
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        return str(exc)
-    return ""
+    """Why RE2 refuses ``pattern`` (too long, unsupported syntax), or ""."""
+    return user_regex_error(pattern)
 
 
 def matches(matchers: Iterable[Mapping[str, str]], labels: Mapping[str, str]) -> bool:
@@ -78,5 +82,5 @@ def host_predicate(pattern: str, regex: bool = False) -> Callable[[str], bool]:
     """``host_matches`` compiled once per pattern (case-sensitive, like ``fnmatchcase``)."""
     if not pattern or pattern == "*":
         return _any_host
-    compiled = _regex(pattern if regex else fnmatch.translate(pattern))
+    compiled = _regex(pattern) if regex else _glob(pattern)
     return lambda host: compiled.fullmatch(host) is not None

@@ -17,10 +17,15 @@ class CoreConfig(AppConfig):
     verbose_name = "Hydra core"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_out
+
         from core import checks  # noqa: F401  (registers the system checks)
         from core.api import schema  # noqa: F401  (registers the token schemes)
         from core.roles import sync_after_migrate
+        from core.sessions import close_session_sockets
 
         # the role groups' permissions follow core/roles.py after every migrate (and every
         # test-database flush, which empties the tables)
         post_migrate.connect(sync_after_migrate, dispatch_uid="hydra-roles-sync")
+        # a logout closes that session's live sockets (metrics.consumers)
+        user_logged_out.connect(close_session_sockets, dispatch_uid="hydra-close-sockets")

@@ -17,6 +17,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from core.outage import REDIS_ERRORS, redis_failed
+
 logger = logging.getLogger(__name__)
 TOPIC_RE = re.compile(
     r"^(series:\d{1,18}|host:[^\s]{1,200}|alerts|run:\d{1,18}|training:\d{1,18})$"
@@ -47,6 +49,8 @@ def publish_now(messages: Iterable[tuple[str, Mapping]]) -> None:
     send = async_to_sync(_send_all)
     try:
         send(layer, list(messages))
+    except REDIS_ERRORS as exc:
+        redis_failed("live_publish", exc)
     except Exception:
         logger.warning("live publish failed", exc_info=True)
 

@@ -85,6 +85,9 @@ ADMIN_ONLY_MODELS = (
     "metrics.rollup1m",  # storage internals
     "metrics.rollup1h",
     "metrics.rolluppending",
+    "axes.accessattempt",  # login throttling (django-axes): addresses and usernames tried
+    "axes.accessfailurelog",
+    "axes.accesslog",
 )
 
 

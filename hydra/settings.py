@@ -19,6 +19,9 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import environ
+from csp.constants import NONCE as CSP_NONCE
+from csp.constants import NONE as CSP_NONE
+from csp.constants import SELF as CSP_SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -95,11 +98,13 @@ INSTALLED_APPS = [
     "scenarios",
     "prom",
     "dashboards",
+    "axes",  # login throttling (issue 12): after its apps, so its admin and models load
 ]
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy with per-request nonces
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -109,7 +114,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "django_prometheus.middleware.PrometheusAfterMiddleware",
+    "core.middleware.PrometheusAfterMiddleware",  # labels bounded (issue 12)
+    "axes.middleware.AxesMiddleware",  # django-axes: last, as its docs say
 ]
 
 ROOT_URLCONF = "hydra.urls"
@@ -136,13 +142,17 @@ TEMPLATES = [
 def _databases() -> dict:
     if DATABASE_URL:
         db = env.db_url("DATABASE_URL")
+        if db["ENGINE"].endswith("postgresql"):
+            # the database down: a connection attempt gives up after 2 s (issue 12)
+            db.setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
         if db["ENGINE"].endswith("postgresql") and env.int("HYDRA_DB_POOL_SIZE", default=20) > 0:
             # under ASGI each request runs in a new thread: a pool, not per-thread connections
             db["CONN_MAX_AGE"] = 0
             db.setdefault("OPTIONS", {})["pool"] = {
                 "min_size": 2,
                 "max_size": env.int("HYDRA_DB_POOL_SIZE", default=20),
-                "timeout": 10,
+                # how long a request waits for a connection before its 503 (core.outage)
+                "timeout": env.float("HYDRA_DB_POOL_TIMEOUT", default=1.5),
             }
         else:
             db.setdefault("CONN_MAX_AGE", env.int("HYDRA_DB_CONN_MAX_AGE", default=60))
@@ -184,6 +194,8 @@ if REDIS_URL:
             "BACKEND": "core.cache.SharedRedisCache",
             "LOCATION": env("HYDRA_CACHE_URL", default=_next_redis_db(REDIS_URL)),
             "KEY_PREFIX": env("HYDRA_CACHE_PREFIX", default="hydra"),
+            # Redis down or unreachable: fail within a second or two, never hang a request
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
     CHANNEL_LAYERS = {
@@ -212,6 +224,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+
+# Login throttling (django-axes): after HYDRA_LOGIN_FAILURE_LIMIT wrong passwords for one
+# username from one address, that pair is locked out for HYDRA_LOGIN_COOLOFF; a success
+# before that resets the count. API tokens and sessions are not affected.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("HYDRA_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env_duration("HYDRA_LOGIN_COOLOFF", "15m")
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -244,11 +270,28 @@ SESSION_COOKIE_SECURE = env.bool("HYDRA_SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https")
-    if env.bool("HYDRA_BEHIND_TLS_PROXY", default=False)
-    else None
-)
+BEHIND_TLS_PROXY = env.bool("HYDRA_BEHIND_TLS_PROXY", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
+# HTTPS only from the first visit on, when served over TLS (issue 12)
+SECURE_HSTS_SECONDS = env.int("HYDRA_HSTS_SECONDS", default=31_536_000) if BEHIND_TLS_PROXY else 0
+
+# Content-Security-Policy (django-csp): scripts only from Hydra itself or with the request's
+# nonce; plotly and htmx set inline styles, so styles may be inline (no script can)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [CSP_SELF],
+        "script-src": [CSP_SELF, CSP_NONCE],
+        "style-src": [CSP_SELF, "'unsafe-inline'"],
+        "img-src": [CSP_SELF, "data:", "blob:"],
+        "font-src": [CSP_SELF, "data:"],
+        "connect-src": [CSP_SELF],
+        "worker-src": [CSP_SELF, "blob:"],
+        "object-src": [CSP_NONE],
+        "base-uri": [CSP_SELF],
+        "form-action": [CSP_SELF],
+        "frame-ancestors": [CSP_NONE],
+    }
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -375,7 +418,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # query-string credentials (?p=, ?token=) are redacted from every line (core.redact)
+    "filters": {"redact": {"()": "core.redact.RedactingFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("HYDRA_LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},

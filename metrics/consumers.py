@@ -9,6 +9,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from core.live import BROADCAST, group_for, valid_topic
+from core.sessions import session_group, session_user_id
 from metrics.live import PRESENCE_TTL_S, amark_subscribed
 from metrics.payloads import HostPoints, SeriesPoints
 
@@ -31,7 +32,25 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         await self.accept()
+        self.session_key = self._session_key()
+        if self.session_key:
+            await self.channel_layer.group_add(session_group(self.session_key), self.channel_name)
         self._refresher = asyncio.create_task(self._refresh_presence())
+
+    def _session_key(self) -> str | None:
+        """The login session's key (None for a scope without a session: in-process tests)."""
+        session = self.scope.get("session")
+        return getattr(session, "session_key", None) if session is not None else None
+
+    async def _session_still_valid(self) -> bool:
+        if "session" not in self.scope:
+            return True
+        user_id = await database_sync_to_async(session_user_id)(self.session_key)
+        return user_id is not None and user_id == self.scope["user"].pk
+
+    async def session_ended(self, event: dict) -> None:
+        """The session logged out (``core.sessions``): nothing more for this socket."""
+        await self.close(code=CLOSE_UNAUTHENTICATED)
 
     async def _refresh_presence(self) -> None:
         """Publishers skip topics nobody listens to: keep ours marked while connected."""
@@ -41,6 +60,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
                 await amark_subscribed(self.topics)
 
     async def disconnect(self, code: int) -> None:
+        if getattr(self, "session_key", None):
+            await self.channel_layer.group_discard(
+                session_group(self.session_key), self.channel_name
+            )
         if getattr(self, "topics", None):
             await self.channel_layer.group_discard(group_for(BROADCAST), self.channel_name)
         refresher = getattr(self, "_refresher", None)
@@ -50,6 +73,18 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
                 await refresher
         for topic in getattr(self, "topics", set()):
             await self.channel_layer.group_discard(group_for(topic), self.channel_name)
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
+        """A frame that is not JSON text gets an error message; the socket stays open."""
+        if text_data is None:
+            await self.send_json({"type": "error", "message": "send JSON text frames"})
+            return
+        try:
+            content = await self.decode_json(text_data)
+        except ValueError:
+            await self.send_json({"type": "error", "message": "the frame is not valid JSON"})
+            return
+        await self.receive_json(content, **kwargs)
 
     async def receive_json(self, content, **kwargs) -> None:
         action = content.get("action") if isinstance(content, dict) else None
@@ -65,6 +100,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         await handler(topics)
 
     async def _subscribe(self, topics: list[str]) -> None:
+        if not await self._session_still_valid():
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
         new = [t for t in topics if t not in self.topics]
         if len(self.topics) + len(new) > MAX_TOPICS:
             await self.send_json({"type": "error", "message": f"at most {MAX_TOPICS} topics"})

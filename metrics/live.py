@@ -15,6 +15,7 @@ import numpy as np
 from django.core.cache import cache
 
 from core.live import publish
+from core.outage import REDIS_ERRORS, redis_failed
 from metrics.ingest.writer import Written
 from metrics.payloads import BatchMessage
 
@@ -47,7 +48,15 @@ def _subscribed(topics: list[str]) -> set[str]:
 
 
 def publish_points(rows: Written, hosts: dict[int, str]) -> None:
-    """After commit, one broadcast with the batch's points for subscribed series/hosts."""
+    """After commit, one broadcast with the batch's points for subscribed series/hosts.
+    Redis down: skipped and counted (the points are stored all the same)."""
+    try:
+        _publish_points(rows, hosts)
+    except REDIS_ERRORS as exc:
+        redis_failed("live_publish", exc)
+
+
+def _publish_points(rows: Written, hosts: dict[int, str]) -> None:
     if not cache.get(ANY_KEY):
         return  # nobody is watching anything: one lookup, not one per series
     starts = np.flatnonzero(np.r_[True, rows.series_ids[1:] != rows.series_ids[:-1]])

@@ -20,6 +20,8 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from core.text import control_message
+
 METRIC_NAME_RE = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:.]*\Z")  # Prometheus's, plus OTLP dots
 LABEL_NAME_RE = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*\Z")
 MAX_NAME = 200
@@ -54,6 +56,9 @@ def check_label(name: str, value: str) -> None:
         )
     if len(value) > MAX_VALUE:
         raise LabelError(f"label {name!r} has a value longer than {MAX_VALUE} characters")
+    message = control_message(f"label {name!r}", value)
+    if message is not None:
+        raise LabelError(message)
 
 
 def series_key(

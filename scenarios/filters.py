@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db import connection
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 
 from metrics.query.params import now_us, parse_time
 from scenarios.models import Scenario, ScenarioRun
@@ -48,7 +50,16 @@ class ScenarioFilter(django_filters.FilterSet):
         )
 
     def filter_tag(self, queryset, name, value):
-        return queryset.filter(tags__contains=[value])
+        if connection.vendor == "postgresql":
+            return queryset.filter(tags__contains=[value])
+        # SQLite has no JSON containment lookup: one element of the list equal to the tag
+        table = queryset.model._meta.db_table
+        has_tag = RawSQL(
+            f'EXISTS (SELECT 1 FROM json_each("{table}"."tags") WHERE json_each.value = %s)',
+            [value],
+            output_field=BooleanField(),
+        )
+        return queryset.filter(has_tag)
 
 
 class RunFilter(django_filters.FilterSet):

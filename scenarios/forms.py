@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 
+from core.text import control_message
 from scenarios.engine import DIFFICULTIES, EXECUTORS, SCENARIO_TYPES
 from scenarios.models import Scenario
 
@@ -63,8 +64,16 @@ class ScenarioForm(forms.Form):
                 name, sep, value = line.partition(":")
                 if not sep or not name.strip():
                     raise forms.ValidationError(f"line {number}: expected 'Name: value'")
+                if message := control_message(f"line {number}", line):
+                    raise forms.ValidationError(message)
                 headers[name.strip()] = value.strip()
         return headers
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        if message := control_message("the URL", url):
+            raise forms.ValidationError(message)
+        return url
 
     def clean_more_requests(self) -> list:
         text = self.cleaned_data["more_requests"].strip()

@@ -15,9 +15,8 @@ from enum import IntEnum
 import re2
 
 from alerts.routing.labels import LabelSet, is_label_name
+from core.regex import RegexError, compile_user_regex
 
-_RE2_OPTIONS = re2.Options()
-_RE2_OPTIONS.log_errors = False
 # Alertmanager's own grammar for one matcher (a fixed pattern, so Python's engine is fine).
 _MATCHER = re.compile(
     r"[\t\n\f\r ]*([a-zA-Z_:][a-zA-Z0-9_:]*)[\t\n\f\r ]*(=~|=|!=|!~)[\t\n\f\r ]*(.*?)[\t\n\f\r ]*",
@@ -47,10 +46,9 @@ _SYMBOLS = {t.symbol: t for t in MatchType}
 def compile_regex(pattern: str) -> re2._Regexp:
     """Compile ``^(?:pattern)$`` with RE2; MatcherError with RE2's message if invalid."""
     try:
-        return re2.compile(f"^(?:{pattern})$", options=_RE2_OPTIONS)
-    except re2.error as exc:
-        message = exc.args[0].decode() if isinstance(exc.args[0], bytes) else str(exc)
-        raise MatcherError(f"error parsing regexp {pattern!r}: {message}") from None
+        return compile_user_regex(pattern, anchor=True)
+    except RegexError as exc:
+        raise MatcherError(f"error parsing regexp {pattern!r}: {exc.reason}") from None
 
 
 class Matcher:

@@ -1,7 +1,8 @@
 """Token authentication: ``Authorization: Token <key>`` or ``Bearer <key>``.
 
 InfluxDB clients are accepted too: Basic auth whose password is the key (InfluxDB 1.x
-clients such as Telegraf's ``influxdb`` output) and the ``p`` query parameter.
+clients such as Telegraf's ``influxdb`` output) and the ``p`` query parameter (on the
+InfluxDB routes only: ``QUERY_KEY_PATHS``).
 
 A found token is remembered in the process for ``TOKEN_CACHE_S`` seconds, so an ingestion
 client sending many batches costs one lookup per 10 s, not one query per request. Revoking
@@ -55,9 +56,16 @@ def forget_token(key_hash: str | None = None) -> None:
             _tokens.pop(key_hash, None)
 
 
+# InfluxDB clients send ``?p=``; anywhere else a key in a URL would land in logs and
+# browser histories, so it is not read (issue 12, defect 11)
+QUERY_KEY_PATHS = frozenset(("/write", "/api/v2/write"))
+
+
 def _key_from_request(request) -> str | None:
     header = authentication.get_authorization_header(request).decode("latin-1")
-    query = request.query_params.get("p") if hasattr(request, "query_params") else None
+    query = None
+    if request.path_info in QUERY_KEY_PATHS and hasattr(request, "query_params"):
+        query = request.query_params.get("p")
     return key_from(header, query)
 
 

@@ -56,6 +56,13 @@ class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
+class InvalidInputSerializer(serializers.Serializer):
+    """Invalid input: ``detail`` for the request as a whole, or (instead) one list of messages
+    per bad field, named by the field (``{"threshold": ["A threshold rule needs ..."]}``)."""
+
+    detail = serializers.CharField(required=False)
+
+
 class HydraAutoSchema(AutoSchema):
     """Tags by app; 400/401/403/404/429 documented where an operation can answer them."""
 
@@ -83,6 +90,7 @@ class HydraAutoSchema(AutoSchema):
         responses = super()._get_response_bodies(direction)
         for code, description in self._errors().items():
             if code not in responses:
-                error = self._get_response_for_code(ErrorSerializer, code, direction=direction)
+                shape = InvalidInputSerializer if code == "400" else ErrorSerializer
+                error = self._get_response_for_code(shape, code, direction=direction)
                 responses[code] = {**error, "description": description}
         return responses

@@ -5,6 +5,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from core.models import ApiToken
+from core.outage import REDIS_ERRORS, redis_failed
 
 _clients: dict[int, object] = {}  # RedisCacheClient id -> its Redis client (thread-safe)
 
@@ -50,6 +51,16 @@ class TokenRateThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
     def allow_request(self, request, view) -> bool:
+        """Redis down: the request is let through (ingestion must not depend on Redis),
+        logged and counted (``core.outage``)."""
+        try:
+            return self._allow(request, view)
+        except REDIS_ERRORS as exc:
+            self.counted = None
+            redis_failed("throttle", exc)
+            return True
+
+    def _allow(self, request, view) -> bool:
         client = _redis(self.cache)
         if client is None or self.rate is None:
             return super().allow_request(request, view)
@@ -74,6 +85,12 @@ class TokenRateThrottle(SimpleRateThrottle):
         """Uncount the request ``allow_request`` just let through (it is being handed to
         another handler that counts it again)."""
         counted = getattr(self, "counted", None)
+        try:
+            self._refund(counted)
+        except REDIS_ERRORS as exc:
+            redis_failed("throttle", exc)
+
+    def _refund(self, counted) -> None:
         if counted is not None:
             counted[0].decr(counted[1])
         elif getattr(self, "history", None) and self.now in self.history:

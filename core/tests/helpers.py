@@ -59,7 +59,7 @@ def start_daphne(port: int, env: dict[str, str], log=subprocess.PIPE) -> subproc
         [
             sys.executable,
             "-m",
-            "daphne",
+            "hydra.serve",  # daphne, as the Procfiles start it
             "-b",
             "127.0.0.1",
             "-p",

@@ -98,7 +98,7 @@ class PredictionMissingSerializer(serializers.Serializer):
     """No successful forecast: why (``detail``) and the newest run, if any."""
 
     detail = serializers.CharField()
-    last_run = ForecastRunSerializer(allow_null=True)
+    last_run = ForecastRunSerializer(allow_null=True, required=False)  # none: no such series
 
 
 class PredictionQueuedSerializer(serializers.Serializer):

@@ -64,12 +64,29 @@ def decode(body: bytes, encoding: str, limit: int) -> bytes:
     return body
 
 
+class BadGzip(APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "bad_gzip"
+
+
 def _gunzip(body: bytes, limit: int) -> bytes:
-    inflater = zlib.decompressobj(wbits=31)
-    try:
-        data = inflater.decompress(body, limit + 1)
-    except zlib.error as exc:
-        raise UnsupportedType(f"Body is not valid gzip: {exc}") from None
-    if len(data) > limit or inflater.unconsumed_tail:
-        raise PayloadTooLarge(f"Decompressed body is over {limit} bytes.")
-    return data
+    """Every gzip member of ``body`` (RFC 1952 allows several), each to its end with CRC and
+    length checked, nothing else trailing; else 400 (a prefix is never returned)."""
+    out: list[bytes] = []
+    size = 0
+    rest = body
+    while True:
+        inflater = zlib.decompressobj(wbits=31)
+        try:
+            data = inflater.decompress(rest, limit + 1 - size)
+        except zlib.error as exc:
+            raise BadGzip(f"Body is not valid gzip: {exc}.") from None
+        size += len(data)
+        if size > limit or inflater.unconsumed_tail:
+            raise PayloadTooLarge(f"Decompressed body is over {limit} bytes.")
+        out.append(data)
+        if not inflater.eof:
+            raise BadGzip("Body is not valid gzip: it ends before the end of the stream.")
+        rest = inflater.unused_data
+        if not rest:
+            return b"".join(out)

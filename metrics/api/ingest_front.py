@@ -30,7 +30,10 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qsl
 
+import orjson
 from asgiref.sync import sync_to_async
+from csp.constants import HEADER as CSP_HEADER
+from csp.utils import build_policy
 from django.conf import settings
 from django.db import close_old_connections, connections
 from django.http.request import split_domain_port, validate_host
@@ -38,6 +41,13 @@ from rest_framework.exceptions import APIException
 
 from core.api.authentication import key_from, token_for
 from core.api.throttling import TokenRateThrottle
+from core.outage import (
+    DATABASE_ERRORS,
+    RETRY_AFTER_S,
+    database_failed,
+    is_database_down,
+    unavailable_body,
+)
 from metrics.api.body import decode, media_type, type_accepted
 from metrics.api.ingest_views import (
     JSON_TYPES,
@@ -62,10 +72,11 @@ class Route:
     allow: str  # the view's Allow header
     encodings: tuple[str, ...] = ("identity", "", "gzip")  # Content-Encodings served here
     unpack: Callable[[bytes, str, int], bytes] = decode  # (body, encoding, limit) -> raw
+    query_key: bool = False  # InfluxDB's ?p=<token> accepted (core.api.authentication)
 
 
 JSON_ROUTE = Route("json", JSON_TYPES, parse_json_body, 201, "GET, POST, HEAD, OPTIONS")
-LINE_ROUTE = Route("line", LINE_TYPES, parse_line_body, 204, "POST, OPTIONS")
+LINE_ROUTE = Route("line", LINE_TYPES, parse_line_body, 204, "POST, OPTIONS", query_key=True)
 ROUTES = {"/api/v1/metrics/": JSON_ROUTE, "/write": LINE_ROUTE, "/api/v2/write": LINE_ROUTE}
 
 
@@ -96,7 +107,7 @@ class Request:
             and self.headers.get("content-encoding", "identity").strip().lower() in route.encodings
             and length.isdigit()
             and int(length) <= settings.HYDRA_INGEST_MAX_BYTES
-            and ("authorization" in self.headers or "p" in self.query)
+            and ("authorization" in self.headers or (route.query_key and "p" in self.query))
             and _host_allowed(self.headers.get("host", ""))
         )
 
@@ -125,17 +136,24 @@ def route_for(scope: dict, routes: dict[str, Route] = ROUTES) -> Route | None:
 
 
 def serve(route: Route, request: Request, body: bytes) -> Answer | None:
-    """Authenticate, throttle, parse and store, in a worker thread; None: hand to Django."""
-    close_old_connections()
+    """Authenticate, throttle, parse and store, in a worker thread; None: hand to Django.
+    The database down: 503 at once (Django would only wait for the pool again)."""
     try:
+        close_old_connections()
         return _serve(route, request, body)
+    except DATABASE_ERRORS as exc:
+        if not is_database_down(exc):
+            raise
+        database_failed(exc)
+        return 503, orjson.dumps(unavailable_body("database"))
     finally:
         connections.close_all()  # back to the pool (PostgreSQL) or closed (SQLite)
 
 
 def _serve(route: Route, request: Request, body: bytes) -> Answer | None:
     try:
-        key = key_from(request.headers.get("authorization", ""), request.query.get("p"))
+        query_key = request.query.get("p") if route.query_key else None
+        key = key_from(request.headers.get("authorization", ""), query_key)
         token = token_for(key) if key else None
         if token is None or token.read_only or not token.user.has_perm(INGEST_PERMISSION):
             return None
@@ -151,8 +169,10 @@ def _serve(route: Route, request: Request, body: bytes) -> Answer | None:
         return None
     try:
         accepted = store(batch)
-    except Exception:
+    except Exception as exc:
         throttle.refund()
+        if isinstance(exc, DATABASE_ERRORS) and is_database_down(exc):
+            raise
         return None
     record_ok(route.fmt, started)
     if route.created == 204:
@@ -166,6 +186,8 @@ def _serve(route: Route, request: Request, body: bytes) -> Answer | None:
 def _headers(route: Route, status: int, body: bytes) -> list[tuple[bytes, bytes]]:
     """The headers Django's stack adds to the view's answer (DRF, security, clickjacking)."""
     out = [("Vary", "Accept, Cookie"), ("Allow", route.allow)]
+    if status == 503:
+        out.append(("Retry-After", str(RETRY_AFTER_S)))
     if status != 204:
         out.insert(0, ("Content-Type", "application/json"))
     if settings.X_FRAME_OPTIONS:
@@ -176,6 +198,8 @@ def _headers(route: Route, status: int, body: bytes) -> list[tuple[bytes, bytes]
     if settings.SECURE_REFERRER_POLICY:
         policy = settings.SECURE_REFERRER_POLICY
         out.append(("Referrer-Policy", policy if isinstance(policy, str) else ",".join(policy)))
+    if getattr(settings, "CONTENT_SECURITY_POLICY", None):  # django-csp's middleware
+        out.append((CSP_HEADER, build_policy()))
     if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
         out.append(("Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY))
     return [(k.encode(), v.encode("latin-1")) for k, v in out]

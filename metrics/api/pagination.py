@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Count, QuerySet, Window
 
+MAX_OFFSET = 2**63 - 1  # SQL's OFFSET and LIMIT are 64-bit: past that, a page is empty (404)
+
 
 class OneQueryPaginator(Paginator):
     """``COUNT(*) OVER ()`` rides along with the page's rows, so a page costs one query
@@ -16,6 +18,8 @@ class OneQueryPaginator(Paginator):
     def page(self, number) -> Page:
         number = self._number(number)
         bottom = (number - 1) * self.per_page
+        if bottom + self.per_page > MAX_OFFSET:  # no database counts rows that far
+            raise EmptyPage(self.error_messages["no_results"])
         queryset: QuerySet = self.object_list  # type: ignore[assignment]
         window = queryset.annotate(**{self.TOTAL: Window(Count("pk"))})
         rows = list(window[bottom : bottom + self.per_page])

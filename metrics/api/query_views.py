@@ -14,6 +14,7 @@ from rest_framework import status, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from metrics.api.pagination import OneQueryPaginator
 from metrics.api.renderers import OrjsonRenderer
@@ -110,13 +111,13 @@ class SeriesViewSet(viewsets.ReadOnlyModelViewSet):
         return self.get_paginated_response(series_rows(page, pair=latest == ("last_pair",)))
 
 
-class TrendsApi(viewsets.ViewSet):
+class TrendsApi(APIView):  # one object, not a list (the schema said an array)
     """Min, max, avg, p95, stddev, slope per hour and change vs the previous equal range."""
 
     required_perms = {"GET": "metrics.view_series"}
 
     @extend_schema(parameters=[TrendsQuerySerializer], responses={200: TRENDS})
-    def list(self, request) -> Response:
+    def get(self, request) -> Response:
         p = _params(request, TrendsQuerySerializer)
         series = series_for_query(
             name=p.get("name"), host=p.get("host"), labels=label_filters(request.query_params)

@@ -26,7 +26,7 @@ POINTS = inline_serializer(
             },
             many=True,
         ),
-        "step": serializers.IntegerField(help_text="seconds"),
+        "step": serializers.FloatField(help_text="seconds (fractional when asked so)"),
         "start": serializers.FloatField(help_text="epoch seconds"),
         "end": serializers.FloatField(help_text="epoch seconds"),
     },

@@ -8,6 +8,6 @@ router.register("series", views.SeriesViewSet, basename="series")
 
 urlpatterns = [
     path("metrics/", views.MetricsApi.as_view(), name="metrics-api"),
-    path("analytics/trends", views.TrendsApi.as_view({"get": "list"}), name="trends-api"),
+    path("analytics/trends", views.TrendsApi.as_view(), name="trends-api"),
     *router.urls,
 ]

@@ -17,6 +17,8 @@ from datetime import datetime
 
 from django.conf import settings
 
+from core.text import control_message
+
 NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_.:-]*\Z")
 MAX_NAME = 200
 MAX_LABELS = 32
@@ -68,7 +70,14 @@ def check_host(host: object) -> str:
         return ""
     if not isinstance(host, str) or len(host) > MAX_LABEL_LEN:
         raise RuleError(f"host must be a string of at most {MAX_LABEL_LEN} characters")
+    _clean("host", host)
     return host
+
+
+def _clean(field: str, text: str) -> None:
+    message = control_message(field, text)
+    if message is not None:
+        raise RuleError(message)
 
 
 def check_labels(labels: object) -> tuple[tuple[str, str], ...]:
@@ -85,6 +94,8 @@ def check_labels(labels: object) -> tuple[tuple[str, str], ...]:
         value = str(value)
         if not key or len(key) > MAX_LABEL_LEN or len(value) > MAX_LABEL_LEN:
             raise RuleError(f"label keys and values must be 1 to {MAX_LABEL_LEN} characters")
+        _clean(f"label key {key[:40]!r}", key)
+        _clean(f"label {key[:40]!r}", value)
         out.append((key, value))
     return tuple(sorted(out))
 

@@ -43,7 +43,9 @@ def test_a_page_comes_with_its_total_and_links_in_one_query(api, five, django_as
     assert [r["host"] for r in last["results"]] == ["h4"] and last["next"] is None
 
 
-@pytest.mark.parametrize("page", ["4", "0", "-1", "x", "1.5"])
+@pytest.mark.parametrize(
+    "page", ["4", "0", "-1", "x", "1.5", "922337203685477580", "9223372036854775807", "1e30"]
+)
 def test_a_page_that_does_not_exist_is_404(api, five, page):
     response = api.get(URL, {"page_size": 2, "page": page})
     assert response.status_code == 404
@@ -98,3 +100,8 @@ def test_rows_carry_type_unit_and_help_and_filter_by_type(api, five):
     assert row["description"] == "CPU time"  # the old name, kept for existing clients
     assert api.get(URL, {"type": "gauge"}).json()["count"] == 0
     assert api.get(f"{URL}{row['id']}/").json() == row
+
+
+def test_a_page_past_what_sql_can_offset_is_404_not_503(api, five):
+    response = api.get(URL, {"page": "922337203685477580"})  # x 100 rows: past 2**63
+    assert response.status_code == 404 and response.json()["detail"] == "Invalid page."

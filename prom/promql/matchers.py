@@ -7,30 +7,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import re2
+from core.regex import RegexError, compile_user_regex
 
 from .errors import BadDataError
 
 OPS = ("=", "!=", "=~", "!~")
 
 
-def _options() -> Any:
-    options = re2.Options()
-    options.log_errors = False
-    return options
-
-
-_OPTIONS = _options()
-
-
 @functools.lru_cache(maxsize=4096)
 def compile_regex(pattern: str) -> Any:
     """An RE2 regex that must match a whole string (Prometheus wraps it in ``^(?:…)$``)."""
     try:
-        return re2.compile(f"^(?:{pattern})$", _OPTIONS)
-    except re2.error as exc:
-        reason = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc
-        raise BadDataError(f"invalid regular expression {pattern!r}: {reason}") from None
+        return compile_user_regex(pattern, anchor=True)
+    except RegexError as exc:
+        raise BadDataError(f"invalid regular expression {pattern!r}: {exc.reason}") from None
 
 
 @dataclass(frozen=True)

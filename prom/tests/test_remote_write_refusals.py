@@ -134,3 +134,9 @@ def test_every_invalid_series_is_listed(remote_write):
     bad = [({"__name__": "up", f"bad-{i}": "x"}, [(now_ms(), 1.0)]) for i in range(3)]
     response = remote_write(with_good(*bad))
     assert [e["index"] for e in response.json()["errors"]] == [1, 2, 3]
+
+
+def test_a_control_character_in_a_label_value_is_a_400(remote_write):
+    response = remote_write(with_good(({"__name__": "up", "job": "a\x00b"}, [(now_ms(), 1.0)])))
+    assert response.status_code == 400 and "control character" in message(response)
+    assert_nothing_written()

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 from urllib.parse import urlsplit
 
+from core.text import control_message
+
 EXECUTORS = (
     "constant-vus",
     "ramping-vus",
@@ -68,6 +70,29 @@ def _number(data: dict, key: str, default: Any, name: str, *, minimum: float = 0
     return value
 
 
+HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")  # RFC 9110 token
+
+
+def _plain(name: str, text: str, *, spaces: bool = True) -> None:
+    """No CR, LF or other control character (they would split the request), no space in
+    a URL."""
+    message = control_message(name, text)
+    if message is not None:
+        raise SpecError(message)
+    if not spaces and " " in text:
+        raise SpecError(f"{name} contains a space (encode it as %20)")
+
+
+def _headers(headers: object, name: str) -> dict[str, str]:
+    if not isinstance(headers, dict) or not all(isinstance(v, str) for v in headers.values()):
+        raise SpecError(f"{name}: expected an object of string values")
+    for key, value in headers.items():
+        if not HEADER_NAME.match(key):
+            raise SpecError(f"{name}: {key[:60]!r} is not a valid header name")
+        _plain(f"{name}.{key}", value)
+    return dict(headers)
+
+
 @dataclass
 class RequestSpec:
     """One weighted HTTP request of the target."""
@@ -85,15 +110,15 @@ class RequestSpec:
         if not isinstance(data, dict):
             raise SpecError(f"{name}: expected an object, got {type(data).__name__}")
         url = data.get("url")
+        if isinstance(url, str):
+            _plain(f"{name}.url", url, spaces=False)
         parts = urlsplit(url) if isinstance(url, str) else None
         if not parts or parts.scheme not in ("http", "https") or not parts.hostname:
             raise SpecError(f"{name}.url: expected an http(s) URL with a host, got {url!r}")
         method = str(data.get("method", "GET")).upper()
         if method not in METHODS:
             raise SpecError(f"{name}.method: {method!r} is not one of {sorted(METHODS)}")
-        headers = data.get("headers") or {}
-        if not isinstance(headers, dict) or not all(isinstance(v, str) for v in headers.values()):
-            raise SpecError(f"{name}.headers: expected an object of string values")
+        headers = _headers(data.get("headers") or {}, f"{name}.headers")
         weight = _number(data, "weight", 1.0, f"{name}.weight", minimum=0)
         if weight == 0:
             raise SpecError(f"{name}.weight: must be > 0")

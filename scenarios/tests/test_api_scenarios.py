@@ -135,3 +135,42 @@ def test_the_generator_refuses_bad_input_and_writes_nothing(api, body, field):
     assert response.status_code == 400
     assert field in response.json()
     assert not Scenario.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("request_", "words"),
+    [
+        ({"headers": {"X-A": "1\r\n\r\nGET /smuggled HTTP/1.1"}}, "headers.X-A"),
+        ({"headers": {"X-A\r\nX-B": "1"}}, "not a valid header name"),
+        ({"headers": {"X A": "1"}}, "not a valid header name"),
+        ({"headers": {"X-A": "a\x00b"}}, "headers.X-A"),
+        ({"method": "GET /x HTTP/1.1\r\nHost: a\r\n\r\nGET"}, "method"),
+        ({"url": "http://127.0.0.1:8080/a\r\nX-Injected: 1"}, "url"),
+        ({"url": "http://127.0.0.1:8080/a b"}, "url"),
+    ],
+)
+def test_control_characters_in_a_request_are_refused_naming_the_field(api, request_, words):
+    spec = {"requests": [{"url": "http://127.0.0.1:8080/", **request_}]}
+    response = api.post(URL, {"name": "smuggle", "spec": spec}, format="json")
+    assert response.status_code == 400
+    message = " ".join(response.json()["spec"])
+    assert "requests[0]" in message and words in message
+    assert not Scenario.objects.exists()
+
+
+def test_the_engine_refuses_them_too_when_a_stored_spec_is_loaded():
+    from scenarios.engine import ScenarioSpec, SpecError
+
+    spec = {"name": "s", "requests": [{"url": "http://127.0.0.1/", "headers": {"A": "\n"}}]}
+    with pytest.raises(SpecError, match="control character"):
+        ScenarioSpec.from_dict(spec)
+
+
+def test_the_tag_filter_matches_whole_tags_on_every_database(api, make_scenario):
+    for name, tags in (("a", ["web", "smoke"]), ("b", ["webby"])):
+        scenario = make_scenario(name=name)
+        scenario.tags = tags
+        scenario.save()
+    names = [s["name"] for s in api.get(URL, {"tag": "web"}).json()["results"]]
+    assert names == ["a"]
+    assert api.get(URL, {"tag": "\x06%"}).json()["results"] == []

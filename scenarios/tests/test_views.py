@@ -67,6 +67,8 @@ def test_creating_from_the_form_builds_the_spec(browser, owner):
         ({"thresholds": "p95 <<< 3"}, "thresholds", "cannot parse"),
         ({"stages": "10s"}, "stages", "duration:target"),
         ({"headers": "no colon here"}, "headers", "Name: value"),
+        ({"headers": "X-A: 1\x01GET /smuggled"}, "headers", "control character"),
+        ({"url": "http://127.0.0.1:8080/\x01x"}, "url", "control character"),
         ({"more_requests": "[{"}, "more_requests", "not JSON"),
         (
             {"executor": "constant-vus", "vus": 100000, "stages": ""},
