@@ -81,9 +81,7 @@ def check_labels(labels: object) -> dict[str, str]:
         if not isinstance(name, str) or not LABEL_NAME_RE.match(name):
             raise TargetError("labels", f"label name {str(name)[:80]!r} is invalid")
         if name.startswith("__") or name == "job":
-            raise TargetError(
-                "labels", f"label {name!r} is reserved (the job is its own field)"
-            )
+            raise TargetError("labels", f"label {name!r} is reserved (the job is its own field)")
         check_text("labels", value, MAX_VALUE, empty=True)
     return dict(labels)
 

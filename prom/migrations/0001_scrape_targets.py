@@ -4,40 +4,75 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ScrapeTarget',
+            name="ScrapeTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('job', models.CharField(max_length=200)),
-                ('url', models.CharField(help_text='http(s)://host:port/metrics?params', max_length=2000)),
-                ('interval_ms', models.PositiveIntegerField(default=15000)),
-                ('timeout_ms', models.PositiveIntegerField(default=10000)),
-                ('labels', models.JSONField(blank=True, default=dict, help_text='extra target labels')),
-                ('enabled', models.BooleanField(default=True)),
-                ('honor_labels', models.BooleanField(default=False, help_text="scraped labels win over target labels (Prometheus's option)")),
-                ('honor_timestamps', models.BooleanField(default=True)),
-                ('username', models.CharField(blank=True, max_length=200)),
-                ('password_env', models.CharField(blank=True, help_text='SCRAPE_… variable', max_length=120)),
-                ('bearer_env', models.CharField(blank=True, help_text='SCRAPE_… variable', max_length=120)),
-                ('source', models.CharField(blank=True, help_text='api, admin or a file', max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('health', models.CharField(choices=[('unknown', 'Unknown'), ('up', 'Up'), ('down', 'Down')], default='unknown', max_length=10)),
-                ('last_scrape', models.DateTimeField(blank=True, null=True)),
-                ('last_duration_s', models.FloatField(blank=True, null=True)),
-                ('last_samples', models.IntegerField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("job", models.CharField(max_length=200)),
+                (
+                    "url",
+                    models.CharField(
+                        help_text="http(s)://host:port/metrics?params", max_length=2000
+                    ),
+                ),
+                ("interval_ms", models.PositiveIntegerField(default=15000)),
+                ("timeout_ms", models.PositiveIntegerField(default=10000)),
+                (
+                    "labels",
+                    models.JSONField(blank=True, default=dict, help_text="extra target labels"),
+                ),
+                ("enabled", models.BooleanField(default=True)),
+                (
+                    "honor_labels",
+                    models.BooleanField(
+                        default=False,
+                        help_text="scraped labels win over target labels (Prometheus's option)",
+                    ),
+                ),
+                ("honor_timestamps", models.BooleanField(default=True)),
+                ("username", models.CharField(blank=True, max_length=200)),
+                (
+                    "password_env",
+                    models.CharField(blank=True, help_text="SCRAPE_… variable", max_length=120),
+                ),
+                (
+                    "bearer_env",
+                    models.CharField(blank=True, help_text="SCRAPE_… variable", max_length=120),
+                ),
+                (
+                    "source",
+                    models.CharField(blank=True, help_text="api, admin or a file", max_length=300),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "health",
+                    models.CharField(
+                        choices=[("unknown", "Unknown"), ("up", "Up"), ("down", "Down")],
+                        default="unknown",
+                        max_length=10,
+                    ),
+                ),
+                ("last_scrape", models.DateTimeField(blank=True, null=True)),
+                ("last_duration_s", models.FloatField(blank=True, null=True)),
+                ("last_samples", models.IntegerField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ('job', 'url'),
-                'constraints': [models.UniqueConstraint(fields=('job', 'url'), name='prom_scrapetarget_job_url')],
+                "ordering": ("job", "url"),
+                "constraints": [
+                    models.UniqueConstraint(fields=("job", "url"), name="prom_scrapetarget_job_url")
+                ],
             },
         ),
     ]

@@ -51,7 +51,9 @@ async def fetch(session: aiohttp.ClientSession, target: TargetInfo, max_bytes: i
             target.url, headers=headers(target), timeout=timeout, allow_redirects=False
         ) as response:
             if response.status != 200:
-                raise ScrapeError(f"server returned HTTP status {response.status} {response.reason}")
+                raise ScrapeError(
+                    f"server returned HTTP status {response.status} {response.reason}"
+                )
             declared = response.content_length
             if declared is not None and declared > max_bytes:
                 raise ScrapeError(f"body is {declared} bytes; the limit is {max_bytes}")

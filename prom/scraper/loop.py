@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import logging
 import threading
 import time
@@ -177,10 +178,8 @@ class Scraper:
 
     async def _flush_loop(self, stop: threading.Event) -> None:
         while not stop.is_set():
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._full.wait(), timeout=self.flush_s)
-            except TimeoutError:
-                pass
             self._full.clear()
             await self.flush()
 
