@@ -40,9 +40,7 @@ def main() -> None:
     async def serve(request: web.Request) -> web.Response:
         i = int(request.match_info["i"])
         hits[i] += 1
-        return web.Response(
-            body=bodies[i][hits[i] % 2], content_type="text/plain", charset="utf-8"
-        )
+        return web.Response(body=bodies[i][hits[i] % 2], content_type="text/plain", charset="utf-8")
 
     app = web.Application()
     app.router.add_get("/t/{i}", serve)

@@ -28,7 +28,7 @@ from fnv_c import fnv1a_64
 
 from prom.scraper.assemble import TargetInfo
 from prom.scraper.client import ScrapeError, fetch
-from prom.scraper.parse import ParseError, parse
+from prom.scraper.parse import ParseError
 from prom.scraper.state import Result, TargetState
 
 logger = logging.getLogger(__name__)
@@ -165,7 +165,7 @@ class Scraper:
         assert self._session is not None
         try:
             body, content_type = await fetch(self._session, state.target, self.max_bytes)
-            parsed = parse(body, content_type)
+            parsed = state.parser.parse(body, content_type)
         except (ScrapeError, ParseError) as exc:
             return state.failed(str(exc), started_ms, time.perf_counter() - clock)
         return state.scraped(parsed, started_ms, time.perf_counter() - clock)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from metrics.ingest import SeriesMeta
 from prom.labels import LabelError
 from prom.scraper.assemble import Assembler, KeyInfo, TargetInfo
-from prom.scraper.parse import Parsed
+from prom.scraper.parse import Parsed, TextParser
 
 MS_US = 1000
 
@@ -46,6 +46,7 @@ class TargetState:
     def __init__(self, target: TargetInfo) -> None:
         self.target = target
         self.assembler = Assembler(target)
+        self.parser = TextParser()
         self.previous: set[KeyInfo] = set()
 
     def retarget(self, target: TargetInfo) -> None:
