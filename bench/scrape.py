@@ -7,11 +7,14 @@ Usage (from the repository root; PostgreSQL at 127.0.0.1:5432)::
         [--duration 60] [--warmup 30] [--json out.json]
 
 Method: a fresh bench database, migrated; ``bench/_metrics_server.py`` in another process
-(pinned to CPU 1) serves ``--targets`` synthetic ``/metrics`` bodies of ``--series``
-counters each (Prometheus text format); this process (pinned to CPU 0) makes one
+serves ``--targets`` synthetic ``/metrics`` bodies of ``--series``
+counters each (Prometheus text format); this process (``--pin``: the scraper on CPU 0, the
+server on CPU 1; unpinned by default, as a loaded shared machine starves a pinned process)
+makes one
 ScrapeTarget per body and runs the production scraper (``prom.scraper.runner``: one asyncio
 loop, aiohttp, prometheus_client's parser, batched COPY writes) for ``--warmup`` seconds
-(the first scrapes create the series) and then ``--duration`` seconds of measurement.
+(the first scrapes create the series: how long until the first scrape of every target is
+stored is reported) and then ``--duration`` seconds of measurement.
 
 Reported over the measurement: scrapes done vs due, samples stored vs due (series plus
 the 5 synthetic series per scrape, counted in PostgreSQL), scrape lag (start of a scrape
@@ -47,8 +50,13 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--targets", type=int, default=500)
     p.add_argument("--series", type=int, default=500)
     p.add_argument("--interval", type=int, default=15, help="seconds")
-    p.add_argument("--duration", type=float, default=60.0, help="measured seconds")
-    p.add_argument("--warmup", type=float, default=30.0)
+    p.add_argument("--duration", type=float, default=90.0, help="measured seconds")
+    p.add_argument(
+        "--warmup", type=float, default=240.0, help="seconds before measuring (series creation)"
+    )
+    p.add_argument(
+        "--pin", action="store_true", help="pin the scraper to CPU 0 and the server to CPU 1"
+    )
     p.add_argument("--keep", action="store_true", help="keep the bench database")
     p.add_argument("--json", type=Path)
     return p.parse_args()
@@ -85,7 +93,8 @@ def wait_port(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
 def start_server(args, port: int) -> subprocess.Popen:
     command = [
         sys.executable, str(ROOT / "bench" / "_metrics_server.py"), "--port", str(port),
-        "--targets", str(args.targets), "--series", str(args.series), "--cpu", "1",
+        "--targets", str(args.targets), "--series", str(args.series),
+        "--cpu", "1" if args.pin else "-1",
     ]  # fmt: skip
     proc = subprocess.Popen(command, cwd=ROOT)
     wait_port(port, proc)
@@ -125,10 +134,12 @@ class TimedWrites:
 
         self.write = write_results
         self.seconds: list[tuple[float, float]] = []  # (when, how long)
+        self.points = 0
 
     def __call__(self, results) -> int:
         started = time.perf_counter()
         stored = self.write(results)
+        self.points += stored
         self.seconds.append((time.time(), time.perf_counter() - started))
         return stored
 
@@ -141,8 +152,13 @@ def measure(args) -> dict:
     scraper = Scraper(load=load_targets, write=writes, reload_s=3600, max_bytes=10 << 20)
     stop = threading.Event()
     thread = threading.Thread(target=lambda: __import__("asyncio").run(scraper.run(stop)))
+    started = time.time()
     thread.start()
-    time.sleep(args.warmup)
+    first_stored = None
+    while time.time() - started < args.warmup:
+        time.sleep(1)
+        if first_stored is None and writes.points >= args.targets * (args.series + SYNTHETIC):
+            first_stored = round(time.time() - started, 1)
     lags_before, scrapes_before = len(scraper.lags_ms), scraper.scrapes
     cpu_before, since = time.process_time(), time.time()
     time.sleep(args.duration)
@@ -165,6 +181,8 @@ def measure(args) -> dict:
         "series_per_target": args.series,
         "interval_s": args.interval,
         "measured_s": round(until - since, 1),
+        "first_scrapes_stored_after_s": first_stored,
+        "series": args.targets * (args.series + SYNTHETIC),
         "scrapes": scrapes,
         "scrapes_due": round(due_scrapes),
         "samples_per_s": round(scrapes * (args.series + SYNTHETIC) / (until - since)),
@@ -191,7 +209,8 @@ def main() -> None:
     import django
 
     django.setup()
-    os.sched_setaffinity(0, {0})
+    if args.pin:
+        os.sched_setaffinity(0, {0})
     port = free_port()
     server = start_server(args, port)
     try:

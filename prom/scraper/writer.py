@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from metrics.api.ingest_views import store
 from metrics.ingest import Batch
@@ -15,7 +15,10 @@ from prom.models import ScrapeTarget
 from prom.scraper.state import MS_US, Result
 
 logger = logging.getLogger(__name__)
-STATE_FIELDS = ["health", "last_scrape", "last_duration_s", "last_samples", "last_error"]
+STATE_SQL = (
+    f"UPDATE {ScrapeTarget._meta.db_table} SET health = %s, last_scrape = %s, "
+    "last_duration_s = %s, last_samples = %s, last_error = %s WHERE id = %s"
+)
 
 
 def to_batch(results: list[Result], window: Window) -> tuple[Batch, int]:
@@ -51,24 +54,26 @@ def to_batch(results: list[Result], window: Window) -> tuple[Batch, int]:
 
 
 def record_state(results: list[Result]) -> None:
-    """The last scrape of each target, on its row (other fields untouched)."""
+    """The last scrape of each target, on its row (other columns untouched; one statement
+    run for every row: Django's ``bulk_update`` spent ~9 ms a row building expressions)."""
     latest: dict[int, Result] = {}
     for result in results:
         if not result.gone:
             latest[result.target_id] = result
     rows = [
-        ScrapeTarget(
-            pk=r.target_id,
-            health=ScrapeTarget.Health.UP if r.up else ScrapeTarget.Health.DOWN,
-            last_scrape=datetime.fromtimestamp(r.started_ms / 1000, tz=UTC),
-            last_duration_s=round(r.duration_s, 6),
-            last_samples=r.samples,
-            last_error=r.error,
+        (
+            ScrapeTarget.Health.UP if r.up else ScrapeTarget.Health.DOWN,
+            datetime.fromtimestamp(r.started_ms / 1000, tz=UTC),
+            round(r.duration_s, 6),
+            r.samples,
+            r.error,
+            r.target_id,
         )
         for r in latest.values()
     ]
     if rows:
-        ScrapeTarget.objects.bulk_update(rows, STATE_FIELDS, batch_size=500)
+        with connection.cursor() as cursor:
+            cursor.executemany(STATE_SQL, rows)
 
 
 def write_results(results: list[Result]) -> int:
