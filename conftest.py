@@ -9,6 +9,7 @@ from pathlib import Path
 
 worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
 os.environ.setdefault("HYDRA_EMBEDDED_SCHEDULER", "false")
+os.environ.setdefault("HYDRA_SCRAPE_IN_WEB", "false")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + playwright
 os.environ["HYDRA_CHANNEL_PREFIX"] = f"hydra-test-{worker}"
 os.environ["HYDRA_CACHE_PREFIX"] = f"hydra-test-{worker}"
@@ -18,6 +19,7 @@ from django.conf import settings  # noqa: E402
 
 # pytest-django may have read the settings before this file ran: apply the same here.
 settings.HYDRA_EMBEDDED_SCHEDULER = False
+settings.HYDRA_SCRAPE_IN_WEB = False
 # a test makes several users with passwords: the production hasher's 10^6 rounds cost ~0.3 s each
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if settings.REDIS_URL:

@@ -46,6 +46,7 @@ VIEWER_PERMISSIONS = (
     "scenarios.view_scenariorun",
     "scenarios.view_trainingsession",
     "dashboards.view_dashboard",
+    "prom.view_scrapetarget",  # targets and their state; only admins add or change them
 )
 EDITOR_PERMISSIONS = (
     *VIEWER_PERMISSIONS,

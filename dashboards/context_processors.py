@@ -12,6 +12,7 @@ NAV = [  # (URL name, label, the permission its page needs)
     ("forecasting:list", "Forecasts", "forecasting.view_forecast"),
     ("scenarios:list", "Scenarios", "scenarios.view_scenario"),
     ("dashboards", "Dashboards", "dashboards.view_dashboard"),
+    ("targets", "Targets", "prom.view_scrapetarget"),
 ]
 
 

@@ -11,7 +11,9 @@ never overwrites what a user changed:
   simulator's back-fill is in);
 - a saved dashboard with a ``$host`` variable;
 - a load-test scenario against the demo target, ready to run (the target sends its own
-  server metrics, ``demo_target --push``).
+  server metrics, ``demo_target --push``);
+- a scrape target for the demo target's ``/metrics`` (its request counter and latency
+  histogram), so the scraper (a thread of the web process in embedded mode) pulls them.
 
 This module composes every app, so it lives in the app at the top of the graph.
 """
@@ -32,6 +34,7 @@ from alerts.services.rules import rule_save
 from dashboards.models import Dashboard
 from dashboards.services import dashboard_create
 from forecasting.models import ForecastConfig
+from prom.models import ScrapeTarget
 from scenarios.models import Scenario
 from scenarios.services import scenario_create
 
@@ -74,6 +77,7 @@ HOST_PANELS = (
     ("Errors", "http.errors", "bar"), ("CPU now", "cpu.usage", "stat"),
 )  # fmt: skip
 SCENARIO = "Demo · home page, 200 req/s"
+SCRAPE_JOB = "demo-target"
 
 
 @dataclass
@@ -97,6 +101,7 @@ def demo_seed(*, owner: User) -> Seeded:
             _forecast(spec, seeded)
         _dashboard(owner, seeded)
         _scenario(owner, seeded)
+        _scrape_target(seeded)
     return seeded
 
 
@@ -167,3 +172,18 @@ def _scenario(owner: User, seeded: Seeded) -> None:
         description="The demo target's fast page at 200 req/s for 30 s: press Run.",
     )
     seeded.add("scenario", SCENARIO)
+
+
+def _scrape_target(seeded: Seeded) -> None:
+    if ScrapeTarget.objects.filter(job=SCRAPE_JOB).exists():
+        return
+    target = ScrapeTarget(
+        job=SCRAPE_JOB,
+        url=urljoin(settings.HYDRA_SCENARIO_DEFAULT_TARGET, "/metrics"),
+        interval_ms=5000,
+        timeout_ms=4000,
+        source="seed_demo",
+    )
+    target.full_clean()
+    target.save()
+    seeded.add("scrape target", f"{SCRAPE_JOB} {target.url}")

@@ -80,6 +80,11 @@ if settings.HYDRA_EMBEDDED_SCHEDULER:
 
     embedded.start()
 
+if settings.HYDRA_SCRAPE_IN_WEB:
+    from prom.scraper import runner as scrape_runner  # noqa: E402
+
+    scrape_runner.start_in_thread()
+
 # Everything loaded so far lives as long as the process: keep it out of the garbage
 # collector's full passes (a query building 60k points ran 3x faster in measurements).
 gc.freeze()

@@ -392,6 +392,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = HYDRA_INGEST_MAX_BYTES + 1024  # the view answers 
 # (metrics/api/ingest_front.py), served by this many threads per web process
 HYDRA_INGEST_FRONT = env.bool("HYDRA_INGEST_FRONT", default=True)
 HYDRA_INGEST_THREADS = env.int("HYDRA_INGEST_THREADS", default=8)
+# Scraping (prom/scraper): the body cap per scrape, how often targets are re-read, and
+# whether the web process scrapes in a thread (embedded mode; full mode runs `scrape`)
+HYDRA_SCRAPE_MAX_BYTES = env.int("HYDRA_SCRAPE_MAX_BYTES", default=10 * 1024 * 1024)
+HYDRA_SCRAPE_RELOAD = env_duration("HYDRA_SCRAPE_RELOAD", "30s")
+HYDRA_SCRAPE_IN_WEB = env.bool("HYDRA_SCRAPE_IN_WEB", default=HYDRA_EMBEDDED_SCHEDULER)
 
 # Load tests: which hosts scenarios may target (IPs, CIDRs, names, *.wildcards) and caps
 HYDRA_SCENARIO_ALLOWED_HOSTS = env.list(

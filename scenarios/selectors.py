@@ -14,6 +14,12 @@ from scenarios.recording import SERIES
 
 RUN_SERIES = [name for name, _ in SERIES]
 HOST_METRICS_LIMIT = 8
+# what a scraped server has beside its own metrics: the scraper's series about the scrape
+SCRAPE_SERIES = (
+    "up", "scrape_duration_seconds", "scrape_samples_scraped",
+    "scrape_samples_post_metric_relabeling", "scrape_series_added",
+)  # fmt: skip
+NOISE_SUFFIXES = ("_bucket", "_created")
 
 
 def scenario_list() -> QuerySet[Scenario]:
@@ -83,7 +89,10 @@ def host_series(host: str) -> list[Series]:
     """The monitored host's own series (server-side metrics), shown beside a run's."""
     if not host:
         return []
-    return list(Series.objects.filter(host=host).order_by("name")[:HOST_METRICS_LIMIT])
+    found = Series.objects.filter(host=host).exclude(name__in=SCRAPE_SERIES)
+    for suffix in NOISE_SUFFIXES:  # a histogram's buckets, counters' creation times
+        found = found.exclude(name__endswith=suffix)
+    return list(found.order_by("name", "id")[:HOST_METRICS_LIMIT])
 
 
 def training_current() -> TrainingSession | None:

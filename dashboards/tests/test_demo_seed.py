@@ -13,6 +13,7 @@ from dashboards.demo import FORECASTS, RULES
 from dashboards.models import Dashboard
 from dashboards.tests.demo_data import play_demo
 from forecasting.models import ForecastConfig
+from prom.models import ScrapeTarget
 from scenarios.models import Scenario
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +43,9 @@ def test_it_seeds_every_page_once_and_leaves_changes_alone(admin):
     assert dashboard.definition["variables"][0]["name"] == "host"
     assert all(p["query"]["host"] == "$host" for p in dashboard.definition["panels"])
     assert Scenario.objects.get().target_url.startswith("http://127.0.0.1:")
+    scrape = ScrapeTarget.objects.get()
+    assert (scrape.job, scrape.interval) == ("demo-target", "5s")
+    assert scrape.url == Scenario.objects.get().target_url.replace("/fast", "/metrics")
     AlertRule.objects.filter(name=RULES[0]["name"]).update(threshold=95)
     assert seed().strip() == "Demo already seeded."
     assert AlertRule.objects.get(name=RULES[0]["name"]).threshold == 95

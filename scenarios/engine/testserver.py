@@ -3,7 +3,9 @@
 Endpoints: ``/fast`` (200), ``/slow?ms=N`` (sleeps), ``/status/{code}``, ``/chunked``
 (chunked body), ``/close`` (HTTP/1.0-style close-delimited body) and ``/capacity``: fast
 while the request rate (measured over the last ``window`` seconds) stays at or below
-``capacity_rps``, then ``slow_ms`` slower — a service with a known capacity.
+``capacity_rps``, then ``slow_ms`` slower — a service with a known capacity. With
+``metrics=True``, ``/metrics`` exposes its request counter and latency histogram
+(``exposition.ServerMetrics``) for Hydra to scrape.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections import deque
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+from scenarios.engine.exposition import ServerMetrics
 from scenarios.engine.served import ServedStats
 
 
@@ -28,9 +31,12 @@ class TargetServer:
         slow_ms: float = 60.0,
         window: float = 0.5,
         served: ServedStats | None = None,
+        metrics: bool = False,
     ):
-        """Configure the capacity endpoint; ``served`` records every request when given."""
+        """Configure the capacity endpoint; ``served`` records every request when given;
+        ``metrics`` serves ``/metrics``."""
         self.capacity_rps, self.slow_ms, self.window = capacity_rps, slow_ms, window
+        self.metrics = ServerMetrics() if metrics else None
         self.hits: deque[float] = deque()
         self.count = 0
         self.served = served
@@ -38,7 +44,10 @@ class TargetServer:
 
     def app(self) -> web.Application:
         """The aiohttp application."""
-        app = web.Application(middlewares=[self._record] if self.served else [])
+        middlewares = [self._record] if self.served else []
+        if self.metrics is not None:
+            middlewares.append(self.metrics.middleware)
+        app = web.Application(middlewares=middlewares)
         app.router.add_get("/", self.fast)
         app.router.add_get("/fast", self.fast)
         app.router.add_route("*", "/echo", self.fast)
@@ -47,6 +56,8 @@ class TargetServer:
         app.router.add_get("/chunked", self.chunked)
         app.router.add_get("/close", self.close_delimited)
         app.router.add_get("/capacity", self.capacity)
+        if self.metrics is not None:
+            app.router.add_get("/metrics", self.metrics.handler)
         return app
 
     @web.middleware

@@ -3,7 +3,8 @@ HTTP service to load-test.
 
 Endpoints: ``/`` and ``/fast`` (immediate 200), ``/slow?ms=N``, ``/status/<code>`` and
 ``/capacity`` (fast up to ``--capacity`` req/s, ``--slow-ms`` slower above: training finds
-that capacity). Binds 127.0.0.1 only; ``make run`` starts it for the demo. With ``--push``
+that capacity), and ``/metrics`` (its request counter and latency histogram in Prometheus's
+format: ``seed_demo`` makes a scrape target for it). Binds 127.0.0.1 only; ``make run`` starts it for the demo. With ``--push``
 it sends its own server metrics to that Hydra every ``--push-interval`` seconds (host
 ``127.0.0.1``: request rate, p95 latency, server errors, CPU), so a load test's page shows
 the load beside the server's metrics.
@@ -88,7 +89,7 @@ class Command(BaseCommand):
     def handle(self, *args, port: int, capacity: float, slow_ms: float, **options):
         served = ServedStats() if options["push"] else None
         server = ThreadedTargetServer(
-            port, capacity_rps=capacity, slow_ms=slow_ms, served=served
+            port, capacity_rps=capacity, slow_ms=slow_ms, served=served, metrics=True
         ).start()
         self.stdout.write(f"Demo target on {server.url('/')} (capacity {capacity:g} req/s)")
         stop = threading.Event()
