@@ -18,8 +18,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import ets, linear_ar, prophet_model, seasonal_naive, theta
+from . import calibrate, ets, linear_ar, prophet_model, seasonal_naive, theta
 from .base import ForecastResult, Periods, as_periods, finish, mase, smape, validate
+from .calibrate import BANDS, BASE_LEVEL
 from .decompose import is_seasonal_beyond
 
 Model = Callable[..., ForecastResult]
@@ -67,21 +68,40 @@ def _try(name: str, y: np.ndarray, h: int, periods: tuple[int, ...], level: floa
         return None
 
 
-def backtest(
+def backtest_runs(
     y: np.ndarray, h: int, periods: tuple[int, ...], candidates: tuple[str, ...], cuts: list[int]
+) -> dict[str, list[ForecastResult | None]]:
+    """Each candidate's forecast (at ``BASE_LEVEL``) from every cut; None where it failed."""
+    return {
+        name: [_try(name, y[:cut], h, periods, BASE_LEVEL) for cut in cuts] for name in candidates
+    }
+
+
+def score_runs(
+    y: np.ndarray,
+    h: int,
+    periods: tuple[int, ...],
+    runs: dict[str, list[ForecastResult | None]],
+    cuts: list[int],
 ) -> dict[str, dict[str, float]]:
     """Mean sMAPE and MASE of each candidate over the backtest windows (inf if it failed)."""
     scale_m = periods[0] if periods else 1
     out: dict[str, dict[str, float]] = {}
-    for name in candidates:
+    for name, results in runs.items():
         s, q = [], []
-        for cut in cuts:
-            res = _try(name, y[:cut], h, periods, 0.8)
+        for cut, res in zip(cuts, results, strict=True):
             actual = y[cut : cut + h]
-            s.append(smape(actual, res.yhat) if res else math.inf)
-            q.append(mase(actual, res.yhat, y[:cut], scale_m) if res else math.inf)
+            s.append(smape(actual, res.yhat[: len(actual)]) if res else math.inf)
+            q.append(mase(actual, res.yhat[: len(actual)], y[:cut], scale_m) if res else math.inf)
         out[name] = {"smape": float(np.mean(s)), "mase": float(np.mean(q))}
     return out
+
+
+def backtest(
+    y: np.ndarray, h: int, periods: tuple[int, ...], candidates: tuple[str, ...], cuts: list[int]
+) -> dict[str, dict[str, float]]:
+    """Mean sMAPE and MASE of each candidate over the backtest windows (inf if it failed)."""
+    return score_runs(y, h, periods, backtest_runs(y, h, periods, candidates, cuts), cuts)
 
 
 def relative_scores(bt: dict[str, dict[str, float]]) -> dict[str, float]:
@@ -122,11 +142,50 @@ def _json_bt(bt: dict, scores: dict) -> dict:
 
 
 def _fallback(y: np.ndarray, h: int, periods: tuple[int, ...], level: float) -> ForecastResult:
-    """Theta alone, for histories too short to backtest."""
-    res = theta.forecast(y, h, periods or 1, level)
+    """Theta alone, for histories too short to backtest (its own, uncalibrated interval)."""
+    res = theta.forecast(y, h, periods or 1, BASE_LEVEL)
     reason = f"history of {len(y)} points too short for a backtest of horizon {h}; used theta"
     info = {"periods": list(periods), "origins": 0, "weights": {"theta": 1.0}, "reasons": [reason]}
-    return finish(res.yhat, res.lower, res.upper, "auto:theta", info)
+    return calibrated_result(y, [], [], (res.yhat, res.lower, res.upper), "auto:theta", info, level)
+
+
+def blend_windows(
+    runs: dict[str, list[ForecastResult | None]], weights: dict[str, float], count: int
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray] | None]:
+    """The blend's backtest forecast at each cut (None where a member failed there)."""
+    out: list[tuple[np.ndarray, np.ndarray, np.ndarray] | None] = []
+    for i in range(count):
+        members = {k: runs[k][i] for k in weights}
+        ok = {k: r for k, r in members.items() if r is not None}
+        out.append(combine(ok, weights) if len(ok) == len(members) else None)
+    return out
+
+
+def calibrated_result(
+    y: np.ndarray,
+    cuts: list[int],
+    windows: list,
+    final: tuple[np.ndarray, np.ndarray, np.ndarray],
+    model: str,
+    info: dict,
+    level: float,
+) -> ForecastResult:
+    """``final`` (point forecast and ``BASE_LEVEL`` interval) with the requested ``level``
+    interval and the stored bands calibrated on the backtest ``windows``."""
+    cal = calibrate.from_backtest(y, cuts, windows, final)
+    if cal is None:
+        bands = {lv: calibrate.gaussian_band(*final, lv) for lv in {*BANDS, level}}
+        info = {**info, "calibration": None}
+        info["reasons"] = [*info.get("reasons", []), "too few backtest errors to calibrate"]
+    else:
+        bands = {lv: cal.band(lv) for lv in {*BANDS, level}}
+        info = {**info, "calibration": cal.summary()}
+    res = finish(final[0], *bands[level], model, info)
+    res.bands = {
+        lv: (np.minimum(bands[lv][0], res.yhat), np.maximum(bands[lv][1], res.yhat)) for lv in BANDS
+    }
+    res.calibration = cal
+    return res
 
 
 def forecast(
@@ -137,7 +196,8 @@ def forecast(
     candidates: tuple[str, ...] = CANDIDATES,
     origins: int = ORIGINS,
 ) -> ForecastResult:
-    """Backtest the candidates, then forecast with the weighted best ``TOP`` of them."""
+    """Backtest the candidates, then forecast with the weighted best ``TOP`` of them; the
+    interval is calibrated on the blend's backtest errors."""
     y = validate(y, h, level)
     unknown = [c for c in candidates if c not in _FUNCS]
     if unknown:
@@ -146,13 +206,14 @@ def forecast(
     cuts = _origins(len(y), h, periods, origins)
     if not cuts:
         return _fallback(y, h, periods, level)
-    bt = backtest(y, h, periods, tuple(candidates), cuts)
+    runs = backtest_runs(y, h, periods, tuple(candidates), cuts)
+    bt = score_runs(y, h, periods, runs, cuts)
     scores = relative_scores(bt)
     weights = choose_weights(scores)
-    results = {k: r for k in weights if (r := _try(k, y, h, periods, level)) is not None}
+    results = {k: r for k in weights if (r := _try(k, y, h, periods, BASE_LEVEL)) is not None}
     if not results:
         return _fallback(y, h, periods, level)
-    yhat, lower, upper = combine(results, weights)
+    weights = {k: weights[k] for k in results}
     info = {
         "periods": list(periods),
         "origins": len(cuts),
@@ -160,4 +221,6 @@ def forecast(
         "weights": {k: round(weights[k], 6) for k in results},
         "reasons": [f"top {len(results)} of {len(candidates)} candidates by backtest score"],
     }
-    return finish(yhat, lower, upper, "auto:" + "+".join(results), info)
+    windows = blend_windows(runs, weights, len(cuts))
+    final = combine(results, weights)
+    return calibrated_result(y, cuts, windows, final, "auto:" + "+".join(results), info, level)
