@@ -141,12 +141,16 @@ def _json_bt(bt: dict, scores: dict) -> dict:
     }
 
 
-def _fallback(y: np.ndarray, h: int, periods: tuple[int, ...], level: float) -> ForecastResult:
-    """Theta alone, for histories too short to backtest (its own, uncalibrated interval)."""
-    res = theta.forecast(y, h, periods or 1, BASE_LEVEL)
-    reason = f"history of {len(y)} points too short for a backtest of horizon {h}; used theta"
-    info = {"periods": list(periods), "origins": 0, "weights": {"theta": 1.0}, "reasons": [reason]}
-    return calibrated_result(y, [], [], (res.yhat, res.lower, res.upper), "auto:theta", info, level)
+def _fallback(
+    y: np.ndarray, h: int, periods: tuple[int, ...], level: float, name: str = "theta"
+) -> ForecastResult:
+    """``name`` (theta) alone, for histories too short to backtest (its own interval, not
+    calibrated)."""
+    res = _FUNCS[name](y, h, periods or 1, BASE_LEVEL)
+    reason = f"history of {len(y)} points too short for a backtest of horizon {h}; used {name}"
+    info = {"periods": list(periods), "origins": 0, "weights": {name: 1.0}, "reasons": [reason]}
+    final = (res.yhat, res.lower, res.upper)
+    return calibrated_result(y, [], [], final, f"auto:{name}", info, level)
 
 
 def blend_windows(
@@ -195,24 +199,27 @@ def forecast(
     level: float = 0.8,
     candidates: tuple[str, ...] = CANDIDATES,
     origins: int = ORIGINS,
+    expand: bool = True,
 ) -> ForecastResult:
     """Backtest the candidates, then forecast with the weighted best ``TOP`` of them; the
-    interval is calibrated on the blend's backtest errors."""
+    interval is calibrated on the blend's backtest errors. ``expand``: add a weekly period
+    when the data shows one (:func:`expand_periods`)."""
     y = validate(y, h, level)
     unknown = [c for c in candidates if c not in _FUNCS]
     if unknown:
         raise ValueError(f"unknown auto candidate(s) {unknown}; choose from {sorted(_FUNCS)}")
-    periods = expand_periods(y, m)
+    periods = expand_periods(y, m) if expand else as_periods(m)
     cuts = _origins(len(y), h, periods, origins)
+    spare = candidates[0] if len(candidates) == 1 else "theta"
     if not cuts:
-        return _fallback(y, h, periods, level)
+        return _fallback(y, h, periods, level, spare)
     runs = backtest_runs(y, h, periods, tuple(candidates), cuts)
     bt = score_runs(y, h, periods, runs, cuts)
     scores = relative_scores(bt)
     weights = choose_weights(scores)
     results = {k: r for k in weights if (r := _try(k, y, h, periods, BASE_LEVEL)) is not None}
     if not results:
-        return _fallback(y, h, periods, level)
+        return _fallback(y, h, periods, level, spare)
     weights = {k: weights[k] for k in results}
     info = {
         "periods": list(periods),
@@ -224,3 +231,11 @@ def forecast(
     windows = blend_windows(runs, weights, len(cuts))
     final = combine(results, weights)
     return calibrated_result(y, cuts, windows, final, "auto:" + "+".join(results), info, level)
+
+
+def single(name: str, y: np.ndarray, h: int, m: Periods, level: float = 0.8) -> ForecastResult:
+    """Model ``name`` alone, with the same backtest and calibrated interval as ``auto``
+    (what a forecast config naming one model gets)."""
+    res = forecast(y, h, m, level, candidates=(name,), expand=False)
+    res.model = name
+    return res
