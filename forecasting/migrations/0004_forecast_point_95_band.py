@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('forecasting', '0003_forecast_run_status_and_data_driven_defaults'),
+        ("forecasting", "0003_forecast_run_status_and_data_driven_defaults"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='forecastpoint',
-            name='yhat_lower_95',
-            field=models.FloatField(blank=True, help_text='95 % band (calibrated)', null=True),
+            model_name="forecastpoint",
+            name="yhat_lower_95",
+            field=models.FloatField(blank=True, help_text="95 % band (calibrated)", null=True),
         ),
         migrations.AddField(
-            model_name='forecastpoint',
-            name='yhat_upper_95',
-            field=models.FloatField(blank=True, help_text='95 % band (calibrated)', null=True),
+            model_name="forecastpoint",
+            name="yhat_upper_95",
+            field=models.FloatField(blank=True, help_text="95 % band (calibrated)", null=True),
         ),
     ]

@@ -113,7 +113,11 @@ def _finish_ok(*, run: Forecast, spec: ForecastSpec, result, started: float) -> 
     run.status = Status.OK
     run.model = result.model
     run.horizon_seconds, run.step_seconds = spec.horizon_seconds, spec.step_seconds
-    run.params = {**spec.as_dict(), "periods": result.info.get("periods", [])}
+    run.params = {
+        **spec.as_dict(),
+        "periods": result.info.get("periods", []),
+        "signal": selectors.history_signal(run.series),
+    }
     run.metrics = backtest_metrics(result.info)
     run.reliable, run.reasons = result.reliable, list(result.reasons)
     run.duration_ms = (time.perf_counter() - started) * 1000

@@ -95,7 +95,7 @@
 
   function load() {
     var step = parseInt(el.dataset.step || "0", 10);  // 0: the API picks (≤ 1,000 points)
-    var params = "series=" + seriesId + "&start=-" + el.dataset.history + "s&agg=avg" +
+    var params = "series=" + seriesId + "&start=-" + el.dataset.history + "s&agg=" + (el.dataset.agg || "avg") +
       (step ? "&step=" + Math.max(10, step) + "s" : "");
     var stored = el.dataset.forecastId ? getJson("/api/v1/predictions/?series=" + seriesId) : null;
     return Promise.all([getJson("/api/v1/metrics/?" + params), stored])
