@@ -9,15 +9,20 @@
 3. Score: ``0.5 * (sMAPE / best sMAPE + MASE / best MASE)`` (1 = best on both).
 4. Combine: the ``TOP`` best candidates, weighted by ``1 / score**2``; the point
    forecasts and the interval bounds are averaged with those weights.
+5. Slow candidates (Prophet) join the backtest only within the time budget
+   (``budget``); a skipped one is named in ``info["reasons"]``.
+6. Intervals: calibrated on the blend's backtest errors (``calibrate``).
 """
 
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 
 import numpy as np
 
+from . import budget as timing
 from . import calibrate, ets, linear_ar, prophet_model, seasonal_naive, theta
 from .base import ForecastResult, Periods, as_periods, finish, mase, smape, validate
 from .calibrate import BANDS, BASE_LEVEL
@@ -26,6 +31,8 @@ from .decompose import is_seasonal_beyond
 Model = Callable[..., ForecastResult]
 
 CANDIDATES = ("linear_ar", "ets", "theta", "seasonal_naive")
+#: Candidates that compete only within the time budget (``budget``).
+SLOW_CANDIDATES = ("prophet",)
 ORIGINS = 3
 TOP = 2
 WEEK = 7
@@ -63,7 +70,7 @@ def _origins(n: int, h: int, periods: tuple[int, ...], wanted: int) -> list[int]
 def _try(name: str, y: np.ndarray, h: int, periods: tuple[int, ...], level: float):
     """Run one candidate; ``None`` if it fails."""
     try:
-        return _FUNCS[name](y, h, periods or 1, level)
+        return timing.timed(name, len(y), lambda: _FUNCS[name](y, h, periods or 1, level))
     except (ValueError, ArithmeticError, np.linalg.LinAlgError, RuntimeError):
         return None
 
@@ -200,10 +207,15 @@ def forecast(
     candidates: tuple[str, ...] = CANDIDATES,
     origins: int = ORIGINS,
     expand: bool = True,
+    slow: tuple[str, ...] = SLOW_CANDIDATES,
+    budget: float | None = None,
 ) -> ForecastResult:
     """Backtest the candidates, then forecast with the weighted best ``TOP`` of them; the
     interval is calibrated on the blend's backtest errors. ``expand``: add a weekly period
-    when the data shows one (:func:`expand_periods`)."""
+    when the data shows one (:func:`expand_periods`). ``slow`` candidates join when the
+    fast ones leave room in ``budget`` seconds (None: ``budget.BUDGET_SECONDS``; ``math.inf``:
+    always)."""
+    started = time.perf_counter()
     y = validate(y, h, level)
     unknown = [c for c in candidates if c not in _FUNCS]
     if unknown:
@@ -214,6 +226,7 @@ def forecast(
     if not cuts:
         return _fallback(y, h, periods, level, spare)
     runs = backtest_runs(y, h, periods, tuple(candidates), cuts)
+    skipped = _add_slow(runs, y, h, periods, cuts, slow, budget, started)
     bt = score_runs(y, h, periods, runs, cuts)
     scores = relative_scores(bt)
     weights = choose_weights(scores)
@@ -226,16 +239,34 @@ def forecast(
         "origins": len(cuts),
         "backtest": _json_bt(bt, scores),
         "weights": {k: round(weights[k], 6) for k in results},
-        "reasons": [f"top {len(results)} of {len(candidates)} candidates by backtest score"],
+        "reasons": [f"top {len(results)} of {len(bt)} candidates by backtest score", *skipped],
     }
     windows = blend_windows(runs, weights, len(cuts))
     final = combine(results, weights)
     return calibrated_result(y, cuts, windows, final, "auto:" + "+".join(results), info, level)
 
 
+def _add_slow(runs, y, h, periods, cuts, slow, budget, started) -> list[str]:
+    """Backtest each ``slow`` candidate the budget still allows (into ``runs``); returns the
+    reasons the others were skipped."""
+    reasons = []
+    for name in slow:
+        if name in runs:
+            continue
+        spent = time.perf_counter() - started
+        fits = len(cuts) + 1  # its backtest and its final fit
+        reserve = spent / len(cuts)  # the fast members' final fits, about one origin's worth
+        ok, why = timing.affordable(name, len(y), fits, spent, budget, reserve)
+        if ok:
+            runs.update(backtest_runs(y, h, periods, (name,), cuts))
+        elif why:
+            reasons.append(why)
+    return reasons
+
+
 def single(name: str, y: np.ndarray, h: int, m: Periods, level: float = 0.8) -> ForecastResult:
     """Model ``name`` alone, with the same backtest and calibrated interval as ``auto``
     (what a forecast config naming one model gets)."""
-    res = forecast(y, h, m, level, candidates=(name,), expand=False)
+    res = forecast(y, h, m, level, candidates=(name,), expand=False, slow=())
     res.model = name
     return res
