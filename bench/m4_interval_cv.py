@@ -8,20 +8,20 @@ Usage (from the repository root)::
 The production ``auto`` forecaster (``forecasting.forecasters.forecast_values``, what
 ``bench.adapters:m4_interval`` calls) runs once per DEV series; its calibration (the
 blend's point forecast, its base interval and its backtest scores: ``calibrate.
-Calibration``) is kept. A band then only depends on the calibration's free parameter,
-the inflation of the conformal quantile, so every candidate of ``GRID`` is scored on
-every series without re-forecasting (the forecast itself does not depend on it: not a
-leak).
+Calibration``) is kept. A band then only depends on the calibration's two free
+parameters, the inflation and the pooling exponent, so every candidate of ``GRID`` is
+scored on every series by ``Calibration.band`` without re-forecasting (the forecast itself
+does not depend on them: not a leak).
 
-k-fold by series (``--folds``, ``--repeats`` fixed seeds): for each fold the inflation is
-chosen on the training series only (``choose``: lowest mean MSIS among candidates whose
-training coverage is within ``ACD_MARGIN`` of nominal, else the closest coverage), then
-the held-out series are scored with it. Held-out MSIS is the mean over series, coverage
+k-fold by series (``--folds``, ``--repeats`` fixed seeds): for each fold the parameters
+are chosen on the training series only (``choose``: lowest mean MSIS among candidates
+whose training coverage is within ``ACD_MARGIN`` of nominal, else the closest coverage),
+then the held-out series are scored with them. Held-out MSIS is the mean over series, coverage
 is pooled over held-out points; both are averaged over the repeats. The 80 % band is
 chosen and scored the same way with the interval score at alpha = 0.2.
 
 Printed beside the CV figures: the DEV score of the production defaults
-(``calibrate.DEFAULT_INFLATION``, what ``m4_interval_eval.py`` scores) and the inflation
+(``calibrate.DEFAULT_PARAMS``, what ``m4_interval_eval.py`` scores) and the parameters
 the same rule picks on all of DEV (which is how the defaults were set).
 """
 
@@ -41,7 +41,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-GRID = tuple(round(x, 3) for x in np.arange(0.80, 1.601, 0.02))
+#: (inflation, pooling) candidates.
+GRID = tuple(
+    (round(float(i), 3), p)
+    for p in (0.0, 0.25, 0.5, 0.75, 1.0)
+    for i in np.arange(0.4, 2.401, 0.02)
+)
 LEVELS = (0.95, 0.8)
 #: A candidate is eligible when its training coverage is this close to nominal.
 ACD_MARGIN = 0.01
@@ -95,8 +100,8 @@ def score_table(cals, train, test, ids, level, m):
     inside = np.zeros((len(ids), len(GRID)))
     for i, sid in enumerate(ids):
         cal, y = cals[sid], test[sid]
-        for j, lam in enumerate(GRID):
-            lo, hi = cal.band(level, inflation=lam)
+        for j, (infl, pool) in enumerate(GRID):
+            lo, hi = cal.band(level, inflation=infl, pooling=pool)
             msis[i, j] = interval_score(train[sid], y, lo, hi, alpha, m)
             inside[i, j] = np.sum((y >= lo) & (y <= hi))
     return msis, inside
@@ -129,9 +134,9 @@ def cross_validate(msis, inside, points, level, folds, repeats):
     return out
 
 
-def report(level, msis, inside, points, folds, repeats, default_lam):
+def report(level, msis, inside, points, folds, repeats, default):
     n = msis.shape[0]
-    dj = GRID.index(default_lam) if default_lam in GRID else None
+    dj = GRID.index(default) if default in GRID else None
     cv = cross_validate(msis, inside, points, level, folds, repeats)
     cv_msis = float(np.mean([c[0] for c in cv]))
     cv_cov = float(np.mean([c[1] for c in cv]))
@@ -141,12 +146,14 @@ def report(level, msis, inside, points, folds, repeats, default_lam):
     if dj is not None:
         cov = inside[:, dj].sum() / (points * n)
         print(
-            f"  DEV, production default inflation {default_lam}: {name} {msis[:, dj].mean():.3f}"
+            f"  DEV, production default (inflation, pooling) {default}: {name} "
+            f"{msis[:, dj].mean():.3f}"
             f"  coverage {cov:.4f}  ACD {abs(cov - level):.4f}"
         )
     bcov = inside[:, best].sum() / (points * n)
     print(
-        f"  DEV, rule applied to all DEV: inflation {GRID[best]}  {msis[:, best].mean():.3f}"
+        f"  DEV, rule applied to all DEV: (inflation, pooling) {GRID[best]}  "
+        f"{msis[:, best].mean():.3f}"
         f"  coverage {bcov:.4f}"
     )
     print(
@@ -157,7 +164,7 @@ def report(level, msis, inside, points, folds, repeats, default_lam):
 
 
 def main(argv=None) -> int:
-    from forecasting.forecasters.calibrate import DEFAULT_INFLATION
+    from forecasting.forecasters.calibrate import DEFAULT_PARAMS
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--source", help="M4 DEV data (default: shared/data/m4-hourly-dev)")
@@ -185,7 +192,7 @@ def main(argv=None) -> int:
     print(f"{len(ids)} calibrated series in {time.perf_counter() - t0:.0f} s")
     for level in LEVELS:
         msis, inside = score_table(cals, train, test, ids, level, m4.SEASON)
-        report(level, msis, inside, m4.HORIZON, a.folds, a.repeats, DEFAULT_INFLATION[level])
+        report(level, msis, inside, m4.HORIZON, a.folds, a.repeats, DEFAULT_PARAMS[level])
     return 0
 
 
