@@ -1,6 +1,6 @@
 """Benchmark adapters (contract, see ARCHITECTURE.md).
 
-``nab_detect`` and ``m4_forecast`` call the production detector and forecaster code
+``nab_detect``, ``m4_forecast`` and ``m4_interval`` call the production detector and forecaster code
 (``alerts.detectors`` and ``forecasting.forecasters``), which is pure Python and imports
 without Django. Use either form from the repository root::
 
@@ -31,6 +31,15 @@ def m4_forecast(y, h: int, m: int) -> list[float]:
     from forecasting.forecasters import forecast_values
 
     return [float(v) for v in forecast_values(y, h, m, model="auto").yhat]
+
+
+def m4_interval(y, h: int, m: int) -> tuple[list[float], list[float]]:
+    """95 % interval of ``h`` steps of ``y`` (season ``m``) from the production ``auto`` model:
+    the band the forecast page shades and forecast-breach alerts read."""
+    from forecasting.forecasters import forecast_values
+
+    res = forecast_values(y, h, m, model="auto", level=0.95)
+    return [float(v) for v in res.lower], [float(v) for v in res.upper]
 
 
 def promql_query(series, query: str, *, time=None, start=None, end=None, step=None) -> dict:

@@ -14,7 +14,9 @@ are not included (per series they are one bucketed query and one bulk insert of
 level and scale; seeded by its index), made inside the worker before the clock starts.
 ``--step`` is the forecast's resampling step: 3600 (what a config that leaves the step to
 the data picks for 14 days of 5-minute data: hourly, 24 steps ahead) or 300 (the raw resolution, 288 steps ahead).
-Prints the total wall time, per-series p50/p95/max and the failures.
+Prints the total wall time, per-series p50/p95/max, the failures and how Prophet fared in
+``auto`` (won a place in the blend, tried in the backtest, or skipped by the time budget;
+``--budget`` sets that budget, ``inf`` lets Prophet compete on every series).
 """
 
 from __future__ import annotations
@@ -34,13 +36,17 @@ FIVE_MIN = 300
 DAYS = 14
 
 
-def _setup() -> None:
+def _setup(budget: float | None = None) -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hydra.settings")
     import django
 
     django.setup()
     import forecasting.forecasters  # noqa: F401  (import cost paid once per worker)
+    from forecasting.forecasters import budget as timing
+
+    if budget is not None:
+        timing.BUDGET_SECONDS = budget
 
 
 def synthetic(index: int) -> tuple[list[datetime], list[float]]:
@@ -63,8 +69,8 @@ def synthetic(index: int) -> tuple[list[datetime], list[float]]:
     return times, y.tolist()
 
 
-def forecast_one(args: tuple[int, int, str]) -> tuple[int, float, str]:
-    """(index, seconds, error or "") for one series."""
+def forecast_one(args: tuple[int, int, str]) -> tuple[int, float, str, str]:
+    """(index, seconds, error or "", how Prophet fared: "won", "tried", "skipped")."""
     from forecasting.services import forecast_compute
     from forecasting.spec import ForecastSpec
 
@@ -78,9 +84,16 @@ def forecast_one(args: tuple[int, int, str]) -> tuple[int, float, str]:
         result = forecast_compute(timestamps=times, values=values, spec=spec.validated())
         assert len(result.yhat) == 86400 // step
         error = ""
+        prophet = (
+            "won"
+            if "prophet" in result.info.get("weights", {})
+            else "tried"
+            if "prophet" in result.info.get("backtest", {})
+            else "skipped"
+        )
     except Exception as exc:
-        error = f"{type(exc).__name__}: {exc}"
-    return index, time.perf_counter() - started, error
+        error, prophet = f"{type(exc).__name__}: {exc}", ""
+    return index, time.perf_counter() - started, error, prophet
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -95,9 +108,12 @@ def main() -> None:
     parser.add_argument("--step", type=int, default=3600, help="forecast step in seconds")
     parser.add_argument("--model", default="auto")
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--budget", type=float, help="auto's per-series time budget in s (default 1.2; inf: always)"
+    )
     args = parser.parse_args()
     jobs = [(i, args.step, args.model) for i in range(args.series)]
-    with ProcessPoolExecutor(args.workers, initializer=_setup) as pool:
+    with ProcessPoolExecutor(args.workers, initializer=_setup, initargs=(args.budget,)) as pool:
         list(pool.map(forecast_one, jobs[: args.workers]))  # warm up: imports, first fits
         started = time.perf_counter()
         results = list(pool.map(forecast_one, jobs, chunksize=4))
@@ -109,10 +125,11 @@ def main() -> None:
         "model": args.model, "total_seconds": round(total, 1),
         "p50_seconds": round(statistics.median(times), 3),
         "p95_seconds": round(percentile(times, 0.95), 3), "max_seconds": round(max(times), 3),
-        "failures": len(failures),
+        "failures": len(failures), "budget_seconds": args.budget,
+        "prophet": {k: sum(r[3] == k for r in results) for k in ("won", "tried", "skipped")},
     }  # fmt: skip
     print(json.dumps(report, indent=2))
-    for index, _, error in failures[:10]:
+    for index, _, error, _ in failures[:10]:
         print(f"series {index}: {error}")
     if args.json:
         args.json.write_text(json.dumps(report, indent=2))

@@ -20,7 +20,9 @@ def forecast_payload(forecast: Forecast, points: list[list[float]]) -> ForecastP
         "model": forecast.model,
         "created_at": forecast.created_at.isoformat(),
         "reliable": forecast.reliable,
+        "levels": forecast.levels,
         "points": points,
+        "band_95": forecast.outer_rows(),
     }
 
 

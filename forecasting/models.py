@@ -15,6 +15,8 @@ from django.db import models
 from forecasting.spec import AUTO, MODEL_NAMES, SEASONALITIES, ForecastSpec
 
 US = 1_000_000
+#: The outer band every forecast stores beside the interval at its configured level.
+OUTER_LEVEL = 0.95
 
 
 class ForecastConfig(models.Model):
@@ -138,9 +140,24 @@ class Forecast(models.Model):
         """``[(epoch seconds, yhat, lower, upper), ...]`` in time order (uses a prefetch)."""
         return [(p.ts / US, p.yhat, p.yhat_lower, p.yhat_upper) for p in self.points.all()]
 
+    def outer_rows(self) -> list[list[float]]:
+        """``[[epoch s, lower 95 %, upper 95 %], ...]``: the 95 % band the page draws around
+        the run's own (empty for runs made before bands were calibrated)."""
+        return [
+            [p.ts / US, p.yhat_lower_95, p.yhat_upper_95]
+            for p in self.points.all()
+            if p.yhat_lower_95 is not None and p.yhat_upper_95 is not None
+        ]
+
+    @property
+    def levels(self) -> list[float]:
+        """The bands' levels: the run's interval width, then 95 %."""
+        return [float(self.params.get("level", 0.8)), OUTER_LEVEL]
+
 
 class ForecastPoint(models.Model):
-    """One forecast step: the point forecast and its interval bounds."""
+    """One forecast step: the point forecast, its interval at the run's level (80 % by
+    default) and the 95 % band (null on runs made before bands were calibrated)."""
 
     forecast = models.ForeignKey(
         Forecast, on_delete=models.CASCADE, related_name="points", db_index=False
@@ -149,6 +166,8 @@ class ForecastPoint(models.Model):
     yhat = models.FloatField()
     yhat_lower = models.FloatField()
     yhat_upper = models.FloatField()
+    yhat_lower_95 = models.FloatField(null=True, blank=True, help_text="95 % band (calibrated)")
+    yhat_upper_95 = models.FloatField(null=True, blank=True, help_text="95 % band (calibrated)")
 
     class Meta:
         ordering = ["forecast", "ts"]

@@ -14,7 +14,9 @@ class ForecastPayload(TypedDict):
     model: str
     created_at: str
     reliable: bool
+    levels: list[float]  # the bands' levels: the run's (0.8 by default), then 0.95
     points: list[list[float]]  # [[epoch seconds, yhat, yhat_lower, yhat_upper], ...]
+    band_95: list[list[float]]  # [[epoch seconds, lower, upper], ...] (calibrated 95 % band)
 
 
 class ForecastEnvelope(TypedDict):

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
+import numpy as np
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from forecasting.models import US, Forecast, ForecastConfig
 from forecasting.spec import ForecastSpec
-from metrics.models import Series
-from metrics.selectors import points_query
+from metrics.counters import counter_rate
+from metrics.models import Series, SeriesType
+from metrics.selectors import points_query, raw_points
 
 
 def _specificity(config: ForecastConfig) -> tuple:
@@ -54,18 +56,38 @@ def series_for_config(*, config: ForecastConfig, configs: list[ForecastConfig]) 
 def series_history(
     *, series: Series, spec: ForecastSpec, end_us: int
 ) -> tuple[list[datetime], list[float]]:
-    """Mean per step over the history window ending at ``end_us`` (empty buckets left out)."""
+    """Mean per step over the history window ending at ``end_us`` (empty buckets left out);
+    for a counter, the per-second rate at each raw point (``counter_history``)."""
     step_us = spec.step_seconds * US
     end_us = (end_us // step_us + 1) * step_us
+    start_us = end_us - spec.history_seconds * US
+    if history_signal(series) == "rate":
+        return counter_history(series=series, start_us=start_us, end_us=end_us)
     rows = points_query(
-        series=[series],
-        start_us=end_us - spec.history_seconds * US,
-        end_us=end_us,
-        step_us=step_us,
-        agg="avg",
+        series=[series], start_us=start_us, end_us=end_us, step_us=step_us, agg="avg"
     )
     points = rows[0]["points"] if rows else []
     return [datetime.fromtimestamp(t, tz=UTC) for t, _ in points], [v for _, v in points]
+
+
+def counter_history(
+    *, series: Series, start_us: int, end_us: int
+) -> tuple[list[datetime], list[float]]:
+    """A counter's per-second rate at each of its raw points in ``[start_us, end_us)`` (from
+    the point before it; a decrease is a restart), which the forecaster averages per step:
+    resets and a partly filled last step do not bend the history."""
+    ts, values = raw_points(series_ids=[series.pk], start_us=start_us, end_us=end_us - 1).get(
+        series.pk, (np.zeros(0, np.int64), np.zeros(0))
+    )
+    rates = counter_rate(ts / US, values)
+    ok = np.isfinite(rates)
+    return [datetime.fromtimestamp(t / US, tz=UTC) for t in ts[ok]], rates[ok].tolist()
+
+
+def history_signal(series: Series) -> str:
+    """What a forecast of ``series`` forecasts: ``"rate"`` (per second) for a counter, whose
+    total only grows and restarts from 0 (the same rate detection watches), else ``"value"``."""
+    return "rate" if series.type == SeriesType.COUNTER else "value"
 
 
 def latest_forecast(series: Series) -> Forecast | None:

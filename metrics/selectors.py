@@ -162,3 +162,18 @@ def raw_points(*, series_ids: list[int], start_us: int, end_us: int) -> dict[int
     starts = np.concatenate(([0], cuts))
     ends = np.concatenate((cuts, [len(rows)]))
     return {int(sids[a]): (ts[a:b], values[a:b]) for a, b in zip(starts, ends, strict=True)}
+
+
+def points_before(*, series_ids: dict[int, int]) -> dict[int, tuple[int, float]]:
+    """series id -> its last raw point (ts µs, value) at or before the given µs (series
+    without one are absent): what a counter's first new rate is computed from. One indexed
+    query per series."""
+    out: dict[int, tuple[int, float]] = {}
+    sql = "SELECT ts, value FROM metrics_point WHERE series_id = %s AND ts <= %s ORDER BY ts DESC LIMIT 1"
+    with connection.cursor() as cursor:
+        for sid, before_us in series_ids.items():
+            cursor.execute(sql, [sid, before_us])
+            row = cursor.fetchone()
+            if row is not None:
+                out[sid] = (int(row[0]), float(row[1]))
+    return out

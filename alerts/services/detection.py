@@ -24,7 +24,9 @@ from alerts.selectors import (
     series_sensitivities,
 )
 from alerts.sensitivity import DEFAULT, effective_sensitivity
-from metrics.models import Series
+from metrics.counters import counter_rate
+from metrics.models import Series, SeriesType
+from metrics.selectors import points_before
 
 US = 1_000_000
 WARMUP = timedelta(hours=6)  # history a new detector learns from (not reported as anomalies)
@@ -86,15 +88,39 @@ def _run_chunk(keys, watched, now: datetime, report: DetectionReport) -> None:
     warmup_us = int((now - WARMUP).timestamp() * US)
     since = {k: max(states[k].last_ts or 0, warmup_us) if k in states else warmup_us for k in keys}
     points = _points_after(ids, min(since.values()))
+    rates = _counter_rates(keys, since, points)
     for key in keys:
         ts, values = points.get(key[0], (np.zeros(0, np.int64), np.zeros(0)))
         new = ts > since[key]
         if not new.any():
             continue
         sensitivity = effective_sensitivity(watched[key].sensitivity, dismissed.get(key[0], 0))
-        found = _score(key, states.get(key), ts[new], values[new], sensitivity, now)
+        seen = rates[key] if key in rates else values[new]
+        found = _score(key, states.get(key), ts[new], seen, sensitivity, now)
         report.points += int(new.sum())
         report.anomalies += found
+
+
+def _counter_rates(keys, since: dict, points: dict) -> dict[tuple[int, str], np.ndarray]:
+    """key -> the per-second rate of its new points, for counter series (detection watches
+    a counter's rate, not its ever-growing total); the first new point's rate comes from
+    the last point before it."""
+    ids = {sid for sid, _ in keys}
+    counters = set(
+        Series.objects.filter(pk__in=ids, type=SeriesType.COUNTER).values_list("pk", flat=True)
+    )
+    wanted = [k for k in keys if k[0] in counters and k[0] in points]
+    if not wanted:
+        return {}
+    out = {}
+    for key in wanted:  # one indexed read each (several detectors may start apart)
+        ts, values = points[key[0]]
+        new = ts > since[key]
+        prev = points_before(series_ids={key[0]: since[key]}).get(key[0])
+        out[key] = counter_rate(
+            ts[new] / US, values[new], None if prev is None else (prev[0] / US, prev[1])
+        )
+    return out
 
 
 def _points_after(ids: list[int], after_us: int) -> dict[int, tuple[np.ndarray, np.ndarray]]:

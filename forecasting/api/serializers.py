@@ -75,7 +75,10 @@ class BreachSerializer(serializers.Serializer):
 
 
 class PredictionSerializer(serializers.Serializer):
-    """The latest forecast: ``points`` are ``[ts, yhat, yhat_lower, yhat_upper]`` (epoch s)."""
+    """The latest forecast: ``points`` are ``[ts, yhat, yhat_lower, yhat_upper]`` (epoch s),
+    the interval at the run's level (``levels[0]``, 80 % by default); ``band_95`` is
+    ``[ts, lower, upper]`` of the 95 % band. Both are calibrated on the model's backtest
+    errors."""
 
     series = serializers.IntegerField(source="series_id")
     forecast = serializers.IntegerField(source="pk")
@@ -86,12 +89,18 @@ class PredictionSerializer(serializers.Serializer):
     metrics = serializers.JSONField()
     reliable = serializers.BooleanField()
     reasons = serializers.JSONField()
+    levels = serializers.ListField(child=serializers.FloatField(), read_only=True)
     points = serializers.SerializerMethodField()
     last_run = ForecastRunSerializer(required=False, help_text="the newest run (it may be newer)")
     breach = BreachSerializer(required=False, help_text="with ?threshold=")
 
+    band_95 = serializers.SerializerMethodField()
+
     def get_points(self, obj: Forecast) -> list[list[float]]:
         return [list(row) for row in obj.point_rows()]
+
+    def get_band_95(self, obj: Forecast) -> list[list[float]]:
+        return obj.outer_rows()
 
 
 class PredictionMissingSerializer(serializers.Serializer):

@@ -37,8 +37,15 @@ def get_model(name: str) -> Callable[..., ForecastResult]:
 def forecast_values(
     y: np.ndarray, h: int, m: Periods, model: str = "auto", level: float = 0.8
 ) -> ForecastResult:
-    """Forecast ``h`` steps of the regular series ``y`` with seasonal period(s) ``m``."""
-    return get_model(model)(np.asarray(y, dtype=float), h, m, level)
+    """Forecast ``h`` steps of the regular series ``y`` with seasonal period(s) ``m``.
+
+    ``auto`` and every named model are backtested on the series' recent past, and their
+    intervals (and ``bands``, 80 % and 95 %) are calibrated on those backtest errors
+    (``calibrate``); ``MODELS`` holds the raw models with their own intervals."""
+    get_model(model)
+    if model == "auto":
+        return auto.forecast(np.asarray(y, dtype=float), h, m, level)
+    return auto.single(model, np.asarray(y, dtype=float), h, m, level)
 
 
 __all__ = [

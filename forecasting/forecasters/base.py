@@ -29,6 +29,10 @@ class ForecastResult:
     upper: np.ndarray
     model: str
     info: dict[str, Any] = field(default_factory=dict)
+    #: level -> (lower, upper) of every band drawn (e.g. 0.8 and 0.95), when calibrated.
+    bands: dict[float, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    #: What the bands were calibrated from (``calibrate.Calibration``), if anything.
+    calibration: Any = None
 
 
 def as_periods(m: Periods) -> tuple[int, ...]:

@@ -31,6 +31,8 @@ class TimedForecast:
     info: dict
     reliable: bool
     reasons: list[str] = field(default_factory=list)
+    #: level -> (lower, upper) of the calibrated bands (80 % and 95 %).
+    bands: dict[float, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
 
 def _steps_in(span: timedelta, step: timedelta) -> int | None:
@@ -81,6 +83,10 @@ def _clip(res: ForecastResult, prep: PreparedSeries) -> list[np.ndarray]:
     return [np.maximum(a, 0.0) for a in arrays] if prep.nonnegative else arrays
 
 
+def _clip_pair(pair: tuple[np.ndarray, np.ndarray], prep: PreparedSeries) -> list[np.ndarray]:
+    return [np.maximum(a, 0.0) for a in pair] if prep.nonnegative else list(pair)
+
+
 def fit_predict(
     timestamps: Sequence[datetime],
     values: Sequence[float],
@@ -107,4 +113,7 @@ def fit_predict(
         "periods": list(periods),
         "step_seconds": step.total_seconds(),
     }
-    return TimedForecast(future, yhat, lower, upper, res.model, info, prep.reliable, prep.reasons)
+    bands = {lv: tuple(_clip_pair(pair, prep)) for lv, pair in res.bands.items()}
+    return TimedForecast(
+        future, yhat, lower, upper, res.model, info, prep.reliable, prep.reasons, bands
+    )

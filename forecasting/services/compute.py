@@ -47,7 +47,7 @@ def forecast_compute(*, timestamps: list[datetime], values: list[float], spec: F
         level=spec.level,
         seasonalities=seasonalities,
     )
-    if spec.model != "auto":
+    if spec.model != "auto" and not result.info.get("backtest"):
         result.info.update(
             model_backtest(timestamps, values, spec.horizon, spec.step, spec.model, seasonalities)
         )
@@ -56,9 +56,12 @@ def forecast_compute(*, timestamps: list[datetime], values: list[float], spec: F
 
 
 def backtest_metrics(info: dict) -> dict:
-    """sMAPE/MASE of the forecast (weighted over ``auto``'s members) plus the backtest table."""
+    """sMAPE/MASE of the forecast (weighted over ``auto``'s members) plus the backtest table
+    and how the interval was calibrated (``calibrate.Calibration.summary``)."""
     table, weights = info.get("backtest") or {}, info.get("weights") or {}
     out: dict = {"backtest": table, "weights": weights, "origins": info.get("origins", 0)}
+    if "calibration" in info:
+        out["calibration"] = info["calibration"]
     for metric in ("smape", "mase"):
         parts = [(w, (table.get(k) or {}).get(metric)) for k, w in weights.items()]
         if parts and all(v is not None and math.isfinite(v) for _, v in parts):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.dispatch import enqueue
 from forecasting import selectors
 from forecasting.live import publish_forecast, publish_run
-from forecasting.models import US, Forecast, ForecastConfig, ForecastPoint
+from forecasting.models import OUTER_LEVEL, US, Forecast, ForecastConfig, ForecastPoint
 from forecasting.services.compute import backtest_metrics, forecast_compute, spec_from_data
 from forecasting.spec import ForecastSpec
 from metrics.models import Series
@@ -113,18 +113,29 @@ def _finish_ok(*, run: Forecast, spec: ForecastSpec, result, started: float) -> 
     run.status = Status.OK
     run.model = result.model
     run.horizon_seconds, run.step_seconds = spec.horizon_seconds, spec.step_seconds
-    run.params = {**spec.as_dict(), "periods": result.info.get("periods", [])}
+    run.params = {
+        **spec.as_dict(),
+        "periods": result.info.get("periods", []),
+        "signal": selectors.history_signal(run.series),
+    }
     run.metrics = backtest_metrics(result.info)
     run.reliable, run.reasons = result.reliable, list(result.reasons)
     run.duration_ms = (time.perf_counter() - started) * 1000
     run.save()
-    rows = zip(result.timestamps, result.yhat, result.lower, result.upper, strict=True)
+    outer = result.bands.get(OUTER_LEVEL) or ([None] * len(result.yhat),) * 2
+    rows = zip(result.timestamps, result.yhat, result.lower, result.upper, *outer, strict=True)
     ForecastPoint.objects.bulk_create(
         [
             ForecastPoint(
-                forecast=run, ts=int(t.timestamp() * US), yhat=y, yhat_lower=lo, yhat_upper=hi
+                forecast=run,
+                ts=int(t.timestamp() * US),
+                yhat=y,
+                yhat_lower=lo,
+                yhat_upper=hi,
+                yhat_lower_95=None if lo95 is None else float(lo95),
+                yhat_upper_95=None if hi95 is None else float(hi95),
             )
-            for t, y, lo, hi in rows
+            for t, y, lo, hi, lo95, hi95 in rows
         ],
         batch_size=1000,
     )

@@ -43,7 +43,7 @@ def run_again(base: str, user, series) -> None:
     assert response.status_code == 202, response.text
 
 
-def test_the_forecast_page_draws_the_band_and_updates_live(
+def test_the_forecast_page_draws_the_bands_and_updates_live(
     page, asgi_server, user, screenshot, console_errors
 ):
     series = ingest("cpu.usage", "web-1", hourly(days=4))
@@ -51,9 +51,12 @@ def test_the_forecast_page_draws_the_band_and_updates_live(
     log_in(page, asgi_server)
     page.goto(f"{asgi_server}/forecasts/{series.pk}/")
     chart = page.locator("#forecast-chart")
-    expect(chart).to_have_attribute("data-traces", "4")
+    expect(chart).to_have_attribute("data-traces", "6")  # history, two bands, forecast
     expect(chart).to_have_attribute("data-forecast-points", "12")
-    assert page.evaluate("document.getElementById('forecast-chart').data[2].fill") == "tonexty"
+    data = "document.getElementById('forecast-chart').data"
+    assert page.evaluate(f"{data}[2].fill") == page.evaluate(f"{data}[4].fill") == "tonexty"
+    assert page.evaluate(f"{data}[2].name") == "95 % interval"
+    assert page.evaluate(f"{data}[4].name") == "80 % interval"
     expect(chart).to_have_attribute("data-forecast-id", str(first.pk))
     expect(page.locator("#live-status")).to_have_attribute("data-state", "open")
     page.evaluate("window.__not_reloaded = true")

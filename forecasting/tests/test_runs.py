@@ -115,3 +115,30 @@ def test_durations_read_as_people_say_them():
     assert [duration(s) for s in (21600, 60, 90, 86400, 300, None)] == [
         "6 h", "1 min", "90 s", "1 d", "5 min", ""
     ]  # fmt: skip
+
+
+def counter_total(days: int, resets: tuple[int, ...]):
+    """(epoch s, total) every 5 minutes of a request counter whose rate follows a daily
+    cycle (20-40/s), restarting from 0 at the ``resets`` indices."""
+    end = time.time() // 300 * 300
+    n, total, out = days * 288, 0.0, []
+    for i in range(n):
+        inc = 300 * (30 + 10 * math.sin(2 * math.pi * i / 288))
+        total = inc if i in resets else total + inc
+        out.append((end - (n - 1 - i) * 300, total))
+    return out
+
+
+def test_a_counter_is_forecast_on_its_per_second_rate():
+    from metrics.models import Series, SeriesType
+
+    series = ingest("http.requests.total", "web-1", counter_total(days=5, resets=(400, 1100)))
+    Series.objects.filter(pk=series.pk).update(type=SeriesType.COUNTER)
+    series.refresh_from_db()
+    spec = ForecastSpec(horizon_seconds=6 * HOUR, step_seconds=HOUR, history_seconds=5 * 86400)
+    run = services.forecast_run(series=series, spec=spec)
+    assert run.ok and run.params["signal"] == "rate"
+    rows = run.point_rows()
+    assert len(rows) == 6
+    assert all(19 < yhat < 41 for _, yhat, _, _ in rows), rows  # requests/s, not a total
+    assert all(lo <= yhat <= hi for _, yhat, lo, hi in rows)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from django.db import connection
 
+from metrics.counters import counter_rate
 from metrics.models import Rollup1h, Rollup1m
 
 US = 1_000_000
@@ -154,7 +155,5 @@ def counter_rates(points: np.ndarray) -> list[list[float]]:
     fewer; a decrease is a reset."""
     if len(points) < 2:
         return []
-    t, v = points[:, 0], points[:, 1]
-    increase = np.diff(v)
-    increase = np.where(increase < 0, v[1:], increase)
-    return np.column_stack((t[1:], increase / np.diff(t))).tolist()
+    t = points[:, 0]
+    return np.column_stack((t[1:], counter_rate(t, points[:, 1])[1:])).tolist()

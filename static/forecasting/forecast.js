@@ -1,7 +1,8 @@
 /* Forecast pages. Every "Forecast now" control (.run-control[data-series-id]) shows its
  * series' run as it goes: queued, running, then done or failed with the reason
  * (websocket "forecast_run" messages on series:<id>). On a series' page the chart shows the
- * history from /api/v1/metrics/ and the latest forecast with its interval band from
+ * history from /api/v1/metrics/ and the latest forecast with its two calibrated bands (the
+ * run's level, 80 % by default, and 95 %) from
  * /api/v1/predictions/, redrawn live when a new forecast is stored ("forecast" messages),
  * and the summary and backtest are refreshed. The chart element exposes data-traces /
  * data-forecast-points / data-forecast-id for tests. */
@@ -47,16 +48,30 @@
 
   function date(ts) { return new Date(ts * 1000); }
 
-  function traces(points) {
+  function pct(level) { return Math.round(level * 100) + " %"; }
+
+  function band(x, lo, hi, name, color) {
+    return [{x: x, y: lo, name: name + " lower", type: "scatter", mode: "lines",
+      line: {width: 0}, showlegend: false, hoverinfo: "skip"},
+      {x: x, y: hi, name: name, type: "scatter", mode: "lines", fill: "tonexty",
+        fillcolor: color, line: {width: 0}}];
+  }
+
+  /* points: [ts, yhat, lower, upper] at the run's level (levels[0]); outer: [ts, lower,
+   * upper] of the 95 % band (empty on older forecasts), drawn first, lighter. */
+  function traces(points, levels, outer) {
     var out = [{x: history.map(function (p) { return date(p[0]); }), y: history.map(function (p) { return p[1]; }),
       name: "history", type: "scatter", mode: "lines", line: {color: "#2563eb"}}];
     if (!points || !points.length) { return out; }
+    levels = levels || [0.8, 0.95];
     var x = points.map(function (p) { return date(p[0]); });
     var col = function (i) { return points.map(function (p) { return p[i]; }); };
-    out.push({x: x, y: col(2), name: "lower", type: "scatter", mode: "lines",
-      line: {width: 0}, showlegend: false, hoverinfo: "skip"});
-    out.push({x: x, y: col(3), name: "interval", type: "scatter", mode: "lines", fill: "tonexty",
-      fillcolor: "rgba(234, 88, 12, 0.2)", line: {width: 0}});
+    if (outer && outer.length && levels[1] !== levels[0]) {
+      var ox = outer.map(function (p) { return date(p[0]); });
+      var ocol = function (i) { return outer.map(function (p) { return p[i]; }); };
+      out = out.concat(band(ox, ocol(1), ocol(2), pct(levels[1]) + " interval", "rgba(234, 88, 12, 0.1)"));
+    }
+    out = out.concat(band(x, col(2), col(3), pct(levels[0]) + " interval", "rgba(234, 88, 12, 0.25)"));
     out.push({x: x, y: col(1), name: "forecast", type: "scatter", mode: "lines",
       line: {color: "#ea580c", dash: "dash"}});
     return out;
@@ -70,7 +85,7 @@
   }
 
   function draw(forecast) {
-    var data = traces(forecast ? forecast.points : []);
+    var data = forecast ? traces(forecast.points, forecast.levels, forecast.band_95) : traces([]);
     el.dataset.traces = String(data.length);
     el.dataset.historyPoints = String(history.length);
     el.dataset.forecastPoints = String(forecast ? forecast.points.length : 0);
@@ -80,7 +95,7 @@
 
   function load() {
     var step = parseInt(el.dataset.step || "0", 10);  // 0: the API picks (≤ 1,000 points)
-    var params = "series=" + seriesId + "&start=-" + el.dataset.history + "s&agg=avg" +
+    var params = "series=" + seriesId + "&start=-" + el.dataset.history + "s&agg=" + (el.dataset.agg || "avg") +
       (step ? "&step=" + Math.max(10, step) + "s" : "");
     var stored = el.dataset.forecastId ? getJson("/api/v1/predictions/?series=" + seriesId) : null;
     return Promise.all([getJson("/api/v1/metrics/?" + params), stored])
