@@ -68,7 +68,10 @@ class AlertRuleAdmin(admin.ModelAdmin):
                 )
             },
         ),
-        ("Messages", {"fields": ("summary_template", "description_template")}),
+        (
+            "Labels and messages",
+            {"fields": ("labels", "annotations", "summary_template", "description_template")},
+        ),
         (
             "Status",
             {"fields": ("version", "last_evaluated_at", "last_status", "error", "backtest")},

@@ -25,6 +25,7 @@ from alerts import lifecycle
 from alerts.live import publish_alerts
 from alerts.models import Alert, AlertEvent, AlertRule, Silence
 from alerts.observations import observe
+from alerts.routing.labels import fingerprint, fingerprint_hex
 from alerts.selectors import active_silences, alert_labels, silenced
 from alerts.services.alert_writes import alerts_create, alerts_save, alerts_touch, events_create
 from alerts.services.notify import Change, notifications_mark, notifications_queue
@@ -209,7 +210,8 @@ class Context:
             if not fresh:
                 self.new_episodes.append(alert)
         _apply(alert, new, value, self.rule)
-        is_silenced = silenced(alert_labels(self.rule, series), self.silences)
+        label_alert(alert, self.rule, series)
+        is_silenced = silenced(alert.labels, self.silences)
         starts_flapping = any(e.kind == lifecycle.FLAPPING for e in events)
         for event in events:
             muted = is_silenced or (starts_flapping and event.kind == lifecycle.TRANSITION)
@@ -218,7 +220,7 @@ class Context:
             if notify:
                 self.changes.append(Change(alert=alert, kind=_kind(event)))
         alert.silenced = is_silenced
-        alert.summary = _summary(self.rule, series, alert)
+        alert.summary = alert.annotations.get("summary", "")[:500]
         (self.created if fresh else self.updated).append(alert)
 
     def _still(self, alert: Alert, new: lifecycle.State, value) -> None:
@@ -317,5 +319,19 @@ def _kind(event: lifecycle.Event) -> str:
     return event.to_state
 
 
-def _summary(rule: AlertRule, series: Series, alert: Alert) -> str:
-    return render(rule.summary_template, template_context(rule, series, alert))[:500]
+def label_alert(alert: Alert, rule: AlertRule, series: Series) -> None:
+    """Set the alert's labels, fingerprint and rendered annotations."""
+    alert.labels = alert_labels(rule, series, alert.load_test)
+    alert.fingerprint = fingerprint_hex(fingerprint(alert.labels))
+    context = template_context(rule, series, alert)
+    templates = {
+        **(rule.annotations if isinstance(rule.annotations, dict) else {}),
+        "summary": rule.summary_template,
+        "description": rule.description_template,
+    }
+    rendered = {name: render(text, context) for name, text in templates.items()}
+    alert.annotations = {k: v for k, v in rendered.items() if v}
+    if alert.load_test is not None:
+        alert.annotations["load_test"] = (
+            f"during load test #{alert.load_test.pk} {alert.load_test.name}"
+        )
