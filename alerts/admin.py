@@ -266,3 +266,6 @@ class AnomalyAdmin(admin.ModelAdmin):
         shown = "; ".join(f"{s}: {now[pk].effective:.2f}" for pk, s in series.items())
         verb = "Marked as not an anomaly" if dismissed else "Restored"
         self.message_user(request, f"{verb}: {len(anomalies)}. Sensitivity now {shown}.")
+
+
+from alerts import admin_routing  # noqa: E402,F401  (registers the routing admin)

@@ -31,10 +31,12 @@ SEND_RESOLVED = {
     "email": False, "pagerduty": True, "pushover": True, "slack": False, "opsgenie": True,
     "webhook": True, "victorops": True, "wechat": False, "sns": True, "telegram": True,
     "discord": True, "webex": True, "msteams": True,
+    "hydra": True,  # Hydra's signed webhook (url, secret): not in Alertmanager
 }  # fmt: skip
 # integration kind -> alternatives of which one must be set (here or in `global`)
 REQUIRED = {
     "webhook": (("url", "url_file"), ()),
+    "hydra": (("url",), ()),
     "email": (("to",), ()),
     "slack": (("api_url", "api_url_file"), ("slack_api_url", "slack_api_url_file")),
     "pagerduty": (("routing_key", "service_key", "routing_key_file", "service_key_file"), ()),
