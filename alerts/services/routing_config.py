@@ -19,9 +19,11 @@ import yaml
 from django.db import transaction
 
 from alerts.models import InhibitionRule, NotificationPolicy, Receiver, TimeInterval
+from alerts.models.routing import RULE_CHANNELS
 from alerts.routing import Config, ConfigError, load_config
 
 TIMERS = ("group_wait", "group_interval", "repeat_interval")
+DEFAULT_ROUTE = {"receiver": RULE_CHANNELS, "group_by": ["alertname"]}
 _cache: dict[str, Config] = {}
 
 
@@ -32,15 +34,28 @@ def config_data() -> dict:
     for policy in policies:
         children[policy.parent_id].append(policy)
     roots = children[None]
-    data: dict = {}
+    data: dict = {"route": DEFAULT_ROUTE}  # no policies at all: every rule's own channels
     if roots:
         data["route"] = _route(roots[0], children)
     data["receivers"] = [r.as_data() for r in Receiver.objects.order_by("name")]
+    if not roots and RULE_CHANNELS not in {r["name"] for r in data["receivers"]}:
+        data["receivers"].append({"name": RULE_CHANNELS})
     if rules := [r.as_data() for r in InhibitionRule.objects.all()]:
         data["inhibit_rules"] = rules
     if intervals := [t.as_data() for t in TimeInterval.objects.order_by("name")]:
         data["time_intervals"] = intervals
     return data
+
+
+def root_policy() -> NotificationPolicy:
+    """The root policy, created as the migration does when there is none."""
+    root = NotificationPolicy.objects.filter(parent__isnull=True).first()
+    if root is None:
+        receiver, _ = Receiver.objects.get_or_create(name=RULE_CHANNELS)
+        root = NotificationPolicy.objects.create(
+            name="root", receiver=receiver, group_by=["alertname"]
+        )
+    return root
 
 
 def _route(policy: NotificationPolicy, children: Mapping) -> dict:
