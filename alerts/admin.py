@@ -10,6 +10,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from alerts.admin_routing import ProvisionedReadOnly
 from alerts.models import (
     Alert,
     AlertEvent,
@@ -31,7 +32,7 @@ MAX_LISTED_FIRINGS = 50
 
 
 @admin.register(AlertRule)
-class AlertRuleAdmin(admin.ModelAdmin):
+class AlertRuleAdmin(ProvisionedReadOnly):
     list_display = ("name", "metric", "condition", "severity", "enabled", "last_status", "version")
     list_filter = ("enabled", "condition", "severity", "last_status")
     search_fields = ("name", "metric")
@@ -216,7 +217,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Silence)
-class SilenceAdmin(admin.ModelAdmin):
+class SilenceAdmin(ProvisionedReadOnly):
     list_display = ("__str__", "starts_at", "ends_at", "rrule", "timezone", "created_by", "status")
     readonly_fields = ("created_by", "created_at")
 
@@ -266,6 +267,3 @@ class AnomalyAdmin(admin.ModelAdmin):
         shown = "; ".join(f"{s}: {now[pk].effective:.2f}" for pk, s in series.items())
         verb = "Marked as not an anomaly" if dismissed else "Restored"
         self.message_user(request, f"{verb}: {len(anomalies)}. Sensitivity now {shown}.")
-
-
-from alerts import admin_routing  # noqa: E402,F401  (registers the routing admin)

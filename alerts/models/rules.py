@@ -76,6 +76,10 @@ class AlertRule(models.Model):
     )
     channels = models.ManyToManyField("alerts.NotificationChannel", blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    provisioned = models.BooleanField(
+        default=False, editable=False, help_text="loaded by manage.py provision: read-only here"
+    )
+    source = models.CharField(max_length=500, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     next_eval_at = models.DateTimeField(null=True, blank=True, editable=False)
