@@ -10,6 +10,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from alerts.admin_routing import ProvisionedReadOnly
 from alerts.models import (
     Alert,
     AlertEvent,
@@ -31,7 +32,7 @@ MAX_LISTED_FIRINGS = 50
 
 
 @admin.register(AlertRule)
-class AlertRuleAdmin(admin.ModelAdmin):
+class AlertRuleAdmin(ProvisionedReadOnly):
     list_display = ("name", "metric", "condition", "severity", "enabled", "last_status", "version")
     list_filter = ("enabled", "condition", "severity", "last_status")
     search_fields = ("name", "metric")
@@ -68,7 +69,10 @@ class AlertRuleAdmin(admin.ModelAdmin):
                 )
             },
         ),
-        ("Messages", {"fields": ("summary_template", "description_template")}),
+        (
+            "Labels and messages",
+            {"fields": ("labels", "annotations", "summary_template", "description_template")},
+        ),
         (
             "Status",
             {"fields": ("version", "last_evaluated_at", "last_status", "error", "backtest")},
@@ -213,7 +217,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Silence)
-class SilenceAdmin(admin.ModelAdmin):
+class SilenceAdmin(ProvisionedReadOnly):
     list_display = ("__str__", "starts_at", "ends_at", "rrule", "timezone", "created_by", "status")
     readonly_fields = ("created_by", "created_at")
 

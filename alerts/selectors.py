@@ -189,15 +189,23 @@ def active_silences(now) -> list[Silence]:
     ]
 
 
-def alert_labels(rule: AlertRule, series: Series) -> dict[str, str]:
-    """What silences match: series labels plus host, metric, rule and severity."""
-    return {
-        **{k: str(v) for k, v in series.labels.items()},
+def alert_labels(rule: AlertRule, series: Series, load_test=None) -> dict[str, str]:
+    """An alert's labels (what silences, routes and inhibition rules match): the series
+    labels, host, metric, ``alertname`` and ``rule`` (the rule's name), the rule's labels,
+    ``severity``, and ``load_test`` (the run's id) while a load test runs. Empty values
+    are left out (an empty label is an absent one, as in Alertmanager)."""
+    labels = {
+        **{str(k): str(v) for k, v in series.labels.items()},
         "host": series.host,
         "metric": series.name,
+        "alertname": rule.name,
         "rule": rule.name,
+        **(rule.labels if isinstance(rule.labels, dict) else {}),
         "severity": rule.severity,
     }
+    if load_test is not None:
+        labels["load_test"] = str(load_test.pk)
+    return {k: v for k, v in labels.items() if v != ""}
 
 
 def silenced(labels: dict[str, str], silences: list[Silence]) -> bool:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from celery import shared_task
 
-from alerts.services import detection, evaluation, notify
+from alerts.services import detection, dispatch, evaluation, notify
 
 
 @shared_task(name="alerts.tasks.evaluate_rules", ignore_result=True)
@@ -23,6 +25,15 @@ def notifications_sweep() -> int:
 def notification_send(notification_id: int) -> bool | None:
     """Deliver one notification; failures are rescheduled by the service (swept later)."""
     return notify.notification_send(notification_id=notification_id)
+
+
+@shared_task(name="alerts.tasks.dispatch_notifications", ignore_result=True)
+def dispatch_notifications(feed_hydra: bool = False, at: str | None = None) -> int:
+    """Route, group and flush alerts through the notification policies (every 5 s, and
+    with Hydra's alerts after each evaluation, ``at`` its time); returns the
+    notifications queued."""
+    now = datetime.fromisoformat(at) if at else None
+    return dispatch.dispatch_cycle(feed_hydra=feed_hydra, now=now).notifications
 
 
 @shared_task(name="alerts.tasks.detect_anomalies", ignore_result=True)

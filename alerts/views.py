@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from alerts.models import Alert, Anomaly, Silence
+from alerts.routing_view import alert_routing
 from alerts.selectors import alerts_list, anomalies_list, series_sensitivities
 from alerts.sensitivity import FEEDBACK_STEP, Sensitivity
 from alerts.services.detection import anomaly_dismiss
@@ -64,6 +65,7 @@ def detail(request, pk: int):
         "range_seconds": int((timezone.now() - start).total_seconds()),
         "inline": True,
         "anomaly_rows": anomaly_rows(anomalies_list(series_id=alert.series_id)[:ANOMALY_RECENT]),
+        "routing": alert_routing(alert.labels, alert.fingerprint),
     }
     return render(request, "alerts/detail.html", context)
 

@@ -39,6 +39,11 @@ VIEWER_PERMISSIONS = (
     "alerts.view_silence",
     "alerts.view_anomaly",
     "alerts.view_detectorstate",
+    "alerts.view_notificationpolicy",  # routing is explained on alert pages
+    "alerts.view_inhibitionrule",
+    "alerts.view_timeinterval",
+    "alerts.view_routingdecision",
+    "alerts.view_receivedalert",
     "forecasting.view_forecastconfig",
     "forecasting.view_forecast",
     "forecasting.view_forecastpoint",
@@ -59,6 +64,7 @@ EDITOR_PERMISSIONS = (
     "alerts.change_silence",
     "alerts.delete_silence",
     "alerts.change_anomaly",  # "not an anomaly" feedback
+    "alerts.add_receivedalert",  # POST /api/v2/alerts (a Prometheus server's token)
     "forecasting.add_forecastconfig",
     "forecasting.change_forecastconfig",
     "forecasting.delete_forecastconfig",
@@ -83,6 +89,8 @@ ADMIN_ONLY_MODELS = (
     "alerts.notificationchannel",  # webhook URLs, secrets, addresses
     "alerts.notification",
     "alerts.notificationattempt",
+    "alerts.receiver",  # integration URLs, keys, secrets
+    "alerts.dispatcherstate",  # the dispatcher's internals
     "metrics.rollup1m",  # storage internals
     "metrics.rollup1h",
     "metrics.rolluppending",

@@ -15,6 +15,10 @@ class Dashboard(models.Model):
     shared = models.BooleanField(default=True, help_text="visible to the whole team")
     definition = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
+    provisioned = models.BooleanField(
+        default=False, editable=False, help_text="loaded by manage.py provision: read-only here"
+    )
+    source = models.CharField(max_length=500, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

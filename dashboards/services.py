@@ -27,9 +27,18 @@ def dashboard_export(dashboard: Dashboard) -> dict:
     return {"title": dashboard.title, **dashboard.definition}
 
 
+def refuse_provisioned(dashboard: Dashboard) -> None:
+    if dashboard.provisioned:
+        raise serializers.ValidationError(
+            {"dashboard": f"Provisioned from {dashboard.source}: change the file and run "
+             "manage.py provision."}
+        )  # fmt: skip
+
+
 def dashboard_update(
     *, dashboard: Dashboard, definition: dict, title: str | None = None, shared: bool | None = None
 ) -> Dashboard:
+    refuse_provisioned(dashboard)
     dashboard.definition = {
         k: v for k, v in validate_definition(definition).items() if k != "title"
     }
@@ -78,4 +87,5 @@ def panel_remove(*, dashboard: Dashboard, index: int) -> Dashboard:
 
 
 def dashboard_delete(*, dashboard: Dashboard) -> None:
+    refuse_provisioned(dashboard)
     dashboard.delete()

@@ -366,6 +366,7 @@ CELERY_BEAT_SCHEDULE = {
     "metrics-retention": beat_entry("metrics.tasks.retention_enforce", 86400),
     "alerts-evaluate": beat_entry("alerts.tasks.evaluate_rules", 15),
     "alerts-notifications": beat_entry("alerts.tasks.notifications_sweep", 10),
+    "alerts-dispatch": beat_entry("alerts.tasks.dispatch_notifications", 5),
     "alerts-detect": beat_entry("alerts.tasks.detect_anomalies", 60),
     "forecasting-run-due": beat_entry(
         "forecasting.tasks.run_due_forecasts", env.int("HYDRA_FORECAST_CHECK_INTERVAL", default=300)
@@ -383,6 +384,8 @@ HYDRA_RETENTION_RAW = env_duration("HYDRA_RETENTION_RAW", "30d")
 HYDRA_RETENTION_1M = env_duration("HYDRA_RETENTION_1M", "90d")
 HYDRA_RETENTION_1H = env_duration("HYDRA_RETENTION_1H", "730d")
 HYDRA_INGEST_MAX_FUTURE = env_duration("HYDRA_INGEST_MAX_FUTURE", "10m")
+# Notifications: the URL of Hydra's UI in notifications (Alertmanager's externalURL)
+HYDRA_EXTERNAL_URL = env("HYDRA_EXTERNAL_URL", default="http://localhost:8000")
 HYDRA_INGEST_MAX_BYTES = env.int("HYDRA_INGEST_MAX_BYTES", default=10 * 1024 * 1024)
 HYDRA_INGEST_MAX_POINTS = env.int("HYDRA_INGEST_MAX_POINTS", default=100_000)
 HYDRA_MAX_SERIES_PER_METRIC = env.int("HYDRA_MAX_SERIES_PER_METRIC", default=10_000)

@@ -22,6 +22,7 @@ urlpatterns = [
     path("write", LineProtocolWriteApi.as_view(), name="influx-write-v1"),
     path("api/v2/write", LineProtocolWriteApi.as_view(), name="influx-write-v2"),
     path("", include("prom.urls")),
+    path("", include("alerts.api.alertmanager_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # the split view serves its script as a file: no inline script (Content-Security-Policy)
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

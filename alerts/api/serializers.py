@@ -30,6 +30,7 @@ class AlertSerializer(serializers.ModelSerializer):
     metric = serializers.CharField(source="series.name")
     host = serializers.CharField(source="series.host")
     labels = serializers.JSONField(source="series.labels")
+    alert_labels = serializers.JSONField(source="labels", read_only=True)
     acknowledged = serializers.BooleanField()
     acknowledged_by = serializers.StringRelatedField[Model]()
 
@@ -38,7 +39,8 @@ class AlertSerializer(serializers.ModelSerializer):
         fields = [
             "id", "rule", "rule_name", "severity", "series", "metric", "host", "labels", "state",
             "value", "since", "summary", "flapping", "silenced", "acknowledged",
-            "acknowledged_at", "acknowledged_by", "rule_version", "load_test",
+            "acknowledged_at", "acknowledged_by", "rule_version", "load_test", "alert_labels",
+            "annotations", "fingerprint",
         ]  # fmt: skip
 
 

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -55,11 +56,23 @@ class AlertAcknowledgeApi(APIView):
         return Response(AlertSerializer(alert).data)
 
 
+def refuse_provisioned(obj) -> None:
+    """Objects loaded from files change only through their file (``manage.py provision``)."""
+    if getattr(obj, "provisioned", False):
+        raise PermissionDenied(
+            f"Provisioned from {obj.source}: change the file and run manage.py provision."
+        )
+
+
 class AlertRuleViewSet(viewsets.ModelViewSet):
     """Rules CRUD; validation is the model's ``clean()``, edits bump ``version``."""
 
     serializer_class = AlertRuleSerializer
     queryset = AlertRule.objects.prefetch_related("channels").order_by("name")
+
+    def perform_destroy(self, instance):
+        refuse_provisioned(instance)
+        instance.delete()
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -68,6 +81,7 @@ class AlertRuleViewSet(viewsets.ModelViewSet):
         )
 
     def perform_update(self, serializer):
+        refuse_provisioned(serializer.instance)
         data = dict(serializer.validated_data)
         rule = rule_from_data(data=data, rule=serializer.instance)
         serializer.instance = rule_save(rule=rule, channels=data.get("channels"))
@@ -98,12 +112,17 @@ class SilenceViewSet(viewsets.ModelViewSet):
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "now": timezone.now()}
 
+    def perform_destroy(self, instance):
+        refuse_provisioned(instance)
+        instance.delete()
+
     def perform_create(self, serializer):
         serializer.instance = silence_save(
             silence=Silence(**serializer.validated_data), user=self.request.user
         )
 
     def perform_update(self, serializer):
+        refuse_provisioned(serializer.instance)
         for field, value in serializer.validated_data.items():
             setattr(serializer.instance, field, value)
         silence_save(silence=serializer.instance)

@@ -2,7 +2,9 @@
 
 from alerts.models.alerts import Alert, AlertEvent
 from alerts.models.detection import Anomaly, DetectorState
+from alerts.models.dispatch import DispatcherState, ReceivedAlert, RoutingDecision
 from alerts.models.notifications import Notification, NotificationAttempt, NotificationChannel
+from alerts.models.routing import InhibitionRule, NotificationPolicy, Receiver, TimeInterval
 from alerts.models.rules import AlertRule
 from alerts.models.silences import Silence
 
@@ -12,8 +14,15 @@ __all__ = [
     "AlertRule",
     "Anomaly",
     "DetectorState",
+    "DispatcherState",
+    "InhibitionRule",
     "Notification",
     "NotificationAttempt",
     "NotificationChannel",
+    "NotificationPolicy",
+    "ReceivedAlert",
+    "Receiver",
+    "RoutingDecision",
     "Silence",
+    "TimeInterval",
 ]

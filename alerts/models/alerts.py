@@ -32,6 +32,14 @@ class Alert(models.Model):
     )
     rule_version = models.PositiveIntegerField(default=1)
     summary = models.CharField(max_length=500, blank=True)
+    labels = models.JSONField(
+        default=dict, blank=True, help_text="series labels, host, metric, alertname, rule "
+        "labels, severity and load_test: what silences, routes and inhibition match",
+    )  # fmt: skip
+    annotations = models.JSONField(default=dict, blank=True, help_text="summary, description…")
+    fingerprint = models.CharField(
+        max_length=16, blank=True, db_index=True, help_text="Alertmanager's, of the labels"
+    )
     load_test = models.ForeignKey(
         "scenarios.ScenarioRun", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+", help_text="the load test running when this alert last started firing",

@@ -72,7 +72,16 @@ class Notification(models.Model):
         SENT = "sent"
         FAILED = "failed"
 
-    channel = models.ForeignKey(NotificationChannel, on_delete=models.CASCADE)
+    channel = models.ForeignKey(
+        NotificationChannel, null=True, blank=True, on_delete=models.CASCADE,
+        help_text="a rule's channel; empty for a notification policy's receiver",
+    )  # fmt: skip
+    receiver = models.CharField(max_length=200, blank=True, help_text="policy receiver")
+    integration = models.CharField(max_length=40, blank=True, help_text="e.g. webhook[0]")
+    group_key = models.TextField(blank=True)
+    payload = models.JSONField(
+        null=True, blank=True, help_text="the group's Alertmanager data (webhook v4 body)"
+    )
     rule = models.ForeignKey("alerts.AlertRule", null=True, blank=True, on_delete=models.SET_NULL)
     status = models.CharField(max_length=8, choices=Status, default=Status.PENDING)
     items = models.JSONField(default=list, help_text="the alert changes in this message")
@@ -86,6 +95,9 @@ class Notification(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
+        if self.channel_id is None:
+            count = len((self.payload or {}).get("alerts", []))
+            return f"{self.receiver} {self.integration} × {count} ({self.status})"
         return f"{self.channel} × {len(self.items)} ({self.status})"
 
 

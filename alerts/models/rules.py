@@ -7,6 +7,7 @@ from django.db import models
 from django.template import TemplateSyntaxError
 
 from alerts.detectors import DETECTORS
+from alerts.labelsets import label_map_errors
 from alerts.lifecycle import OPS, Params
 from alerts.matchers import matcher_errors, regex_error
 from alerts.templating import compile_template
@@ -67,8 +68,18 @@ class AlertRule(models.Model):
         max_length=500, blank=True, default="{{ rule }} on {{ host }}: {{ value }}"
     )
     description_template = models.TextField(blank=True)
+    labels = models.JSONField(
+        default=dict, blank=True, help_text='added to its alerts\' labels, e.g. {"team": "db"}'
+    )
+    annotations = models.JSONField(
+        default=dict, blank=True, help_text='templates, e.g. {"runbook_url": "https://…"}'
+    )
     channels = models.ManyToManyField("alerts.NotificationChannel", blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    provisioned = models.BooleanField(
+        default=False, editable=False, help_text="loaded by manage.py provision: read-only here"
+    )
+    source = models.CharField(max_length=500, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     next_eval_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -130,9 +141,18 @@ class AlertRule(models.Model):
             yield "horizon_seconds", "A forecast breach rule needs a horizon of at least 60 s."
         if self.flap_max_transitions < 2:
             yield "flap_max_transitions", "Flapping needs at least 2 transitions."
-        for field in ("summary_template", "description_template"):
+        for field in ("labels", "annotations"):
+            for msg in label_map_errors(getattr(self, field), what=field, text=field != "labels"):
+                yield field, msg
+        templates = [("summary_template", self.summary_template)]
+        templates.append(("description_template", self.description_template))
+        if isinstance(self.annotations, dict):
+            templates += [
+                ("annotations", v) for v in self.annotations.values() if isinstance(v, str)
+            ]
+        for field, text in templates:
             try:
-                compile_template(getattr(self, field))
+                compile_template(text)
             except TemplateSyntaxError as exc:
                 yield field, f"Template error: {exc}"
 

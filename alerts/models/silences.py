@@ -38,6 +38,10 @@ class Silence(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    provisioned = models.BooleanField(
+        default=False, editable=False, help_text="loaded by manage.py provision: read-only here"
+    )
+    source = models.CharField(max_length=500, blank=True, editable=False)
 
     class Meta:
         ordering = ["-ends_at"]

@@ -31,10 +31,12 @@ SEND_RESOLVED = {
     "email": False, "pagerduty": True, "pushover": True, "slack": False, "opsgenie": True,
     "webhook": True, "victorops": True, "wechat": False, "sns": True, "telegram": True,
     "discord": True, "webex": True, "msteams": True,
+    "hydra": True,  # Hydra's signed webhook (url, secret): not in Alertmanager
 }  # fmt: skip
 # integration kind -> alternatives of which one must be set (here or in `global`)
 REQUIRED = {
     "webhook": (("url", "url_file"), ()),
+    "hydra": (("url",), ()),
     "email": (("to",), ()),
     "slack": (("api_url", "api_url_file"), ("slack_api_url", "slack_api_url_file")),
     "pagerduty": (("routing_key", "service_key", "routing_key_file", "service_key_file"), ()),
@@ -100,13 +102,17 @@ for _tag, _pattern, _first in (
     _Loader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
 
 
-def load_config_yaml(text: str) -> Config:
-    """The configuration from the text of an ``alertmanager.yml``."""
+def parse_yaml(text: str) -> object:
+    """An ``alertmanager.yml``'s text as data, read as Alertmanager reads YAML."""
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.YAMLError as exc:
         raise ConfigError(f"not valid YAML: {exc}") from None
-    return load_config(data)
+
+
+def load_config_yaml(text: str) -> Config:
+    """The configuration from the text of an ``alertmanager.yml``."""
+    return load_config(parse_yaml(text))
 
 
 def load_config(data: object) -> Config:

@@ -19,7 +19,8 @@ from alerts.models import Alert, AlertEvent
 
 SAVED_FIELDS = [
     "state", "value", "since", "pending_since", "last_active_at", "transitions", "flapping",
-    "silenced", "rule_version", "summary", "last_notified", "load_test_id",
+    "silenced", "rule_version", "summary", "last_notified", "load_test_id", "labels",
+    "annotations", "fingerprint",
 ]  # fmt: skip
 CREATED_FIELDS = ["rule", "series", *SAVED_FIELDS, "updated_at"]
 EVENT_FIELDS = [
@@ -89,9 +90,9 @@ _PG_TYPES = {
     "state": "text", "value": "float8", "since": "timestamptz", "pending_since": "timestamptz",
     "last_active_at": "timestamptz", "transitions": "jsonb", "flapping": "bool",
     "silenced": "bool", "rule_version": "int", "summary": "text", "last_notified": "jsonb",
-    "load_test_id": "bigint",
+    "load_test_id": "bigint", "fingerprint": "text",
 }  # fmt: skip
-_JSON = {"transitions", "last_notified"}
+_JSON = {"transitions", "last_notified", "labels", "annotations"}
 
 
 def alerts_save(alerts: list[Alert], fields: list[str] = SAVED_FIELDS) -> None:

@@ -24,11 +24,16 @@ from django.utils import timezone
 from alerts import lifecycle
 from alerts.live import publish_alerts
 from alerts.models import Alert, AlertEvent, AlertRule, Silence
+from alerts.models.routing import RULE_CHANNELS
 from alerts.observations import observe
+from alerts.routing import ConfigError, Route
+from alerts.routing.labels import fingerprint, fingerprint_hex
 from alerts.selectors import active_silences, alert_labels, silenced
 from alerts.services.alert_writes import alerts_create, alerts_save, alerts_touch, events_create
 from alerts.services.notify import Change, notifications_mark, notifications_queue
+from alerts.services.routing_config import current_config
 from alerts.templating import render, template_context
+from core.dispatch import enqueue
 from metrics.models import Series
 from scenarios.models import ScenarioRun
 from scenarios.selectors import run_generating_load
@@ -64,6 +69,7 @@ def rules_evaluate(*, now: datetime | None = None) -> EvalReport:
         return report
     silences = active_silences(now)
     load_test = run_generating_load(now)
+    route = _routing_tree()
     observations, series, failed = observe(rules, int(now.timestamp() * US))
     existing = _alerts_by_rule(rules, series)
     stepped: list[Context] = []
@@ -72,7 +78,7 @@ def rules_evaluate(*, now: datetime | None = None) -> EvalReport:
             _mark_error(rule, failed[rule.pk], report)
             continue
         context = Context(rule, now, silences, existing.get(rule.pk, {}), series)
-        context.load_test = load_test
+        context.load_test, context.route = load_test, route
         try:
             rule_apply(context=context, values=observations[rule.pk])
         except Exception as exc:
@@ -82,6 +88,7 @@ def rules_evaluate(*, now: datetime | None = None) -> EvalReport:
     written = _write_all(stepped, report)
     alerts_touch([touch for context in written for touch in context.touches])
     _set_statuses(rules, _statuses(written, observations))
+    enqueue("alerts.tasks.dispatch_notifications", True, now.isoformat())  # policies' turn
     return report
 
 
@@ -104,6 +111,16 @@ def _write_all(contexts: list[Context], report: EvalReport) -> list[Context]:
             continue
         written.append(context)
     return written
+
+
+def _routing_tree() -> Route | None:
+    """The policies' tree, to tell which alerts go to their rule's channels (None: the
+    policies are broken, so every alert does, as before policies existed)."""
+    try:
+        return current_config().config.route
+    except ConfigError as exc:
+        logger.error("notification policies are invalid, using rule channels: %s", exc)
+        return None
 
 
 def _statuses(written: list[Context], observations) -> dict[str, list[int]]:
@@ -195,6 +212,18 @@ class Context:
         self.changes: list[Change] = []
         self.channels = [c for c in rule.channels.all() if c.enabled]
         self.load_test: ScenarioRun | None = None  # generating load now: tags what fires
+        self.route: Route | None = None  # the notification policies' tree
+        self._rule_channels: dict[tuple, bool] = {}
+
+    def to_rule_channels(self, labels: dict[str, str]) -> bool:
+        """Whether the policies send an alert with these labels to its rule's channels."""
+        if self.route is None:
+            return True
+        key = tuple(sorted(labels.items()))
+        if key not in self._rule_channels:
+            receivers = {r.receiver for r in self.route.match(labels)}
+            self._rule_channels[key] = RULE_CHANNELS in receivers
+        return self._rule_channels[key]
 
     def record(self, alert, series, new: lifecycle.State, events, value) -> None:
         fresh = alert is None
@@ -209,16 +238,18 @@ class Context:
             if not fresh:
                 self.new_episodes.append(alert)
         _apply(alert, new, value, self.rule)
-        is_silenced = silenced(alert_labels(self.rule, series), self.silences)
+        label_alert(alert, self.rule, series)
+        is_silenced = silenced(alert.labels, self.silences)
         starts_flapping = any(e.kind == lifecycle.FLAPPING for e in events)
         for event in events:
             muted = is_silenced or (starts_flapping and event.kind == lifecycle.TRANSITION)
             notify = not muted and _notifiable(event, was_flapping)
+            notify = notify and self.to_rule_channels(alert.labels)
             self.events.append((alert, event, is_silenced, notify))
             if notify:
                 self.changes.append(Change(alert=alert, kind=_kind(event)))
         alert.silenced = is_silenced
-        alert.summary = _summary(self.rule, series, alert)
+        alert.summary = alert.annotations.get("summary", "")[:500]
         (self.created if fresh else self.updated).append(alert)
 
     def _still(self, alert: Alert, new: lifecycle.State, value) -> None:
@@ -238,6 +269,8 @@ class Context:
         """Repeat a firing alert to channels whose repeat interval has passed; not while
         it flaps, nor once acknowledged (until it resolves or fires again)."""
         if alert.state != Alert.State.FIRING or alert.flapping or alert.acknowledged:
+            return False
+        if alert.labels and not self.to_rule_channels(alert.labels):
             return False
         t, due = self.now.timestamp(), []
         for channel in self.channels:
@@ -317,5 +350,19 @@ def _kind(event: lifecycle.Event) -> str:
     return event.to_state
 
 
-def _summary(rule: AlertRule, series: Series, alert: Alert) -> str:
-    return render(rule.summary_template, template_context(rule, series, alert))[:500]
+def label_alert(alert: Alert, rule: AlertRule, series: Series) -> None:
+    """Set the alert's labels, fingerprint and rendered annotations."""
+    alert.labels = alert_labels(rule, series, alert.load_test)
+    alert.fingerprint = fingerprint_hex(fingerprint(alert.labels))
+    context = template_context(rule, series, alert)
+    templates = {
+        **(rule.annotations if isinstance(rule.annotations, dict) else {}),
+        "summary": rule.summary_template,
+        "description": rule.description_template,
+    }
+    rendered = {name: render(text, context) for name, text in templates.items()}
+    alert.annotations = {k: v for k, v in rendered.items() if v}
+    if alert.load_test is not None:
+        alert.annotations["load_test"] = (
+            f"during load test #{alert.load_test.pk} {alert.load_test.name}"
+        )

@@ -11,8 +11,16 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from alerts.models import Alert, AlertRule, Notification, NotificationAttempt, NotificationChannel
+from alerts.models import (
+    Alert,
+    AlertRule,
+    Notification,
+    NotificationAttempt,
+    NotificationChannel,
+    Receiver,
+)
 from alerts.notifiers import deliver
+from alerts.notifiers.integrations import deliver_integration
 from alerts.templating import render, template_context
 from core.dispatch import enqueue
 
@@ -139,7 +147,10 @@ def notification_send(*, notification_id: int, now: datetime | None = None) -> b
     if not claimed:
         return None
     note = Notification.objects.select_related("channel").get(pk=notification_id)
-    outcome = deliver(note.channel, note.items)
+    if note.channel is None:
+        outcome = deliver_integration(*receiver_integration(note), note.payload or {})
+    else:
+        outcome = deliver(note.channel, note.items)
     NotificationAttempt.objects.create(
         notification=note,
         ok=outcome.ok,
@@ -149,6 +160,18 @@ def notification_send(*, notification_id: int, now: datetime | None = None) -> b
     )
     _settle(note, outcome.ok, outcome.error, now)
     return outcome.ok
+
+
+def receiver_integration(note: Notification) -> tuple[str, dict]:
+    """The kind and current configuration of a policy notification's integration
+    ("" when the receiver no longer has it: the attempt fails and says so)."""
+    kind, _, index = note.integration.partition("[")
+    receiver = Receiver.objects.filter(name=note.receiver).first()
+    configs = (receiver.config if receiver else {}).get(f"{kind}_configs") or []
+    i = int(index.rstrip("]") or 0)
+    if i >= len(configs):
+        return f"{note.integration} of receiver {note.receiver!r} (gone)", {}
+    return kind, configs[i]
 
 
 def _settle(note: Notification, ok: bool, error: str, now: datetime) -> None:

@@ -71,8 +71,8 @@ def node_exporter() -> Iterator[tuple[subprocess.Popen, str]]:
 
 
 @contextmanager
-def prometheus(config: dict, workdir: Path) -> Iterator[str]:
-    """The base URL of a Prometheus server running ``config``."""
+def prometheus(config: dict, workdir: Path, args: tuple[str, ...] = ()) -> Iterator[str]:
+    """The base URL of a Prometheus server running ``config`` (``args``: more flags)."""
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "prometheus.yml").write_text(json.dumps(config, indent=1))  # JSON is YAML
     address = f"127.0.0.1:{free_port()}"
@@ -82,6 +82,7 @@ def prometheus(config: dict, workdir: Path) -> Iterator[str]:
             f"--config.file={workdir / 'prometheus.yml'}",
             f"--storage.tsdb.path={workdir / 'data'}",
             f"--web.listen-address={address}",
+            *args,
         ],
         stdout=subprocess.DEVNULL,
         stderr=(workdir / "prometheus.log").open("w"),
