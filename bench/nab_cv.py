@@ -65,6 +65,7 @@ SEQ = ["value", "time_of_day", "change", "sequence"]
 # grid is the production default (the DEV column scores it).
 GRIDS: dict[str, dict[str, Candidate]] = {
     "default": {"default": ("hydra", {})},
+    "calibrated": {"calibrated": ("hydra", {"calibrate": 1.0})},
     "declared": {
         "default": ("hydra", {}),
         "+ sequence": ("hydra", {"features": SEQ}),

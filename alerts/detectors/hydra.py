@@ -51,6 +51,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from .base import Detector, TimeInfo
+from .calibrate import fraction, new_calibrator, observe, tail_rarity
 from .rarity import decay, learn, new_histogram, normal_range, rarity
 
 FEATURES = ("value", "time_of_day", "change")  # + "sequence", opt-in
@@ -78,6 +79,7 @@ class HydraDetector(Detector):
         "context": 2,
         "coarse": 15,
         "features": list(FEATURES),
+        "calibrate": 0.0,
     }
 
     @property
@@ -174,14 +176,26 @@ class HydraDetector(Detector):
             key, val = obs[name]
             if key is None:
                 continue
-            if not learn_only and name in p["features"]:
-                r = max(r, rarity(h, key, val, p["alpha"]))
+            if name in p["features"] and (not learn_only or p["calibrate"]):
+                r = max(r, self._feature(name, h, key, val))
             decay(h, st["half_life_n"])
             learn(h, key, val, p["max_span"] * p["resolution"])
         st["last"] = v
         if seq:
             st["context"] = (st["context"] + [level])[-p["context"] :]
         return r
+
+    def _feature(self, name: str, h: dict[str, Any], key: str, val: float) -> float:
+        """Rarity of ``val`` under ``key``; calibrated (``calibrate.py``) when asked."""
+        alpha, prior = self.params["alpha"], self.params["calibrate"]
+        r = rarity(h, key, val, alpha)
+        if not prior:
+            return r
+        cal = self.state.setdefault("cal", {}).setdefault(name, new_calibrator())
+        u = fraction(r, h["totals"].get(key, 0.0) / h["gain"], alpha)
+        q = tail_rarity(cal, u, prior)
+        observe(cal, u, self.state["half_life_n"])
+        return (r + q) / 2.0
 
     def _context_key(self) -> str | None:
         """The coarse levels of the previous ``context`` points ("3,4"), None before."""
