@@ -66,11 +66,15 @@ SEQ = ["value", "time_of_day", "change", "sequence"]
 GRIDS: dict[str, dict[str, Candidate]] = {
     "default": {"default": ("hydra", {})},
     "calibration": {
-        "default": ("hydra", {}),
+        "default (calibrated, prior 10)": ("hydra", {}),
+        "uncalibrated (the default before)": ("hydra", {"calibrate": 0.0}),
         "calibrated, prior 1": ("hydra", {"calibrate": 1.0}),
         "calibrated, prior 3": ("hydra", {"calibrate": 3.0}),
-        "calibrated, prior 10": ("hydra", {"calibrate": 10.0}),
         "calibrated, prior 30": ("hydra", {"calibrate": 30.0}),
+    },
+    "nominal": {
+        "nominal prior 10": ("hydra", {"calibrate_nominal": True}),
+        "nominal prior 100": ("hydra", {"calibrate_nominal": True, "calibrate": 100.0}),
     },
     "declared": {
         "default": ("hydra", {}),

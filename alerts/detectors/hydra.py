@@ -62,8 +62,8 @@ class HydraDetector(Detector):
     """Default detector (see module docstring)."""
 
     name: ClassVar[str] = "hydra"
-    DEFAULT_THRESHOLD: ClassVar[float] = 0.792
-    STATE_VERSION: ClassVar[int] = 3  # 3: time-based warm-up, rest and memory
+    DEFAULT_THRESHOLD: ClassVar[float] = 0.738
+    STATE_VERSION: ClassVar[int] = 4  # 3: time-based warm-up, rest, memory; 4: calibrated
     DEFAULT_PARAMS: ClassVar[dict[str, Any]] = {
         "warmup_s": DAY,
         "warmup_min": 24,
@@ -79,16 +79,18 @@ class HydraDetector(Detector):
         "context": 2,
         "coarse": 15,
         "features": list(FEATURES),
-        "calibrate": 0.0,
+        "calibrate": 10.0,
+        "calibrate_nominal": False,
     }
 
     @property
     def threshold(self) -> float:
         """Threshold in rarity units ``r_thr = r_default * 4 ** (0.5 - sensitivity)``.
 
-        ``r_default`` = 3.81 (score 0.792, the NAB-optimal threshold): sensitivity 0 needs
-        ``r >= 7.6`` (practically silent), 0.25 → 5.4 (only values never seen in a long
-        history), 0.5 → 3.81, 0.75 → 2.7, 1 → 1.9 (about a 1-in-80 value).
+        ``r_default`` = 2.82 (score 0.738, the NAB-optimal threshold of the calibrated
+        evidence, the mean of two ``-log10`` probabilities, see ``calibrate.py``):
+        sensitivity 0 needs ``r >= 5.6`` (practically silent), 0.25 → 4.0, 0.5 → 2.82,
+        0.75 → 2.0, 1 → 1.4.
         """
         r_default = self.DEFAULT_THRESHOLD / (1.0 - self.DEFAULT_THRESHOLD)
         r_thr = r_default * 4.0 ** (0.5 - self.sensitivity)
@@ -193,7 +195,8 @@ class HydraDetector(Detector):
             return r
         cal = self.state.setdefault("cal", {}).setdefault(name, new_calibrator())
         u = fraction(r, h["totals"].get(key, 0.0) / h["gain"], alpha)
-        q = tail_rarity(cal, u, prior)
+        nominal = 10.0 ** -r if self.params["calibrate_nominal"] else 1.0
+        q = tail_rarity(cal, u, prior, nominal)
         observe(cal, u, self.state["half_life_n"])
         return (r + q) / 2.0
 
