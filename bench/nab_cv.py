@@ -72,10 +72,6 @@ GRIDS: dict[str, dict[str, Candidate]] = {
         "calibrated, prior 3": ("hydra", {"calibrate": 3.0}),
         "calibrated, prior 30": ("hydra", {"calibrate": 30.0}),
     },
-    "nominal": {
-        "nominal prior 10": ("hydra", {"calibrate_nominal": True}),
-        "nominal prior 100": ("hydra", {"calibrate_nominal": True, "calibrate": 100.0}),
-    },
     "declared": {
         "default": ("hydra", {}),
         "+ sequence": ("hydra", {"features": SEQ}),

@@ -48,14 +48,14 @@ def fraction(r: float, total: float, alpha: float) -> float:
     return min(max(r / c, 0.0), 1.0) if c > 0 else 0.0
 
 
-def tail_rarity(h: dict[str, Any], u: float, prior: float, nominal: float = 1.0) -> float:
-    """``-log10`` of the decayed share of past ``u`` at or above ``u``, shrunk towards
-    ``nominal`` (a probability) by ``prior`` pseudo-observations."""
+def tail_rarity(h: dict[str, Any], u: float, prior: float) -> float:
+    """``-log10`` of the decayed share of past ``u`` at or above ``u`` (``prior``
+    pseudo-observations at the top)."""
     table, g = h["counts"].get("all", {}), h["gain"]
     b = min(bin_of(h, u), BINS - 1)
     above = sum(c for k, c in table.items() if int(k) >= b) / g
     total = h["totals"].get("all", 0.0) / g
-    return -math.log10((above + prior * nominal) / (total + prior))
+    return -math.log10((above + prior) / (total + prior))
 
 
 def observe(h: dict[str, Any], u: float, half_life: float) -> None:
