@@ -65,6 +65,13 @@ SEQ = ["value", "time_of_day", "change", "sequence"]
 # grid is the production default (the DEV column scores it).
 GRIDS: dict[str, dict[str, Candidate]] = {
     "default": {"default": ("hydra", {})},
+    "calibration": {
+        "default (calibrated, prior 10)": ("hydra", {}),
+        "uncalibrated (the default before)": ("hydra", {"calibrate": 0.0}),
+        "calibrated, prior 1": ("hydra", {"calibrate": 1.0}),
+        "calibrated, prior 3": ("hydra", {"calibrate": 3.0}),
+        "calibrated, prior 30": ("hydra", {"calibrate": 30.0}),
+    },
     "declared": {
         "default": ("hydra", {}),
         "+ sequence": ("hydra", {"features": SEQ}),
@@ -339,6 +346,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--cache", help="folder to keep per-file scores between runs")
     ap.add_argument("--time", type=int, default=0, help="also time the default N times")
     ap.add_argument("--json", help="write the full results here")
+    ap.add_argument(
+        "--each",
+        action="store_true",
+        help="cross-validate every candidate of the grid on its own (side by side)",
+    )
     args = ap.parse_args(argv)
 
     ns = import_scorer(Path(args.bench_dir) if args.bench_dir else find_shared("bench"))
@@ -351,8 +363,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     for k in sorted({int(v) for v in args.resample.split(",")}):
         series = resample(raw_series, k)
         preps[k] = prepare(ns, source, run_candidates(cands, series, args.jobs, cache), series)
-    res = report(ns, preps, source.profiles(), args.folds, args.repeats)
-    print(format_report(res, args.grid, len(cands), args.folds))
+    groups = [[c] for c in cands] if args.each else [list(cands)]
+    for group in groups:
+        sub = {k: {c: per[c] for c in group} for k, per in preps.items()}
+        res = report(ns, sub, source.profiles(), args.folds, args.repeats)
+        title = f"{args.grid}: {group[0]}" if args.each else args.grid
+        print(format_report(res, title, len(group), args.folds) + "\n")
     if args.time:
         runs = time_per_point(next(iter(cands.values())), raw_series, args.time)
         print(

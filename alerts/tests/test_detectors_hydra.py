@@ -108,19 +108,28 @@ def spiky(days: int, step_min: int, spikes: dict[float, float], seed: int = 1):
     return ts, x
 
 
-@pytest.mark.parametrize("step_min", [5, 60])
-def test_it_learns_for_one_day_whatever_the_sampling_step(step_min: int) -> None:
-    ts, x = spiky(8, step_min, {4.5: 40.0})
+@pytest.mark.parametrize(("step_min", "day"), [(5, 4.5), (60, 14.5)])
+def test_it_learns_for_one_day_whatever_the_sampling_step(step_min: int, day: float) -> None:
+    ts, x = spiky(int(day) + 4, step_min, {day: 40.0})
     res = get_detector("hydra").update(ts, x)
     per_day = 1440 // step_min
     assert np.all(res.score[:per_day] == 0.0) and res.score[per_day + 1 :].max() > 0
-    assert res.is_anomaly[int(4.5 * per_day)]
+    assert res.is_anomaly[int(day * per_day)]
 
 
-@pytest.mark.parametrize("step_min", [5, 60])
-def test_rest_period_is_a_day_whatever_the_sampling_step(step_min: int) -> None:
-    ts, x = daily_square(8, step_min=step_min)
-    at = 4 * 1440 // step_min
+def test_an_hourly_series_needs_two_weeks_at_the_default_sensitivity() -> None:
+    """Calibration (calibrate.py) trusts no evidence without history: 4.5 days of hourly
+    points (108) cannot make a spike rare enough at sensitivity 0.5; 0.75 flags it."""
+    ts, x = spiky(8, 60, {4.5: 40.0})
+    at = int(4.5 * 24)
+    assert not get_detector("hydra").update(ts, x).is_anomaly[at]
+    assert get_detector("hydra", sensitivity=0.75).update(ts, x).is_anomaly[at]
+
+
+@pytest.mark.parametrize(("step_min", "day"), [(5, 4), (60, 14)])
+def test_rest_period_is_a_day_whatever_the_sampling_step(step_min: int, day: int) -> None:
+    ts, x = daily_square(day + 4, step_min=step_min)
+    at = day * 1440 // step_min
     x[at:] += 500.0
     det = get_detector("hydra")
     flagged = np.flatnonzero(det.update(ts, x).is_anomaly)
