@@ -353,7 +353,9 @@ HYDRA_INGEST_THREADS = env.int("HYDRA_INGEST_THREADS", default=8)
 # PromQL (the Prometheus HTTP API under /prometheus, explore, panels, PromQL alert rules)
 HYDRA_PROMQL_LOOKBACK = env_duration("HYDRA_PROMQL_LOOKBACK", "5m")
 HYDRA_PROMQL_TIMEOUT = env_duration("HYDRA_PROMQL_TIMEOUT", "2m")
-HYDRA_PROMQL_MAX_SERIES_PER_SELECTOR = env.int("HYDRA_PROMQL_MAX_SERIES_PER_SELECTOR", default=100_000)
+HYDRA_PROMQL_MAX_SERIES_PER_SELECTOR = env.int(
+    "HYDRA_PROMQL_MAX_SERIES_PER_SELECTOR", default=100_000
+)
 HYDRA_PROMQL_MAX_SAMPLES = env.int("HYDRA_PROMQL_MAX_SAMPLES", default=50_000_000)
 
 # Load tests: which hosts scenarios may target (IPs, CIDRs, names, *.wildcards) and caps

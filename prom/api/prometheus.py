@@ -9,7 +9,6 @@ import time
 
 import promql_parser
 from django.http import HttpResponse
-from drf_spectacular.utils import extend_schema
 
 from prom import selectors
 from prom.api.prometheus_http import Params, PrometheusApi, success, success_data
@@ -25,7 +24,6 @@ BUILD_INFO = {  # Grafana reads the version to pick its query features
     "buildDate": "20261204-00:00:00",
     "goVersion": "go1.19",
 }
-SCHEMA = extend_schema(responses={200: dict, 400: dict, 422: dict, 503: dict})
 META_PERMS = {"GET": "metrics.view_series", "POST": "metrics.view_series"}
 
 
@@ -33,7 +31,6 @@ def now_ms() -> int:
     return int(time.time() * 1000)
 
 
-@SCHEMA
 class QueryApi(PrometheusApi):
     """``query``, ``time`` (default now), ``timeout``: an instant query."""
 
@@ -44,7 +41,6 @@ class QueryApi(PrometheusApi):
         return success(result.json())
 
 
-@SCHEMA
 class QueryRangeApi(PrometheusApi):
     """``query``, ``start``, ``end``, ``step``, ``timeout``: a range query."""
 
@@ -65,7 +61,6 @@ def _range(params: Params) -> dict:
     return {"start_ms": params.optional_time("start"), "end_ms": params.optional_time("end")}
 
 
-@SCHEMA
 class SeriesApi(PrometheusApi):
     """``match[]`` (one or more), ``start``, ``end``: the matching series' label sets."""
 
@@ -78,7 +73,6 @@ class SeriesApi(PrometheusApi):
         return success_data(found)
 
 
-@SCHEMA
 class LabelsApi(PrometheusApi):
     """``match[]`` (optional), ``start``, ``end``: label names, sorted."""
 
@@ -89,7 +83,6 @@ class LabelsApi(PrometheusApi):
         return success_data(selectors.label_names(selectors=chosen, **_range(params)))
 
 
-@SCHEMA
 class LabelValuesApi(PrometheusApi):
     """``/label/<name>/values`` with optional ``match[]``, ``start``, ``end``."""
 
@@ -104,7 +97,6 @@ class LabelValuesApi(PrometheusApi):
         return success_data(found)
 
 
-@SCHEMA
 class MetadataApi(PrometheusApi):
     """``metric``, ``limit``: type, help and unit per metric family."""
 
@@ -119,7 +111,6 @@ class MetadataApi(PrometheusApi):
         return success_data(selectors.metric_metadata(metric=params.get("metric"), limit=limit))
 
 
-@SCHEMA
 class BuildInfoApi(PrometheusApi):
     required_perms = META_PERMS
 
@@ -127,7 +118,6 @@ class BuildInfoApi(PrometheusApi):
         return success_data(BUILD_INFO)
 
 
-@SCHEMA
 class ExemplarsApi(PrometheusApi):
     """Hydra keeps no exemplars: always an empty list (after checking the query)."""
 
@@ -136,7 +126,6 @@ class ExemplarsApi(PrometheusApi):
         return success_data([])
 
 
-@SCHEMA
 class FormatQueryApi(PrometheusApi):
     """``query``: the expression pretty-printed."""
 
