@@ -3,6 +3,7 @@
 from alerts.models.alerts import Alert, AlertEvent
 from alerts.models.detection import Anomaly, DetectorState
 from alerts.models.notifications import Notification, NotificationAttempt, NotificationChannel
+from alerts.models.recording import RecordingRule
 from alerts.models.rules import AlertRule
 from alerts.models.silences import Silence
 
@@ -15,5 +16,6 @@ __all__ = [
     "Notification",
     "NotificationAttempt",
     "NotificationChannel",
+    "RecordingRule",
     "Silence",
 ]

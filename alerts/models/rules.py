@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.template import TemplateSyntaxError
@@ -9,6 +11,7 @@ from django.template import TemplateSyntaxError
 from alerts.detectors import DETECTORS
 from alerts.lifecycle import OPS, Params
 from alerts.matchers import matcher_errors, regex_error
+from alerts.promql_checks import promql_rule_problems
 from alerts.templating import compile_template
 
 
@@ -21,6 +24,7 @@ class AlertRule(models.Model):
         FORECAST = "forecast", "forecast breach"
         ABSENCE = "absence", "absence (no data)"
         RATE = "rate", "rate of change"
+        PROMQL = "promql", "PromQL expression"
 
     class Agg(models.TextChoices):
         AVG = "avg"
@@ -36,7 +40,9 @@ class AlertRule(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     enabled = models.BooleanField(default=True)
-    metric = models.CharField(max_length=200, help_text="metric name, e.g. cpu.usage")
+    metric = models.CharField(
+        max_length=200, blank=True, help_text="metric name, e.g. cpu.usage (not for PromQL rules)"
+    )
     host_pattern = models.CharField(
         max_length=200, blank=True, default="*", help_text="glob (web-*) or, if regex, a regex"
     )
@@ -67,6 +73,19 @@ class AlertRule(models.Model):
         max_length=500, blank=True, default="{{ rule }} on {{ host }}: {{ value }}"
     )
     description_template = models.TextField(blank=True)
+    expr = models.TextField(
+        blank=True,
+        help_text="PromQL rules: the expression; every output series is an alert, like a "
+        "Prometheus alerting rule",
+    )
+    labels = models.JSONField(
+        default=dict, blank=True, help_text="PromQL rules: labels added to each alert"
+    )
+    annotations = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='PromQL rules: {"summary": "{{ $labels.instance }} is at {{ $value }}", …}',
+    )
     channels = models.ManyToManyField("alerts.NotificationChannel", blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -90,6 +109,8 @@ class AlertRule(models.Model):
             op, threshold = ">", 0.0  # value = the highest anomaly score in the window
         elif self.condition == self.Condition.ABSENCE:
             op, threshold = ">=", self.absence_minutes * 60.0  # value = seconds without data
+        elif self.condition == self.Condition.PROMQL:
+            op, threshold = ">=", -math.inf  # every output sample is active
         resolve = self.resolve_threshold if self.condition in self.NEEDS_THRESHOLD else None
         return Params(
             op=op,
@@ -111,6 +132,10 @@ class AlertRule(models.Model):
             raise ValidationError(errors)
 
     def _problems(self):
+        if self.condition == self.Condition.PROMQL:
+            yield from promql_rule_problems(self.expr, self.labels, self.annotations)
+        elif not self.metric:
+            yield "metric", "This rule needs a metric."
         if self.condition in self.NEEDS_THRESHOLD and self.threshold is None:
             yield "threshold", f"A {self.get_condition_display()} rule needs a threshold."
         if self.host_regex and (msg := regex_error(self.host_pattern)):

@@ -25,6 +25,7 @@ from alerts import lifecycle
 from alerts.live import publish_alerts
 from alerts.models import Alert, AlertEvent, AlertRule, Silence
 from alerts.observations import observe
+from alerts.promql_rules import recording_rules_run
 from alerts.selectors import active_silences, alert_labels, silenced
 from alerts.services.alert_writes import alerts_create, alerts_save, alerts_touch, events_create
 from alerts.services.notify import Change, notifications_mark, notifications_queue
@@ -58,6 +59,7 @@ def rules_claim(*, now: datetime, lease_s: float = INTERVAL_S * 0.8) -> list[Ale
 def rules_evaluate(*, now: datetime | None = None) -> EvalReport:
     """Evaluate every due rule once (the 15 s beat task)."""
     now = now or timezone.now()
+    recording_rules_run(now=now)  # first, as in a Prometheus rule group
     rules = rules_claim(now=now)
     report = EvalReport(rules=len(rules))
     if not rules:
@@ -318,4 +320,8 @@ def _kind(event: lifecycle.Event) -> str:
 
 
 def _summary(rule: AlertRule, series: Series, alert: Alert) -> str:
-    return render(rule.summary_template, template_context(rule, series, alert))[:500]
+    """A PromQL rule's ``summary`` annotation, else the summary template."""
+    text = rule.summary_template
+    if rule.condition == AlertRule.Condition.PROMQL and isinstance(rule.annotations, dict):
+        text = rule.annotations.get("summary") or text
+    return render(text, template_context(rule, series, alert))[:500]
