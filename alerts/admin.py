@@ -20,6 +20,7 @@ from alerts.models import (
     Notification,
     NotificationAttempt,
     NotificationChannel,
+    RecordingRule,
     Silence,
 )
 from alerts.selectors import series_sensitivities
@@ -29,6 +30,16 @@ from alerts.services.notify import channel_send_test
 from alerts.services.rules import alert_acknowledge, rule_save, silence_save
 
 MAX_LISTED_FIRINGS = 50
+
+
+@admin.register(RecordingRule)
+class RecordingRuleAdmin(admin.ModelAdmin):
+    """PromQL recording rules (``import_prometheus_rules`` makes them from rule files)."""
+
+    list_display = ("record", "expr", "group", "interval_seconds", "enabled", "last_status")
+    list_filter = ("enabled", "group", "last_status")
+    search_fields = ("record", "expr")
+    readonly_fields = ("last_evaluated_at", "last_status", "error")
 
 
 @admin.register(AlertRule)
@@ -41,6 +52,7 @@ class AlertRuleAdmin(ProvisionedReadOnly):
     fieldsets = (
         (None, {"fields": ("name", "enabled", "severity", "channels")}),
         ("Selector", {"fields": ("metric", "host_pattern", "host_regex", "label_matchers")}),
+        ("PromQL (condition: PromQL expression)", {"fields": ("expr",)}),
         (
             "Condition",
             {

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from alerts.models import AlertRule
+from alerts.promql_rules import observe_promql
 from alerts.selectors import (
     latest_forecasts,
     max_anomaly_scores,
@@ -32,6 +33,15 @@ def observe(
     rules: list[AlertRule], now_us: int
 ) -> tuple[Observations, dict[int, Series], dict[int, Exception]]:
     """Values per rule and series, the series involved (by id), and each failed rule's error."""
+    promql = [r for r in rules if r.condition == AlertRule.Condition.PROMQL]
+    out, by_id, failed = observe_promql(promql, now_us)
+    rest = _observe([r for r in rules if r.condition != AlertRule.Condition.PROMQL], now_us)
+    return {**out, **rest[0]}, {**by_id, **rest[1]}, {**failed, **rest[2]}
+
+
+def _observe(
+    rules: list[AlertRule], now_us: int
+) -> tuple[Observations, dict[int, Series], dict[int, Exception]]:
     candidates = series_of_metrics({r.metric for r in rules})
     selected, failed, memo = {}, {}, {}
     for rule in rules:

@@ -401,6 +401,14 @@ HYDRA_SCRAPE_MAX_BYTES = env.int("HYDRA_SCRAPE_MAX_BYTES", default=10 * 1024 * 1
 HYDRA_SCRAPE_RELOAD = env_duration("HYDRA_SCRAPE_RELOAD", "30s")
 HYDRA_SCRAPE_IN_WEB = env.bool("HYDRA_SCRAPE_IN_WEB", default=HYDRA_EMBEDDED_SCHEDULER)
 
+# PromQL (the Prometheus HTTP API under /prometheus, explore, panels, PromQL alert rules)
+HYDRA_PROMQL_LOOKBACK = env_duration("HYDRA_PROMQL_LOOKBACK", "5m")
+HYDRA_PROMQL_TIMEOUT = env_duration("HYDRA_PROMQL_TIMEOUT", "2m")
+HYDRA_PROMQL_MAX_SERIES_PER_SELECTOR = env.int(
+    "HYDRA_PROMQL_MAX_SERIES_PER_SELECTOR", default=100_000
+)
+HYDRA_PROMQL_MAX_SAMPLES = env.int("HYDRA_PROMQL_MAX_SAMPLES", default=50_000_000)
+
 # Load tests: which hosts scenarios may target (IPs, CIDRs, names, *.wildcards) and caps
 HYDRA_SCENARIO_ALLOWED_HOSTS = env.list(
     "HYDRA_SCENARIO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "::1"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Max, Min, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, Min, OuterRef, QuerySet, Subquery
 
 from metrics.ingest.batch import SeriesKey
 from metrics.models import Point, RollupPending, Series, StaleMark, series_key
@@ -92,6 +92,18 @@ def latest_ts_many(*, series_ids: list[int]) -> dict[int, int | None]:
     """Each series' newest point (µs; None without points), one index probe per series."""
     rows = Series.objects.with_latest(value=False).filter(pk__in=series_ids)
     return dict(rows.values_list("pk", "last_ts"))
+
+
+def series_with_points(*, series_ids: list[int], start_us: int, end_us: int) -> set[int]:
+    """The series that have a point in ``[start_us, end_us]`` (one index probe each): what
+    the Prometheus API's /series, /labels and /label/…/values mean by a time range. Reads the
+    points table: a second storage tier must be consulted here too."""
+    found: set[int] = set()
+    for i in range(0, len(series_ids), 5_000):
+        inside = Point.objects.filter(series=OuterRef("pk"), ts__gte=start_us, ts__lte=end_us)
+        chunk = Series.objects.filter(pk__in=series_ids[i : i + 5_000]).filter(Exists(inside))
+        found.update(chunk.values_list("pk", flat=True))
+    return found
 
 
 def latest_ts(*, series_id: int) -> int | None:

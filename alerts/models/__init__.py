@@ -4,6 +4,7 @@ from alerts.models.alerts import Alert, AlertEvent
 from alerts.models.detection import Anomaly, DetectorState
 from alerts.models.dispatch import DispatcherState, ReceivedAlert, RoutingDecision
 from alerts.models.notifications import Notification, NotificationAttempt, NotificationChannel
+from alerts.models.recording import RecordingRule
 from alerts.models.routing import InhibitionRule, NotificationPolicy, Receiver, TimeInterval
 from alerts.models.rules import AlertRule
 from alerts.models.silences import Silence
@@ -23,6 +24,7 @@ __all__ = [
     "ReceivedAlert",
     "Receiver",
     "RoutingDecision",
+    "RecordingRule",
     "Silence",
     "TimeInterval",
 ]

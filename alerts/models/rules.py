@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.template import TemplateSyntaxError
@@ -10,6 +12,7 @@ from alerts.detectors import DETECTORS
 from alerts.labelsets import label_map_errors
 from alerts.lifecycle import OPS, Params
 from alerts.matchers import matcher_errors, regex_error
+from alerts.promql_checks import promql_rule_problems
 from alerts.templating import compile_template
 
 
@@ -22,6 +25,7 @@ class AlertRule(models.Model):
         FORECAST = "forecast", "forecast breach"
         ABSENCE = "absence", "absence (no data)"
         RATE = "rate", "rate of change"
+        PROMQL = "promql", "PromQL expression"
 
     class Agg(models.TextChoices):
         AVG = "avg"
@@ -37,7 +41,9 @@ class AlertRule(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     enabled = models.BooleanField(default=True)
-    metric = models.CharField(max_length=200, help_text="metric name, e.g. cpu.usage")
+    metric = models.CharField(
+        max_length=200, blank=True, help_text="metric name, e.g. cpu.usage (not for PromQL rules)"
+    )
     host_pattern = models.CharField(
         max_length=200, blank=True, default="*", help_text="glob (web-*) or, if regex, a regex"
     )
@@ -68,6 +74,11 @@ class AlertRule(models.Model):
         max_length=500, blank=True, default="{{ rule }} on {{ host }}: {{ value }}"
     )
     description_template = models.TextField(blank=True)
+    expr = models.TextField(
+        blank=True,
+        help_text="PromQL rules: the expression; every output series is an alert, like a "
+        "Prometheus alerting rule",
+    )
     labels = models.JSONField(
         default=dict, blank=True, help_text='added to its alerts\' labels, e.g. {"team": "db"}'
     )
@@ -101,6 +112,8 @@ class AlertRule(models.Model):
             op, threshold = ">", 0.0  # value = the highest anomaly score in the window
         elif self.condition == self.Condition.ABSENCE:
             op, threshold = ">=", self.absence_minutes * 60.0  # value = seconds without data
+        elif self.condition == self.Condition.PROMQL:
+            op, threshold = ">=", -math.inf  # every output sample is active
         resolve = self.resolve_threshold if self.condition in self.NEEDS_THRESHOLD else None
         return Params(
             op=op,
@@ -122,6 +135,10 @@ class AlertRule(models.Model):
             raise ValidationError(errors)
 
     def _problems(self):
+        if self.condition == self.Condition.PROMQL:
+            yield from promql_rule_problems(self.expr, self.labels, self.annotations)
+        elif not self.metric:
+            yield "metric", "This rule needs a metric."
         if self.condition in self.NEEDS_THRESHOLD and self.threshold is None:
             yield "threshold", f"A {self.get_condition_display()} rule needs a threshold."
         if self.host_regex and (msg := regex_error(self.host_pattern)):

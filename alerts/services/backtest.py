@@ -16,6 +16,7 @@ from django.utils import timezone
 from alerts import lifecycle
 from alerts.models import AlertRule, Anomaly
 from alerts.observations import forecast_value
+from alerts.promql_rules import promql_timelines
 from alerts.selectors import forecasts_made_between, series_for_rule
 from metrics.models import Series
 from metrics.selectors import points_query
@@ -49,6 +50,8 @@ def backtest_step(rule: AlertRule) -> int:
 
 def rule_backtest(*, rule: AlertRule, now: datetime | None = None, days: int = 7) -> Backtest:
     now = now or timezone.now()
+    if rule.condition == AlertRule.Condition.PROMQL:
+        return _promql_backtest(rule, now, days)
     """How often and when ``rule`` (saved or not) would have fired over the last ``days``."""
     series = series_for_rule(rule)[:MAX_SERIES]
     step = backtest_step(rule)
@@ -66,6 +69,24 @@ def rule_backtest(*, rule: AlertRule, now: datetime | None = None, days: int = 7
     for s in series:
         for t in _replay(rule, timelines.get(s.pk, {}), start, end, step):
             out.fired.append((str(s), datetime.fromtimestamp(t, tz=UTC)))
+    out.fired.sort(key=lambda pair: pair[1])
+    return out
+
+
+def _promql_backtest(rule: AlertRule, now: datetime, days: int) -> Backtest:
+    """The expression as a range query over the window, one timeline per output series."""
+    step = 60
+    end = int(now.timestamp()) // step * step
+    start = end - days * 86400
+    timelines = promql_timelines(rule, start + step, end, step)
+    out = Backtest(series=len(timelines), step_s=step, days=days)
+    if not timelines:
+        out.note = "The expression gave no series over the backtest window."
+    for name, values in timelines.items():
+        out.fired += [
+            (name, datetime.fromtimestamp(t, tz=UTC))
+            for t in _replay(rule, values, start, end, step)
+        ]
     out.fired.sort(key=lambda pair: pair[1])
     return out
 

@@ -26,6 +26,7 @@ from alerts.live import publish_alerts
 from alerts.models import Alert, AlertEvent, AlertRule, Silence
 from alerts.models.routing import RULE_CHANNELS
 from alerts.observations import observe
+from alerts.promql_rules import recording_rules_run
 from alerts.routing import ConfigError, Route
 from alerts.routing.labels import fingerprint, fingerprint_hex
 from alerts.selectors import active_silences, alert_labels, silenced
@@ -63,6 +64,7 @@ def rules_claim(*, now: datetime, lease_s: float = INTERVAL_S * 0.8) -> list[Ale
 def rules_evaluate(*, now: datetime | None = None) -> EvalReport:
     """Evaluate every due rule once (the 15 s beat task)."""
     now = now or timezone.now()
+    recording_rules_run(now=now)  # first, as in a Prometheus rule group
     rules = rules_claim(now=now)
     report = EvalReport(rules=len(rules))
     if not rules:
@@ -355,10 +357,10 @@ def label_alert(alert: Alert, rule: AlertRule, series: Series) -> None:
     alert.labels = alert_labels(rule, series, alert.load_test)
     alert.fingerprint = fingerprint_hex(fingerprint(alert.labels))
     context = template_context(rule, series, alert)
-    templates = {
-        **(rule.annotations if isinstance(rule.annotations, dict) else {}),
+    templates = {  # a rule's own annotations win (PromQL rules bring their summary)
         "summary": rule.summary_template,
         "description": rule.description_template,
+        **(rule.annotations if isinstance(rule.annotations, dict) else {}),
     }
     rendered = {name: render(text, context) for name, text in templates.items()}
     alert.annotations = {k: v for k, v in rendered.items() if v}

@@ -71,11 +71,14 @@ def node_exporter() -> Iterator[tuple[subprocess.Popen, str]]:
 
 
 @contextmanager
-def prometheus(config: dict, workdir: Path, args: tuple[str, ...] = ()) -> Iterator[str]:
-    """The base URL of a Prometheus server running ``config`` (``args``: more flags)."""
+def prometheus(
+    config: dict, workdir: Path, args: tuple[str, ...] = (), address: str | None = None
+) -> Iterator[str]:
+    """The base URL of a Prometheus server running ``config`` (``args``: more flags; on
+    ``address``, e.g. when the config scrapes Prometheus itself, else on a free port)."""
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "prometheus.yml").write_text(json.dumps(config, indent=1))  # JSON is YAML
-    address = f"127.0.0.1:{free_port()}"
+    address = address or f"127.0.0.1:{free_port()}"
     process = subprocess.Popen(
         [
             str(PROMETHEUS),
