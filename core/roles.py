@@ -85,6 +85,8 @@ ADMIN_ONLY_MODELS = (
     "metrics.rollup1m",  # storage internals
     "metrics.rollup1h",
     "metrics.rolluppending",
+    "metrics.chunk",  # the compressed tier (read through the query API)
+    "metrics.retentionpolicy",
 )
 
 

@@ -10,7 +10,7 @@ from metrics.ingest import Batch
 from metrics.ingest.series_ids import forget_all
 from metrics.ingest.writer import Written, write
 from metrics.live import publish_points
-from metrics.models import Point, Rollup1h, Rollup1m, Series, StaleMark, series_key
+from metrics.models import Chunk, Point, Rollup1h, Rollup1m, Series, StaleMark, series_key
 
 
 def points_ingest(*, batch: Batch) -> int:
@@ -40,9 +40,9 @@ def _write(batch: Batch, *, overwrite: bool) -> Written:
 
 
 def series_delete(*, series: Series) -> None:
-    """Delete a series with its points and rollups (no database cascade on the hot table)."""
+    """Delete a series with its points, chunks and rollups (no database cascade on them)."""
     with transaction.atomic():
-        for model in (Point, StaleMark, Rollup1m, Rollup1h):
+        for model in (Point, Chunk, StaleMark, Rollup1m, Rollup1h):
             model.objects.filter(series_id=series.pk).delete()
         series.delete()
     transaction.on_commit(forget_all)
