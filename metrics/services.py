@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from psycopg.errors import UniqueViolation
 
 from metrics import instrumentation
+from metrics.chunks.compact import Compacted, compact_points
 from metrics.ingest import Batch
 from metrics.ingest.series_ids import forget_all
 from metrics.ingest.writer import Written, write
@@ -69,3 +71,10 @@ def series_units_describe(*, units: dict[str, str], host: str | None = None) -> 
             rows = rows.filter(host=host)
         changed += rows.update(unit=unit[:32])
     return changed
+
+
+def points_compact(*, older_than_us: int | None = None) -> Compacted:
+    """Move raw points older than ``older_than_us`` (default: the hot window) into chunks."""
+    if older_than_us is None:
+        older_than_us = int(settings.HYDRA_HOT_WINDOW.total_seconds() * 1_000_000)
+    return compact_points(older_than_us=older_than_us)
