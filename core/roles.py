@@ -101,6 +101,8 @@ ADMIN_ONLY_MODELS = (
     "axes.accessattempt",  # login throttling (django-axes): addresses and usernames tried
     "axes.accessfailurelog",
     "axes.accesslog",
+    "metrics.chunk",  # the compressed tier (read through the query API)
+    "metrics.retentionpolicy",
 )
 
 

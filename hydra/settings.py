@@ -364,6 +364,7 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": beat_entry("core.tasks.heartbeat", 15),
     "metrics-rollups": beat_entry("metrics.tasks.rollups_update", 60),
     "metrics-retention": beat_entry("metrics.tasks.retention_enforce", 86400),
+    "metrics-compact": beat_entry("metrics.tasks.compact_points", 900),
     "alerts-evaluate": beat_entry("alerts.tasks.evaluate_rules", 15),
     "alerts-notifications": beat_entry("alerts.tasks.notifications_sweep", 10),
     "alerts-dispatch": beat_entry("alerts.tasks.dispatch_notifications", 5),
@@ -380,7 +381,9 @@ HYDRA_WORKER_STALE_AFTER = env.int("HYDRA_WORKER_STALE_AFTER", default=60)
 
 PROMETHEUS_EXPORT_MIGRATIONS = False
 # Metrics storage and ingestion
-HYDRA_RETENTION_RAW = env_duration("HYDRA_RETENTION_RAW", "30d")
+# raw points: the hot table plus the compressed chunks of what is older than the hot window
+HYDRA_RETENTION_RAW = env_duration("HYDRA_RETENTION_RAW", "365d")
+HYDRA_HOT_WINDOW = env_duration("HYDRA_HOT_WINDOW", "2h")
 HYDRA_RETENTION_1M = env_duration("HYDRA_RETENTION_1M", "90d")
 HYDRA_RETENTION_1H = env_duration("HYDRA_RETENTION_1H", "730d")
 HYDRA_INGEST_MAX_FUTURE = env_duration("HYDRA_INGEST_MAX_FUTURE", "10m")

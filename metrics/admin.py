@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 
 from metrics.api.serializers import iso_us
-from metrics.models import Series
+from metrics.models import RetentionPolicy, Series
 from metrics.selectors import metric_cardinality
 from metrics.services import series_delete
 
@@ -69,3 +69,13 @@ class SeriesAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj) -> None:
         series_delete(series=obj)
+
+
+@admin.register(RetentionPolicy)
+class RetentionPolicyAdmin(admin.ModelAdmin):
+    """Retention per tier and metric-name pattern (admins only: core.roles)."""
+
+    list_display = ("tier", "pattern", "keep", "order")
+    list_filter = ("tier",)
+    list_editable = ("order",)
+    search_fields = ("pattern",)

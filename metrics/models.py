@@ -4,7 +4,8 @@
 microseconds since the Unix epoch (UTC) in a BIGINT, the same on PostgreSQL and SQLite,
 so bucketing is integer arithmetic and binary COPY writes 8 bytes per timestamp. Rollups
 at 1 minute and 1 hour keep count/sum/min/max per series and bucket. A compressed cold
-tier can be added behind ``metrics.selectors`` later without changing the API.
+tier (``Chunk``) holds what is older than the hot window, read with the points through
+``metrics.selectors.raw_points`` and the bucketed queries.
 """
 
 from __future__ import annotations
@@ -156,6 +157,31 @@ class StaleMark(models.Model):
         return f"{self.series_id}@{self.ts} stale"
 
 
+class Chunk(models.Model):
+    """The compressed tier: one series' points in one aligned 6-hour window (``start``, µs),
+    pcodec-compressed (``metrics.chunks.codec``), with the statistics coarse queries use
+    without decompressing. Written by ``compact_points``; raw points at the same timestamps
+    override a chunk's until the next compaction merges them."""
+
+    pk = models.CompositePrimaryKey("series", "start")
+    series = models.ForeignKey(
+        Series, on_delete=models.DO_NOTHING, db_index=False, db_constraint=False
+    )
+    start = models.BigIntegerField(help_text="window start, µs since epoch")
+    count = models.IntegerField()
+    first_ts = models.BigIntegerField()
+    last_ts = models.BigIntegerField()
+    min = models.FloatField(null=True)
+    max = models.FloatField(null=True)
+    sum = models.FloatField(null=True)
+    last = models.FloatField(null=True)
+    ts_data = models.BinaryField()
+    value_data = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"{self.series_id}@{self.start} n={self.count}"
+
+
 class Rollup(models.Model):
     """count/sum/min/max of a series' points in one bucket (``bucket`` = start, µs)."""
 
@@ -199,3 +225,28 @@ class RollupPending(models.Model):
 
     def __str__(self) -> str:
         return f"{len(self.series) // 8} series from {self.min_ts}"
+
+
+class RetentionTier(models.TextChoices):
+    RAW = "raw", "raw points (hot table and compressed chunks)"
+    ROLLUP_1M = "rollup1m", "1-minute rollups"
+    ROLLUP_1H = "rollup1h", "1-hour rollups"
+
+
+class RetentionPolicy(models.Model):
+    """How long one tier keeps the series whose metric name matches ``pattern`` (shell-style,
+    ``fnmatch``: ``*``, ``?``, ``[abc]``; case-sensitive). For each series and tier the
+    policy with the lowest ``order`` that matches wins; without one the tier's setting
+    (``HYDRA_RETENTION_*``) applies."""
+
+    tier = models.CharField(max_length=16, choices=RetentionTier.choices)
+    pattern = models.CharField(max_length=200, help_text="metric name pattern, e.g. cpu.*")
+    keep = models.DurationField(help_text="age past which the data is deleted")
+    order = models.PositiveIntegerField(default=100, help_text="lower wins")
+
+    class Meta:
+        ordering = ("tier", "order", "id")
+        verbose_name_plural = "retention policies"
+
+    def __str__(self) -> str:
+        return f"{self.tier} {self.pattern}: {self.keep}"

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Exists, Max, Min, OuterRef, QuerySet, Subquery
 
+from metrics.chunks import store
 from metrics.ingest.batch import SeriesKey
 from metrics.models import Point, RollupPending, Series, StaleMark, series_key
 from metrics.query.timeseries import Query, bucketed
@@ -153,27 +154,11 @@ RawArrays = tuple[np.ndarray, np.ndarray]
 
 def raw_points(*, series_ids: list[int], start_us: int, end_us: int) -> dict[int, RawArrays]:
     """Every raw point of these series in ``[start_us, end_us]``: series id -> (timestamps µs
-    as sorted int64, values as float64); series without points are absent. The one read of
-    raw points that readers outside the query module use (PromQL, exports), so a storage
-    tier added later is read here for all of them."""
-    if not series_ids:
-        return {}
-    sql = (
-        "SELECT series_id, ts, value FROM metrics_point WHERE series_id IN ({}) "
-        "AND ts >= %s AND ts <= %s ORDER BY series_id, ts"
-    ).format(", ".join(["%s"] * len(series_ids)))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*series_ids, start_us, end_us])
-        rows = cursor.fetchall()
-    if not rows:
-        return {}
-    sids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    ts = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
-    values = np.fromiter((r[2] for r in rows), dtype=np.float64, count=len(rows))
-    cuts = np.flatnonzero(np.diff(sids)) + 1
-    starts = np.concatenate(([0], cuts))
-    ends = np.concatenate((cuts, [len(rows)]))
-    return {int(sids[a]): (ts[a:b], values[a:b]) for a, b in zip(starts, ends, strict=True)}
+    as sorted int64, values as float64); series without points are absent. Both tiers: the
+    hot table's points and the compressed chunks' (a hot point wins over a chunk's at the
+    same timestamp: it was written later). The one read of raw points that readers outside
+    the query module use (PromQL, exports, detection, forecasting history)."""
+    return store.points(series_ids, start_us, end_us)
 
 
 def points_before(*, series_ids: dict[int, int]) -> dict[int, tuple[int, float]]:

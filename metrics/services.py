@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from psycopg.errors import UniqueViolation
 
 from metrics import instrumentation
+from metrics.chunks.compact import Compacted, compact_points
 from metrics.ingest import Batch
 from metrics.ingest.series_ids import forget_all
 from metrics.ingest.writer import Written, write
 from metrics.live import publish_points
-from metrics.models import Point, Rollup1h, Rollup1m, Series, StaleMark, series_key
+from metrics.models import Chunk, Point, Rollup1h, Rollup1m, Series, StaleMark, series_key
 
 
 def points_ingest(*, batch: Batch) -> int:
@@ -40,9 +42,9 @@ def _write(batch: Batch, *, overwrite: bool) -> Written:
 
 
 def series_delete(*, series: Series) -> None:
-    """Delete a series with its points and rollups (no database cascade on the hot table)."""
+    """Delete a series with its points, chunks and rollups (no database cascade on them)."""
     with transaction.atomic():
-        for model in (Point, StaleMark, Rollup1m, Rollup1h):
+        for model in (Point, Chunk, StaleMark, Rollup1m, Rollup1h):
             model.objects.filter(series_id=series.pk).delete()
         series.delete()
     transaction.on_commit(forget_all)
@@ -69,3 +71,10 @@ def series_units_describe(*, units: dict[str, str], host: str | None = None) -> 
             rows = rows.filter(host=host)
         changed += rows.update(unit=unit[:32])
     return changed
+
+
+def points_compact(*, older_than_us: int | None = None) -> Compacted:
+    """Move raw points older than ``older_than_us`` (default: the hot window) into chunks."""
+    if older_than_us is None:
+        older_than_us = int(settings.HYDRA_HOT_WINDOW.total_seconds() * 1_000_000)
+    return compact_points(older_than_us=older_than_us)

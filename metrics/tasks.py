@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from metrics import retention, rollups
+from metrics import retention, rollups, services
 
 
 @shared_task(name="metrics.tasks.rollups_update", ignore_result=True)
@@ -13,3 +13,9 @@ def rollups_update() -> int:
 def retention_enforce() -> dict:
     """Delete raw points and rollups past their retention (daily)."""
     return retention.retention_enforce()
+
+
+@shared_task(name="metrics.tasks.compact_points", ignore_result=True)
+def compact_points() -> int:
+    """Compact raw points older than the hot window into chunks (every 15 min)."""
+    return services.points_compact().points

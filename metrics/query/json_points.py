@@ -4,7 +4,8 @@ PostgreSQL turns each series' buckets into the text of its ``[[ts, value], ...]`
 (``array_to_json`` of the buckets in order), so 1,000 series × 60 buckets reach Python as 1,000 rows
 of ready JSON, spliced into the answer with ``orjson.Fragment``, instead of 60,000 rows
 to convert, group and re-encode. Series labels come as JSON text too. Other databases and
-the raw-only aggregations (``last``, ``p95``) use ``timeseries.bucketed``; the numbers are
+the raw-only aggregations (``last``, ``p95``) and ranges reaching the compressed chunks use
+``timeseries.bucketed``; the numbers are
 the same, only the spelling of whole seconds differs (``1795860000`` vs ``1795860000.0``).
 """
 
@@ -17,6 +18,7 @@ from django.db import connection
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
+from metrics.query import cold
 from metrics.query.timeseries import US, VALUE_SQL, Query, _partial_sql, bucketed, tier_for
 from metrics.selectors import (
     MAX_SERIES_PER_QUERY,
@@ -77,7 +79,11 @@ def series_json(
 def _points(query: Query) -> dict[int, Any]:
     if not query.series_ids:
         return {}
-    if connection.vendor != "postgresql" or query.agg in ("last", "p95", "rate"):
+    if (
+        connection.vendor != "postgresql"
+        or query.agg in ("last", "p95", "rate")
+        or cold.horizon(query.series_ids, query.start_us, query.end_us) > query.start_us
+    ):  # raw-only aggregations and ranges reaching compressed chunks
         return dict(bucketed(query))
     partial, params = _partial_sql(query, tier_for(query))
     value = f"CAST({VALUE_SQL[query.agg]} AS DOUBLE PRECISION)"

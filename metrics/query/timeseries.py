@@ -11,6 +11,11 @@ buckets (a counter's maximum is its last value unless it was reset), a decrease 
 a reset (the increase is then the new maximum), like Prometheus's ``rate()`` over the step.
 The bucket before the range is read too, so the first bucket has a rate; like the other
 aggregations it reads the rollups for old ranges.
+
+Compressed chunks: before the query's cold horizon (``metrics.query.cold``) partials come
+from the chunks (their statistics where a chunk lies inside one bucket) and the hot points
+there; after it, from the rollups and raw SQL above; a bucket across the horizon combines
+both. ``last`` and ``p95`` read the merged points of both tiers.
 """
 
 from __future__ import annotations
@@ -21,8 +26,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 from django.db import connection
 
+from metrics.chunks import store
 from metrics.counters import counter_rate
 from metrics.models import Rollup1h, Rollup1m
+from metrics.query import cold
 
 US = 1_000_000
 TIERS = [(Rollup1h.WIDTH_US, "metrics_rollup1h"), (Rollup1m.WIDTH_US, "metrics_rollup1m")]
@@ -97,6 +104,9 @@ def bucketed(query: Query) -> dict[int, list[list[float]]]:
         return _from_raw_values(query)
     if query.agg == "rate":
         return _rates(query)
+    split = cold.horizon(query.series_ids, query.start_us, query.end_us)
+    if split > query.start_us:
+        return _with_cold(query, split)
     partial, params = _partial_sql(query, tier_for(query))
     value = VALUE_SQL[query.agg]
     # the value is computed in SQL (3 narrow columns to fetch); rows are put in time order
@@ -112,20 +122,42 @@ def bucketed(query: Query) -> dict[int, list[list[float]]]:
     return out
 
 
+def _with_cold(query: Query, split: int) -> dict[int, list[list[float]]]:
+    """Partials before ``split`` from the cold tier, after it from SQL, combined."""
+    rows = cold.partials(query.series_ids, query.start_us, split, query.step_us)
+    if split < query.end_us:
+        hot = replace(query, start_us=split)
+        partial, params = _partial_sql(hot, tier_for(hot))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT series_id, b, c, s, mn, mx FROM ({partial}) AS q", params)
+            rows.extend(cursor.fetchall())
+    combined: dict[tuple[int, int], list[float]] = {}
+    for sid, bucket, c, total, low, high in rows:
+        low, high = _nan(low), _nan(high)
+        key = (int(sid), int(bucket))
+        if key not in combined:
+            combined[key] = [float(c), _nan(total), low, high]
+            continue
+        acc = combined[key]
+        acc[0] += float(c)
+        acc[1] += _nan(total)
+        acc[2] = float(np.fmin(acc[2], low))
+        acc[3] = float(np.maximum(acc[3], high))
+    out: dict[int, list[list[float]]] = defaultdict(list)
+    for (sid, bucket), (c, total, low, high) in sorted(combined.items()):
+        value = {"avg": total / c, "min": low, "max": high, "sum": total, "count": c}
+        out[sid].append([bucket / US, value[query.agg]])
+    return out
+
+
+def _nan(value: float | None) -> float:
+    return float("nan") if value is None else float(value)
+
+
 def _from_raw_values(query: Query) -> dict[int, list[list[float]]]:
     """``last`` and ``p95`` from raw points (p95: linear interpolation, like percentile_cont)."""
-    sql = (
-        f"SELECT series_id, ts, value FROM metrics_point WHERE series_id IN ({_ids_sql(query.series_ids)}) "
-        "AND ts >= %s AND ts < %s ORDER BY series_id, ts"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [query.start_us, query.end_us])
-        rows = np.array(cursor.fetchall(), dtype=np.float64).reshape(-1, 3)
-    out: dict[int, list[list[float]]] = {}
-    for sid in np.unique(rows[:, 0]):
-        part = rows[rows[:, 0] == sid]
-        out[int(sid)] = _reduce(part[:, 1].astype(np.int64), part[:, 2], query)
-    return out
+    merged = store.points(query.series_ids, query.start_us, query.end_us - 1)
+    return {sid: _reduce(ts, values, query) for sid, (ts, values) in merged.items() if len(ts)}
 
 
 def _reduce(ts: np.ndarray, values: np.ndarray, query: Query) -> list[list[float]]:

@@ -98,9 +98,11 @@ def test_bad_parameters_are_named(api, params, bad):
     assert bad in response.json()
 
 
-def test_the_query_uses_two_sql_queries_however_many_series(api, loaded, django_assert_num_queries):
+def test_the_query_uses_three_sql_queries_however_many_series(
+    api, loaded, django_assert_num_queries
+):
     api.get("/api/v1/series/")  # the token is looked up once, then remembered for a while
-    with django_assert_num_queries(2):  # series, points
+    with django_assert_num_queries(3):  # series, newest compressed chunk in range, points
         assert len(query(api, name="cpu", start="-1h", step="60").json()["series"]) == 2
 
 

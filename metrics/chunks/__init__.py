@@ -1,0 +1,1 @@
+"""The compressed tier: per-series chunks of pcodec-compressed points (``metrics.Chunk``)."""
