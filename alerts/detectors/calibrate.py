@@ -62,3 +62,18 @@ def observe(h: dict[str, Any], u: float, half_life: float) -> None:
     """Learn ``u`` and advance the memory by one point."""
     decay(h, half_life)
     learn(h, "all", min(u, 1.0 - 1e-9))
+
+
+def max_raw(h: dict[str, Any], cap_: float, target: float, prior: float) -> float:
+    """The largest raw rarity whose calibrated evidence ``(r + q) / 2`` stays below
+    ``target`` for a key of cap ``cap_`` (the evidence grows with ``r``): the bound the
+    detector's normal band is drawn at."""
+    table, g = h["counts"].get("all", {}), h["gain"]
+    total = h["totals"].get("all", 0.0) / g
+    above = 0.0
+    for b in range(BINS - 1, -1, -1):
+        above += table.get(str(b), 0.0) / g
+        r = 2.0 * target + math.log10((above + prior) / (total + prior))
+        if r > b / BINS * cap_:
+            return min(r, (b + 1) / BINS * cap_) if b < BINS - 1 else r
+    return 0.0

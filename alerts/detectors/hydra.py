@@ -60,7 +60,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from .base import Detector, TimeInfo
-from .calibrate import fraction, new_calibrator, observe, tail_rarity
+from .calibrate import cap, fraction, max_raw, new_calibrator, observe, tail_rarity
 from .rarity import decay, learn, new_histogram, normal_range, rarity
 
 FEATURES = ("value", "time_of_day", "change")  # + "sequence", opt-in
@@ -226,11 +226,15 @@ class HydraDetector(Detector):
         return med
 
     def _band(self, expected: float) -> tuple[float, float]:
-        """Values whose value-rarity stays under the threshold (NaN-free)."""
+        """Values whose (calibrated) value evidence stays under the threshold (NaN-free)."""
         thr = min(self.threshold, 0.999)
-        lo, hi = normal_range(
-            self.state["hists"]["value"], "all", thr / (1.0 - thr), self.params["alpha"]
-        )
+        h, alpha = self.state["hists"]["value"], self.params["alpha"]
+        r_thr = thr / (1.0 - thr)
+        cal = self.state.get("cal", {}).get("value")
+        if cal is not None:
+            key_cap = cap(h["totals"].get("all", 0.0) / h["gain"], alpha)
+            r_thr = max_raw(cal, key_cap, r_thr, self.params["calibrate"])
+        lo, hi = normal_range(h, "all", r_thr, alpha)
         if lo is None:
             return expected, expected
         return min(lo, expected), max(hi, expected)

@@ -9,7 +9,14 @@ import numpy as np
 import pytest
 
 from alerts.detectors import get_detector
-from alerts.detectors.calibrate import cap, fraction, new_calibrator, observe, tail_rarity
+from alerts.detectors.calibrate import (
+    cap,
+    fraction,
+    max_raw,
+    new_calibrator,
+    observe,
+    tail_rarity,
+)
 from alerts.detectors.rarity import decay, learn, new_histogram, rarity
 
 
@@ -86,3 +93,28 @@ def test_calibrated_state_round_trips_through_json() -> None:
         assert set(state["state"]["cal"]) == {"value", "time_of_day", "change"}
         det = get_detector("hydra", state=state)
     assert np.allclose(np.concatenate(parts), one)
+
+
+def test_max_raw_is_where_the_calibrated_evidence_crosses_the_target() -> None:
+    h = new_calibrator()
+    rng = np.random.default_rng(5)
+    for u in rng.beta(1, 6, 3000):
+        observe(h, float(u), 1e9)
+    c, target = 6.0, 2.5
+
+    def evidence(r: float) -> float:
+        return (r + tail_rarity(h, fraction(r, 10**c * 0.01, 0.01), 10.0)) / 2
+
+    r_star = max_raw(h, cap(10**c * 0.01, 0.01), target, 10.0)
+    assert 0.0 < r_star < c
+    assert evidence(r_star - 1e-6) < target
+    assert all(evidence(r) >= target for r in np.linspace(r_star + 1e-3, c, 50))
+
+
+def test_band_shows_the_values_the_calibrated_detector_does_not_flag() -> None:
+    ts, x = noisy_hourly(60)
+    res = get_detector("hydra").update(ts, x)
+    after = slice(24 * 20, None)
+    outside = (x[after] < res.lower[after]) | (x[after] > res.upper[after])
+    assert not res.is_anomaly[after][~outside].any()
+    assert 0.0 <= outside.mean() < 0.05
