@@ -119,7 +119,8 @@ def hydra_alerts(now: datetime) -> list[EngineAlert]:
 
 
 def _json(value: object) -> dict:
-    return orjson.loads(value) if isinstance(value, str | bytes) else (value or {})
+    loaded = orjson.loads(value) if isinstance(value, str | bytes) else value
+    return loaded if isinstance(loaded, dict) else {}
 
 
 def received_alerts(now: datetime) -> list[EngineAlert]:
