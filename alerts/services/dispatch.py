@@ -16,7 +16,7 @@ import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -36,6 +36,8 @@ from core.dispatch import enqueue
 
 logger = logging.getLogger(__name__)
 _memory: dict = {}  # revision, hash, dispatcher of this process
+DECISIONS_KEPT = timedelta(days=7)
+PRUNE_EVERY = timedelta(hours=1)
 
 
 @dataclass
@@ -167,7 +169,17 @@ def decisions_record(decisions: list[FlushDecision]) -> int:
         if d.outcome != "unchanged"
     ]
     bulk_insert(RoutingDecision, rows, DECISION_FIELDS)
+    if decisions:
+        _prune(decisions[0].at)
     return len(rows)
+
+
+def _prune(now: datetime) -> None:
+    """Decisions are kept ``DECISIONS_KEPT``; checked at most hourly per process."""
+    last = _memory.setdefault("pruned_at", now)
+    if last <= now - PRUNE_EVERY:
+        RoutingDecision.objects.filter(at__lt=now - DECISIONS_KEPT).delete()
+        _memory["pruned_at"] = now
 
 
 def notifications_create(notifications: list[EngineNotification]) -> list[int]:
