@@ -45,7 +45,7 @@ def render(text: str, context: dict[str, Any]) -> str:
     if not text:
         return ""
     template, tokens = _split(text)
-    out = template.render(Context(context, autoescape=False))
+    out = str(template.render(Context(context, autoescape=False)))
     labels = context.get("labels") or {}
     for i, label in enumerate(tokens):
         value = _value(context.get("value")) if label == "" else labels.get(label, "")

@@ -130,17 +130,18 @@ def dashboards_provision(files: list[tuple[str, object]], owner: str, lines: lis
     existing = {d.title: d for d in Dashboard.objects.filter(provisioned=True)}
     for board in Dashboard.objects.filter(provisioned=False, title__in=list(wanted)):
         existing.setdefault(board.title, board)  # taken over by the file
-    user = _owner(owner) if any(t not in existing for t in wanted) else None
+    user = None
     for title, (source, definition) in wanted.items():
-        board = existing.get(title)
-        if board is None:
+        found = existing.get(title)
+        if found is None:
             lines.append(f"+ dashboard {title!r} ({source})")
+            user = user or _owner(owner)
             Dashboard.objects.create(
                 title=title, owner=user, definition=definition, provisioned=True, source=source
             )
-        elif board.definition != definition or board.source != source:
+        elif found.definition != definition or found.source != source:
             lines.append(f"~ dashboard {title!r}")
-            Dashboard.objects.filter(pk=board.pk).update(
+            Dashboard.objects.filter(pk=found.pk).update(
                 definition=definition, source=source, provisioned=True
             )
     for title, board in existing.items():

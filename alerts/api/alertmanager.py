@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import yaml
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -28,17 +29,37 @@ from alerts.services.routing_config import config_data
 STARTED = timezone.now()
 
 
+class PostableAlertSerializer(serializers.Serializer):
+    """Alertmanager's ``postableAlert`` (documentation only: the service validates)."""
+
+    labels = serializers.DictField(child=serializers.CharField())
+    annotations = serializers.DictField(child=serializers.CharField(), required=False)
+    startsAt = serializers.DateTimeField(required=False)  # noqa: N815 (Alertmanager's names)
+    endsAt = serializers.DateTimeField(required=False)  # noqa: N815
+    generatorURL = serializers.CharField(required=False)  # noqa: N815
+
+
+class GettableAlertSerializer(PostableAlertSerializer):
+    fingerprint = serializers.CharField()
+    updatedAt = serializers.DateTimeField()  # noqa: N815
+    receivers = serializers.ListField(child=serializers.DictField())
+    status = serializers.DictField()
+
+
 class AlertmanagerAlertsApi(APIView):
     required_perms = {"POST": "alerts.add_receivedalert", "GET": "alerts.view_receivedalert"}
 
-    @extend_schema(request={"application/json": list}, responses={200: None, 400: dict})
+    @extend_schema(
+        request=PostableAlertSerializer(many=True),
+        responses={200: None, 400: OpenApiTypes.OBJECT},
+    )
     def post(self, request, *args, **kwargs) -> Response:
         count, errors = alerts_receive(body=request.data)
         if errors:
             return Response({"error": "; ".join(errors[:20]), "accepted": count}, status=400)
         return Response(status=status.HTTP_200_OK)
 
-    @extend_schema(responses={200: list})
+    @extend_schema(responses={200: GettableAlertSerializer(many=True)})
     def get(self, request, *args, **kwargs) -> Response:
         try:
             dispatcher = dispatcher_loaded()
@@ -72,7 +93,7 @@ class AlertmanagerAlertsApi(APIView):
 class AlertmanagerStatusApi(APIView):
     required_perms = {"GET": "alerts.view_notificationpolicy"}
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, *args, **kwargs) -> Response:
         return Response({
             "cluster": {"status": "disabled", "peers": []},

@@ -20,23 +20,24 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from alerts.matchers import matches
 from alerts.models import Alert, DispatcherState, Notification, RoutingDecision
 from alerts.routing import Alert as EngineAlert
-from alerts.routing import ConfigError, Dispatcher, dump, restore, webhook_payload
+from alerts.routing import ConfigError, Dispatcher, webhook_payload
 from alerts.routing.groups import FlushDecision
 from alerts.routing.groups import Notification as EngineNotification
 from alerts.selectors import active_silences
+from alerts.services.alert_writes import bulk_insert
+from alerts.services.dispatch_state import hydra_alerts, state_dump, state_restore
 from alerts.services.routing_config import Current, current_config
 from core.dispatch import enqueue
 
 logger = logging.getLogger(__name__)
-EVAL_INTERVAL = timedelta(seconds=15)
-RESOLVED_RESEND = timedelta(minutes=15)  # resolved Hydra alerts are re-sent this long
 _memory: dict = {}  # revision, hash, dispatcher of this process
+DECISIONS_KEPT = timedelta(days=7)
+PRUNE_EVERY = timedelta(hours=1)
 
 
 @dataclass
@@ -71,7 +72,7 @@ def dispatch_cycle(
 
 def _cycle(current: Current, now: datetime, alerts: list, feed_hydra: bool) -> CycleReport:
     row = _locked_state()
-    dispatcher = _dispatcher(row, current)
+    dispatcher = _dispatcher(row, current, now)
     if feed_hydra:
         alerts += hydra_alerts(now)
     dispatcher.silencer = silencer(now)
@@ -79,7 +80,7 @@ def _cycle(current: Current, now: datetime, alerts: list, feed_hydra: bool) -> C
     notifications = dispatcher.flush(now)
     decisions = decisions_record(dispatcher.decisions)
     ids = notifications_create(notifications)
-    if alerts or dispatcher.decisions or not row.state:
+    if alerts or ids or row.revision == 0:  # a flush without news changes only timers
         _save(row, dispatcher, current, now)
     if ids:
         transaction.on_commit(lambda: [enqueue("alerts.tasks.notification_send", i) for i in ids])
@@ -90,20 +91,21 @@ def _cycle(current: Current, now: datetime, alerts: list, feed_hydra: bool) -> C
 
 
 def _locked_state() -> DispatcherState:
-    DispatcherState.objects.get_or_create(pk=1)
-    return DispatcherState.objects.select_for_update().get(pk=1)
+    """The state row, locked, without its (large) state column."""
+    if not DispatcherState.objects.filter(pk=1).exists():
+        DispatcherState.objects.get_or_create(pk=1)
+    return DispatcherState.objects.select_for_update().only("revision", "config_hash").get(pk=1)
 
 
-def _dispatcher(row: DispatcherState, current: Current) -> Dispatcher:
+def _dispatcher(row: DispatcherState, current: Current, now: datetime) -> Dispatcher:
     if _memory.get("revision") == row.revision and _memory.get("hash") == current.hash:
         return _memory["dispatcher"]
-    if row.state:
-        return restore(current.config, row.state)
-    return Dispatcher(current.config)
+    state = DispatcherState.objects.values_list("state", flat=True).get(pk=row.pk)
+    return state_restore(current.config, state or {}, now)
 
 
 def _save(row: DispatcherState, dispatcher: Dispatcher, current: Current, now) -> None:
-    row.state = dump(dispatcher, now)
+    row.state = state_dump(dispatcher, now)
     row.revision += 1
     row.config_hash = current.hash
     row.save(update_fields=["state", "revision", "config_hash", "updated_at"])
@@ -112,36 +114,11 @@ def _save(row: DispatcherState, dispatcher: Dispatcher, current: Current, now) -
 
 def dispatcher_loaded() -> Dispatcher | None:
     """The engine as last saved (read-only use: the API's alert list)."""
-    row = DispatcherState.objects.filter(pk=1).first()
-    if row is None or not row.state:
+    row = DispatcherState.objects.filter(pk=1).only("revision", "config_hash").first()
+    if row is None:
         return None
     current = current_config()
-    return _dispatcher(row, current)
-
-
-def hydra_alerts(now: datetime) -> list[EngineAlert]:
-    """Hydra's firing alerts (ending 4 evaluations ahead, as Prometheus sends them) and
-    those resolved recently (ending when they resolved)."""
-    firing, resolved = Alert.State.FIRING, Alert.State.RESOLVED
-    rows = Alert.objects.filter(
-        Q(state=firing) | Q(state=resolved, since__gte=now - RESOLVED_RESEND)
-    ).values_list("pk", "state", "since", "labels", "annotations")
-    ends, base = now + 4 * EVAL_INTERVAL, settings.HYDRA_EXTERNAL_URL.rstrip("/")
-    out = []
-    for pk, state, since, labels, notes in rows:
-        if not labels:
-            continue  # from before labels existed: labelled at its next transition
-        out.append(
-            EngineAlert(
-                labels=labels,
-                starts_at=since,
-                ends_at=ends if state == firing else since,
-                annotations=notes,
-                generator_url=f"{base}/alerts/{pk}/",
-                updated_at=now,
-            )  # fmt: skip
-        )
-    return out
+    return _dispatcher(row, current, timezone.now())
 
 
 def silencer(now: datetime):
@@ -165,6 +142,12 @@ def silencer(now: datetime):
     return check
 
 
+DECISION_FIELDS = ["at", "group_key", "receiver", "route_path", "outcome", "reason",
+                   "fingerprints", "details"]  # fmt: skip
+NOTIFICATION_FIELDS = ["receiver", "integration", "group_key", "payload", "items", "status",
+                       "next_attempt_at", "attempts", "created_at", "last_error"]  # fmt: skip
+
+
 def decisions_record(decisions: list[FlushDecision]) -> int:
     """Store what each flushed group did, except "unchanged" repeats of the same news."""
     rows = [
@@ -175,19 +158,32 @@ def decisions_record(decisions: list[FlushDecision]) -> int:
             route_path=d.route_path,
             outcome=d.outcome,
             reason=d.reason,
-            fingerprints=" ".join(data["alerts"]),
-            details={k: data[k] for k in ("inhibited", "silenced", "integrations")},
+            fingerprints=" ".join(f"{fp:016x}" for fp in d.alerts),
+            details={
+                "inhibited": d.inhibited,
+                "silenced": d.silenced,
+                "integrations": d.integrations,
+            },
         )  # fmt: skip
         for d in decisions
         if d.outcome != "unchanged"
-        for data in [d.to_dict()]
     ]
-    RoutingDecision.objects.bulk_create(rows, batch_size=500)
+    bulk_insert(RoutingDecision, rows, DECISION_FIELDS)
+    if decisions:
+        _prune(decisions[0].at)
     return len(rows)
 
 
+def _prune(now: datetime) -> None:
+    """Decisions are kept ``DECISIONS_KEPT``; checked at most hourly per process."""
+    last = _memory.setdefault("pruned_at", now)
+    if last <= now - PRUNE_EVERY:
+        RoutingDecision.objects.filter(at__lt=now - DECISIONS_KEPT).delete()
+        _memory["pruned_at"] = now
+
+
 def notifications_create(notifications: list[EngineNotification]) -> list[int]:
-    base = settings.HYDRA_EXTERNAL_URL.rstrip("/")
+    base, created = settings.HYDRA_EXTERNAL_URL.rstrip("/"), timezone.now()
     rows = [
         Notification(
             receiver=n.receiver,
@@ -195,9 +191,13 @@ def notifications_create(notifications: list[EngineNotification]) -> list[int]:
             group_key=n.group_key,
             payload=webhook_payload(n, external_url=base),
             items=[],
+            status=Notification.Status.PENDING,
             next_attempt_at=n.at,
+            attempts=0,
+            created_at=created,
+            last_error="",
         )  # fmt: skip
         for n in notifications
     ]
-    created = Notification.objects.bulk_create(rows, batch_size=500)
-    return [n.pk for n in created]
+    bulk_insert(Notification, rows, NOTIFICATION_FIELDS)
+    return [n.pk for n in rows]

@@ -61,7 +61,7 @@ def received_store(alerts: list[EngineAlert]) -> None:
             starts_at=a.starts_at,
             ends_at=a.ends_at,
             generator_url=a.generator_url,
-            updated_at=a.updated_at,
+            updated_at=a.updated_at or timezone.now(),
         )  # fmt: skip
         for a in alerts
     }

@@ -127,8 +127,11 @@ def quote(value: str) -> str:
 
 
 def _legacy(match: object, match_re: object) -> list[str]:
-    found = [f"{k}={quote(str(v))}" for k, v in (match or {}).items()]  # type: ignore[union-attr]
-    found += [f"{k}=~{quote(f'^(?:{v})$')}" for k, v in (match_re or {}).items()]  # type: ignore[union-attr]
+    """``match``/``match_re`` maps (already validated by ``load_config``) as matchers."""
+    plain = match if isinstance(match, Mapping) else {}
+    regex = match_re if isinstance(match_re, Mapping) else {}
+    found = [f"{k}={quote(str(v))}" for k, v in plain.items()]
+    found += [f"{k}=~{quote(f'^(?:{v})$')}" for k, v in regex.items()]
     return found
 
 

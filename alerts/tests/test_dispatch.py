@@ -163,3 +163,18 @@ def test_invalid_policies_stop_the_cycle_with_the_reason_and_rules_use_their_cha
     make_rule(channels=[hook_channel], labels={"team": "db"})
     rules_evaluate(now=at(0))
     assert len(webhook.requests) == 1  # the rule's own channel, as before policies
+
+
+def test_old_decisions_are_pruned_after_a_week(webhook, db_policy):
+    _restart()
+    post = [{"labels": {"alertname": "X", "team": "db"}}]
+    dispatch_cycle(now=at(0), incoming=_posted(post, at(0)))
+    dispatch_cycle(now=at(2))
+    assert RoutingDecision.objects.count() == 1
+    later = at(8 * 86400)
+    dispatch_cycle(
+        now=later, incoming=_posted([{"labels": {"alertname": "Y", "team": "db"}}], later)
+    )
+    dispatch_cycle(now=later + timedelta(seconds=2))
+    assert RoutingDecision.objects.exists()
+    assert not RoutingDecision.objects.filter(at__lt=later).exists()
