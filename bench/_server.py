@@ -44,9 +44,18 @@ def free_port() -> int:
 
 
 def daphne_start(env: dict, port: int, log: Path) -> subprocess.Popen:
-    daphne = Path(sys.executable).parent / "daphne"
+    # daphne as the Procfiles start it (its access log's credentials redacted)
     return subprocess.Popen(
-        [str(daphne), "-b", HOST, "-p", str(port), "hydra.asgi:application"],
+        [
+            sys.executable,
+            "-m",
+            "hydra.serve",
+            "-b",
+            HOST,
+            "-p",
+            str(port),
+            "hydra.asgi:application",
+        ],
         cwd=ROOT,
         env=env,
         stdout=log.open("wb"),

@@ -60,10 +60,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
                 await amark_subscribed(self.topics)
 
     async def disconnect(self, code: int) -> None:
-        if getattr(self, "session_key", None):
-            await self.channel_layer.group_discard(
-                session_group(self.session_key), self.channel_name
-            )
+        session_key = getattr(self, "session_key", None)
+        if session_key:
+            await self.channel_layer.group_discard(session_group(session_key), self.channel_name)
         if getattr(self, "topics", None):
             await self.channel_layer.group_discard(group_for(BROADCAST), self.channel_name)
         refresher = getattr(self, "_refresher", None)

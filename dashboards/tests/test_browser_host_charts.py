@@ -61,7 +61,7 @@ def test_live_points_join_the_charts_buckets_so_the_density_stays(
     send(asgi_server, token, [[bucket + 11, 30.0]])
     send(asgi_server, token, [[bucket + 21, 40.0]])
     page.wait_for_function(
-        "document.querySelector('.hydra-chart').data[0].y.slice(-1)[0] === 30", timeout=3000
+        "() => document.querySelector('.hydra-chart').data[0].y.slice(-1)[0] === 30", timeout=3000
     )
     expect(chart).to_have_attribute("data-points", "59")  # one bucket, their mean drawn
     assert console_errors == []

@@ -8,6 +8,7 @@ import time
 
 from django.conf import settings
 from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.views import APIView
 
@@ -30,7 +31,13 @@ class OtlpMetricsApi(APIView):
 
     @extend_schema(
         request={"application/x-protobuf": bytes, "application/json": dict},
-        responses={200: bytes, 400: bytes},
+        # the answer has the request's type: protobuf bytes, or the same message as JSON
+        responses={
+            (200, "application/x-protobuf"): bytes,
+            (200, "application/json"): OpenApiTypes.OBJECT,
+            (400, "application/x-protobuf"): bytes,
+            (400, "application/json"): OpenApiTypes.OBJECT,
+        },
     )
     def post(self, request, *args, **kwargs) -> HttpResponse:
         require_type(request, TYPES)

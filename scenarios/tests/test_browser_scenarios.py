@@ -34,10 +34,14 @@ def test_a_run_started_from_the_page_grows_its_chart_live(
         expect(page).to_have_url(f"{base}/scenarios/runs/{scenario.runs.get().pk}/")
         page.evaluate("window.__not_reloaded = true")
         expect(page.locator("#run-status")).to_have_text("running", timeout=15000)
-        page.wait_for_function("parseInt(document.getElementById('run-rps').dataset.points) >= 2")
+        # predicates as functions: a bare expression is eval()ed in the page, which the
+        # Content-Security-Policy refuses
+        page.wait_for_function(
+            "() => parseInt(document.getElementById('run-rps').dataset.points) >= 2"
+        )
         first = _points(page)
         page.wait_for_function(
-            f"parseInt(document.getElementById('run-rps').dataset.points) >= {first + 2}"
+            f"() => parseInt(document.getElementById('run-rps').dataset.points) >= {first + 2}"
         )
         screenshot("running")
         assert page.locator("#kpi-rps").inner_text() != "–"
@@ -76,7 +80,8 @@ def test_the_scenarios_page_generates_and_trains(
         page.click("#training-start")
         expect(page).to_have_url(f"{base}/scenarios/training/")
         page.wait_for_function(
-            "parseInt((document.getElementById('steps-chart') || {dataset: {}}).dataset.steps || 0) >= 2",
+            "() => parseInt((document.getElementById('steps-chart') || {dataset: {}}).dataset.steps"
+            " || 0) >= 2",
             timeout=30000,
         )
         assert int(page.get_attribute("#training-chart", "data-points") or 0) > 0
