@@ -119,7 +119,11 @@ def measure(prom: httpx.Client, hydra: httpx.Client, token: str, end_s: int, run
             raise SystemExit(f"{label}: Hydra's answer differs from Prometheus's")
         times: dict[str, list[float]] = {"prometheus": [], "hydra": []}
         for i in range(runs):
-            order = (("prometheus", a), ("hydra", b)) if i % 2 == 0 else (("hydra", b), ("prometheus", a))
+            order = (
+                (("prometheus", a), ("hydra", b))
+                if i % 2 == 0
+                else (("hydra", b), ("prometheus", a))
+            )
             for name, (path, client, headers) in order:
                 times[name].append(timed(client, path, params, headers)[0])
         p50 = {k: statistics.median(v) * 1000 for k, v in times.items()}
