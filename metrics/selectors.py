@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, Max, Min, OuterRef, QuerySet, Subque
 
 from metrics.ingest.batch import SeriesKey
 from metrics.models import Point, RollupPending, Series, StaleMark, series_key
+from metrics.query.raw_copy import copy_columns
 from metrics.query.timeseries import Query, bucketed
 
 MAX_SERIES_PER_QUERY = 2_000
@@ -158,6 +159,9 @@ def raw_points(*, series_ids: list[int], start_us: int, end_us: int) -> dict[int
     tier added later is read here for all of them."""
     if not series_ids:
         return {}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            return _split(*copy_columns(cursor.cursor, series_ids, start_us, end_us))
     sql = (
         "SELECT series_id, ts, value FROM metrics_point WHERE series_id IN ({}) "
         "AND ts >= %s AND ts <= %s ORDER BY series_id, ts"
@@ -170,7 +174,13 @@ def raw_points(*, series_ids: list[int], start_us: int, end_us: int) -> dict[int
     sids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
     ts = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
     values = np.fromiter((r[2] for r in rows), dtype=np.float64, count=len(rows))
+    return _split(sids, ts, values)
+
+
+def _split(sids: np.ndarray, ts: np.ndarray, values: np.ndarray) -> dict[int, RawArrays]:
+    if not len(sids):
+        return {}
     cuts = np.flatnonzero(np.diff(sids)) + 1
     starts = np.concatenate(([0], cuts))
-    ends = np.concatenate((cuts, [len(rows)]))
+    ends = np.concatenate((cuts, [len(sids)]))
     return {int(sids[a]): (ts[a:b], values[a:b]) for a, b in zip(starts, ends, strict=True)}
