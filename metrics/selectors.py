@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, Max, Min, OuterRef, QuerySet, Subque
 
 from metrics.ingest.batch import SeriesKey
 from metrics.models import Point, RollupPending, Series, StaleMark, series_key
-from metrics.query.raw_copy import copy_columns
+from metrics.query.raw_packed import packed_points
 from metrics.query.timeseries import Query, bucketed
 
 MAX_SERIES_PER_QUERY = 2_000
@@ -161,7 +161,7 @@ def raw_points(*, series_ids: list[int], start_us: int, end_us: int) -> dict[int
         return {}
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            return _split(*copy_columns(cursor.cursor, series_ids, start_us, end_us))
+            return packed_points(cursor, series_ids, start_us, end_us)
     sql = (
         "SELECT series_id, ts, value FROM metrics_point WHERE series_id IN ({}) "
         "AND ts >= %s AND ts <= %s ORDER BY series_id, ts"

@@ -51,3 +51,13 @@ def test_special_values_and_many_series_come_back_exactly():
     for i, s in enumerate(series):
         assert got[s.pk][0].tolist() == [10**15 + t for t in range(5)]
         assert got[s.pk][1].tolist() == [specials[(i + t) % 6] for t in range(5)]
+
+
+def test_packed_arrays_out_of_order_are_sorted():
+    import numpy as np
+
+    from metrics.query.raw_packed import _sorted
+
+    ts, values = _sorted(np.array([30, 10, 20]), np.array([3.0, 1.0, 2.0]))
+
+    assert ts.tolist() == [10, 20, 30] and values.tolist() == [1.0, 2.0, 3.0]
