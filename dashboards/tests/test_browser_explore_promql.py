@@ -68,3 +68,31 @@ def test_a_promql_query_is_charted_completed_and_its_errors_shown(
     expect(box).to_have_attribute("aria-invalid", "true")
     screenshot("error")
     assert not [e for e in console_errors if "400" not in e], console_errors
+
+
+def test_a_saved_dashboard_panel_in_promql_is_drawn_with_its_variable(
+    page, asgi_server, user, screenshot, console_errors
+):
+    from dashboards.services import dashboard_create
+
+    cpu_counters()
+    definition = {
+        "variables": [{"name": "host", "default": "web-1", "query": "label_values(host)"}],
+        "panels": [
+            {
+                "title": "CPU of $host",
+                "query": {"promql": 'sum by (mode) (rate(cpu_seconds_total{host="$host"}[5m]))'},
+            }
+        ],
+    }
+    board = dashboard_create(owner=user, title="Nodes", definition=definition)
+    log_in(page, asgi_server)
+    page.goto(f"{asgi_server}/dashboards/{board.pk}/?var-host=web-2&range=1h")
+
+    panel = page.locator(".promql-panel")
+    expect(page.locator(".panel p.muted").first).to_contain_text("2 series", timeout=20_000)
+    names = panel.evaluate("(el) => el.data.map((t) => t.name)")
+    assert sorted(names) == ['{mode="idle"}', '{mode="user"}']
+    expect(page.locator("h2", has_text="CPU of web-2")).to_be_visible()
+    screenshot("panel")
+    assert not console_errors, console_errors

@@ -7,11 +7,11 @@
   var names = {metrics: [], labels: []};
   var picked = 0;
 
-  function get(path, params) {
+  function get(path, params, base) {
     var qs = Object.keys(params || {}).map(function (k) {
       return encodeURIComponent(k) + "=" + encodeURIComponent(params[k]);
     }).join("&");
-    return fetch(api + path + (qs ? "?" + qs : ""), {credentials: "same-origin",
+    return fetch((base || api) + path + (qs ? "?" + qs : ""), {credentials: "same-origin",
       headers: {Accept: "application/json"}}).then(function (r) {
       return r.json().catch(function () { return {status: "error", errorType: "http", error: "HTTP " + r.status}; })
         .then(function (body) {
@@ -35,16 +35,16 @@
     return (metric.__name__ || "") + (inner || !metric.__name__ ? "{" + inner + "}" : "");
   }
 
-  function window_() {
+  function window_(el) {
     var now = Date.now() / 1000;
-    var start = chart.dataset.start, end = chart.dataset.end;
+    var start = el.dataset.start, end = el.dataset.end;
     if (start) {
       return {start: HydraCharts.parseTime(start, now), end: HydraCharts.parseTime(end || "now", now)};
     }
-    return {start: now - (parseFloat(chart.dataset.range) || 3600), end: now};
+    return {start: now - (parseFloat(el.dataset.range) || 3600), end: now};
   }
 
-  function draw(data) {
+  function draw(el, data, status) {
     var rows = data.resultType === "scalar" ? [{metric: {}, values: [data.result]}] : data.result;
     var traces = rows.map(function (s) {
       return {type: "scatter", mode: "lines", name: seriesName(s.metric),
@@ -52,9 +52,9 @@
         y: s.values.map(function (v) { var y = parseFloat(v[1]); return isFinite(y) ? y : null; })};
     });
     var points = rows.reduce(function (n, s) { return n + s.values.length; }, 0);
-    statusEl.textContent = rows.length + " series, " + points + " points";
+    status.textContent = rows.length + " series, " + points + " points";
     var dark = document.documentElement.dataset.theme === "dark";
-    Plotly.react(chart, traces, {
+    Plotly.react(el, traces, {
       margin: {l: 55, r: 10, t: 16, b: 40}, height: 360, showlegend: true,
       legend: {orientation: "h", y: -0.2}, paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
       font: {color: dark ? "#e6edf3" : "#1c2330"}, xaxis: {type: "date"}, yaxis: {automargin: true}
@@ -64,14 +64,14 @@
   function run() {
     var query = input.value.trim();
     if (!query) { return; }
-    var w = window_();
+    var w = window_(chart);
     var step = Math.max(1, Math.ceil((w.end - w.start) / 300));
     statusEl.textContent = "running…";
     get("/query_range", {query: query, start: w.start.toFixed(3), end: w.end.toFixed(3), step: step})
       .then(function (body) {
         if (body.status !== "success") { showError(body); statusEl.textContent = ""; return; }
         showError(null);
-        draw(body.data);
+        draw(chart, body.data, statusEl);
       }).catch(function (e) { showError({errorType: "network", error: String(e)}); });
   }
 
@@ -130,7 +130,29 @@
     if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); input.form.requestSubmit(); }
   }
 
+  /* Saved dashboards: each panel with data-promql (variables already filled in). */
+  function panels() {
+    Array.prototype.forEach.call(document.querySelectorAll(".promql-panel"), function (el) {
+      var status = document.createElement("p");
+      status.className = "muted";
+      el.parentNode.insertBefore(status, el);
+      var w = window_(el);
+      var step = Math.max(1, Math.ceil((w.end - w.start) / 300));
+      get("/query_range", {query: el.dataset.promql, start: w.start.toFixed(3), end: w.end.toFixed(3), step: step},
+        el.dataset.api).then(function (body) {
+        if (body.status !== "success") {
+          status.className = "error";
+          status.setAttribute("role", "alert");
+          status.textContent = body.errorType + ": " + body.error;
+          return;
+        }
+        draw(el, body.data, status);
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    panels();
     input = document.getElementById("promql-input");
     if (!input) { return; }
     box = document.getElementById("promql-suggestions");
