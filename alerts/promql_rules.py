@@ -34,7 +34,7 @@ US = 1_000_000
 def alert_labels(rule: AlertRule, output: dict[str, str]) -> dict[str, str]:
     labels = {k: v for k, v in output.items() if k != "__name__"}
     labels.update({k: str(v) for k, v in rule.labels.items()})
-    labels["alertname"] = rule.name
+    labels["alertname"] = str(rule.labels.get("alertname") or rule.name)  # imports: repeats
     return {k: v for k, v in labels.items() if v != ""}
 
 

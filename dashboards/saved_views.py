@@ -13,9 +13,12 @@ from rest_framework.exceptions import ValidationError
 from core.permissions import needs
 from dashboards import selectors as ds
 from dashboards import services as svc
-from dashboards.definition import fill, substitute
+from dashboards.definition import fill, parse_label_values, substitute
 from dashboards.forms import DashboardForm, ImportForm, PanelForm
 from metrics import timerange
+from prom.promql import PromQLError
+from prom.promql.params import parse_selector
+from prom.selectors import ALL, label_values
 
 MAX_IMPORT_BYTES = 1_000_000
 
@@ -66,16 +69,38 @@ def dashboard_view(request, pk: int):
         params = {k: v for k, v in query.items() if k != "labels" and v}
         params.update({f"label.{k}": v for k, v in query.get("labels", {}).items()})
         title = fill(panel.get("title", ""), values)  # "CPU of $host" → "CPU of web-1"
-        panels.append({**panel, "title": title, "query_json": json.dumps(params)})
+        promql = fill(query.get("promql", ""), values)
+        title = title or promql
+        query_shown = {"name": "", **panel["query"]}  # PromQL panels have no name
+        panels.append(
+            {**panel, "query": query_shown, "title": title, "query_json": json.dumps(params)}
+            | {"promql": promql}
+        )
     context = {
         "dashboard": dashboard,
         "panels": panels,
         "values": values,
+        "options": variable_options(definition.get("variables", [])),
         "hosts": ds.host_names() if "host" in values else [],
         "range": timerange.from_request(request, default=definition.get("range", "1h")),
         "editable": ds.can_edit(dashboard, request.user),
     }
     return render(request, "dashboards/dashboard_view.html", context)
+
+
+def variable_options(variables: list[dict]) -> dict[str, list[str]]:
+    """The choices of each variable with a ``label_values(...)`` query (bad ones: none)."""
+    out = {}
+    for variable in variables:
+        parsed = parse_label_values(variable.get("query", ""))
+        if parsed is None:
+            continue
+        try:
+            chosen = [parse_selector(parsed[0])] if parsed[0] else ALL
+            out[variable["name"]] = label_values(name=parsed[1], selectors=chosen)[:1000]
+        except PromQLError:
+            out[variable["name"]] = []
+    return out
 
 
 @needs(read="dashboards.change_dashboard")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("hosts/", views.hosts, name="hosts"),
     path("hosts/<str:host>/", views.host_detail, name="host-detail"),
     path("explore/", views.explore, name="explore"),
+    path("explore/promql/", views.explore_promql, name="explore-promql"),
     path("dashboards/", saved_views.dashboards, name="dashboards"),
     path("dashboards/import/", saved_views.dashboard_import, name="dashboard-import"),
     path("dashboards/<int:pk>/", saved_views.dashboard_view, name="dashboard-view"),

@@ -155,3 +155,15 @@ def explore(request):
         "forecast_ids": ",".join(map(str, sorted(with_forecast))),
     }
     return render(request, "dashboards/explore.html", context)
+
+
+@needs(read="metrics.view_point")
+def explore_promql(request):
+    """A PromQL query charted over the range; the URL holds it (``?promql=…``). The page's
+    script asks ``/prometheus/api/v1/query_range`` and completes metric and label names from
+    the same API; errors are shown under the query."""
+    context = {
+        "promql": request.GET.get("promql", ""),
+        "range": timerange.from_request(request),
+    }
+    return render(request, "dashboards/explore_promql.html", context)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from itertools import groupby
 
@@ -42,9 +43,24 @@ def series_labels(
         start_us = (start_ms if start_ms is not None else -(2**62) // 1000) * 1000
         end_us = (end_ms if end_ms is not None else 2**62 // 1000) * 1000 + 999
         keep = series_with_points(series_ids=list(found), start_us=start_us, end_us=end_us)
+        keep |= _created_between(list(found), start_us, end_us)
         found = {sid: labels for sid, labels in found.items() if sid in keep}
     unique = {lbl.from_mapping(labels) for labels in found.values()}
     return [dict(labels) for labels in sorted(unique)]
+
+
+def _created_between(series_ids: list[int], start_us: int, end_us: int) -> set[int]:
+    """Series made in the range exist in it, with or without points there (SQLite can't
+    keep NaN samples: a series of NaN only, such as an idle summary's quantiles, has none)."""
+    start = dt.datetime.fromtimestamp(max(start_us, 0) / 1e6, tz=dt.UTC)
+    end = dt.datetime.fromtimestamp(min(end_us, 2**53) / 1e6, tz=dt.UTC)
+    found: set[int] = set()
+    for i in range(0, len(series_ids), 5_000):
+        rows = Series.objects.filter(
+            pk__in=series_ids[i : i + 5_000], created_at__range=(start, end)
+        )
+        found.update(rows.values_list("pk", flat=True))
+    return found
 
 
 def label_names(**kwargs) -> list[str]:

@@ -13,6 +13,7 @@ import numpy as np
 from django.db import connection
 
 from metrics.chunks import codec
+from metrics.query.raw_packed import packed_points
 
 Arrays = tuple[np.ndarray, np.ndarray]
 EMPTY: Arrays = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64))
@@ -67,9 +68,13 @@ def chunk_rows(
 
 
 def raw_arrays(series_ids: list[int], start_us: int, end_us: int) -> dict[int, Arrays]:
-    """The hot table's points in ``[start_us, end_us]`` by series (sorted)."""
+    """The hot table's points in ``[start_us, end_us]`` by series (sorted); on PostgreSQL
+    packed by the server (``metrics.query.raw_packed``), no Python object per point."""
     if not series_ids:
         return {}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            return packed_points(cursor, series_ids, start_us, end_us)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT series_id, ts, value FROM metrics_point WHERE series_id IN ({_ids(series_ids)}) "

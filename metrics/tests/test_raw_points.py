@@ -32,3 +32,32 @@ def test_no_series_or_no_points_give_nothing():
     a = SeriesFactory()
     assert raw_points(series_ids=[], start_us=0, end_us=100) == {}
     assert raw_points(series_ids=[a.pk], start_us=0, end_us=100) == {}
+
+
+def test_special_values_and_many_series_come_back_exactly():
+    series = [SeriesFactory() for _ in range(30)]
+    specials = [float("inf"), float("-inf"), -0.0, 1e-300, -1.5e300, 0.1]
+    Point.objects.bulk_create(
+        [
+            Point(series=s, ts=10**15 + t, value=specials[(i + t) % 6])
+            for i, s in enumerate(series)
+            for t in range(6)
+        ]
+    )
+
+    got = raw_points(series_ids=[s.pk for s in series], start_us=10**15, end_us=10**15 + 4)
+
+    assert set(got) == {s.pk for s in series}
+    for i, s in enumerate(series):
+        assert got[s.pk][0].tolist() == [10**15 + t for t in range(5)]
+        assert got[s.pk][1].tolist() == [specials[(i + t) % 6] for t in range(5)]
+
+
+def test_packed_arrays_out_of_order_are_sorted():
+    import numpy as np
+
+    from metrics.query.raw_packed import _sorted
+
+    ts, values = _sorted(np.array([30, 10, 20]), np.array([3.0, 1.0, 2.0]))
+
+    assert ts.tolist() == [10, 20, 30] and values.tolist() == [1.0, 2.0, 3.0]

@@ -5,6 +5,7 @@ error types and status codes, and read-only tokens allowed to POST (a POST here 
 from __future__ import annotations
 
 import json
+from typing import NoReturn
 
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
@@ -16,8 +17,8 @@ from prom.promql import BadDataError, LabelMatcher, PromQLError
 from prom.promql.params import parse_duration, parse_selector, parse_time
 
 JSON = "application/json"
-SCHEMA_ARGS = {"responses": {200: dict, 400: dict, 422: dict, 503: dict}}
-SCHEMA = extend_schema(**SCHEMA_ARGS)
+RESPONSES = {200: dict, 400: dict, 422: dict, 503: dict}
+SCHEMA = extend_schema(responses=RESPONSES)
 
 
 def success(data_json: str) -> HttpResponse:
@@ -50,18 +51,14 @@ class Params:
         form = self.form.getlist(name) if hasattr(self.form, "getlist") else []
         return [*form, *self.url.getlist(name)]
 
-    def time(self, name: str, default: int | None = None) -> int | None:
+    def time(self, name: str, default: int | None = None) -> int:
         text = self.get(name)
-        if not text:
-            if default is None:
-                return self._invalid(
-                    name, BadDataError(f'cannot parse "{text}" to a valid timestamp')
-                )
+        if not text and default is not None:
             return default
         try:
             return parse_time(text)
         except BadDataError as exc:
-            return self._invalid(name, exc)
+            self._invalid(name, exc)
 
     def optional_time(self, name: str) -> int | None:
         return self.time(name, default=0) if self.get(name) else None
@@ -70,7 +67,7 @@ class Params:
         try:
             return parse_duration(self.get(name))
         except BadDataError as exc:
-            return self._invalid(name, exc)
+            self._invalid(name, exc)
 
     def timeout_s(self) -> float | None:
         return self.duration_ms("timeout") / 1000 if self.get("timeout") else None
@@ -79,7 +76,7 @@ class Params:
         return [parse_selector(text) for text in self.all("match[]")]
 
     @staticmethod
-    def _invalid(name: str, exc: Exception):
+    def _invalid(name: str, exc: Exception) -> NoReturn:
         raise BadDataError(f'invalid parameter "{name}": {exc}') from None
 
 
@@ -101,7 +98,7 @@ class PrometheusApi(APIView):
     def get(self, request, *args, **kwargs) -> HttpResponse:
         return self.answer(Params(request), **kwargs)
 
-    @extend_schema(request={"application/x-www-form-urlencoded": dict}, **SCHEMA_ARGS)
+    @extend_schema(request={"application/x-www-form-urlencoded": dict}, responses=RESPONSES)
     def post(self, request, *args, **kwargs) -> HttpResponse:
         return self.answer(Params(request), **kwargs)
 

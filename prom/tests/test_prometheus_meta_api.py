@@ -132,3 +132,17 @@ def test_a_read_only_token_and_a_viewer_may_read_metadata(token_client, viewer, 
 
     assert ok(client.post(f"{P}/series", {"match[]": "up"}))
     assert ok(client.get(f"{P}/labels"))
+
+
+def test_a_series_made_in_the_range_is_listed_even_without_points_there(api):
+    import time
+
+    Series(name="idle_quantile", labels={"quantile": "0.5"}, type="summary").save()
+    now = int(time.time())
+
+    listed = ok(
+        api.get(f"{P}/series", {"match[]": "idle_quantile", "start": now - 60, "end": now + 60})
+    )
+    earlier = ok(api.get(f"{P}/series", {"match[]": "idle_quantile", "start": T0, "end": T0 + 60}))
+
+    assert listed == [{"__name__": "idle_quantile", "quantile": "0.5"}] and earlier == []
