@@ -55,6 +55,12 @@ def read_rule_file(text: str) -> RuleFile:
     except yaml.YAMLError as exc:
         out.errors.append(f"not YAML: {exc}")
         return out
+    return read_rule_doc(doc, out)
+
+
+def read_rule_doc(doc: object, out: RuleFile | None = None) -> RuleFile:
+    """The same, from a file already read as YAML (``provision`` reads its files once)."""
+    out = out if out is not None else RuleFile()
     groups = doc.get("groups") if isinstance(doc, dict) else None
     if not isinstance(groups, list):
         out.errors.append("the file needs a 'groups' list")
@@ -131,3 +137,14 @@ def _problems(obj, where: str, exclude: list[str]) -> list[str]:
     except ValidationError as exc:
         return [f"{where}: {field}: {m}" for field, msgs in exc.message_dict.items() for m in msgs]
     return []
+
+
+def unique_names(parsed: RuleFile) -> None:
+    """Prometheus allows one alert name in several rules (say, warning and critical); Hydra's
+    rule names are unique: the repeats get a suffix and keep ``alertname`` as a label."""
+    seen: dict[str, int] = {}
+    for rule in parsed.alerts:
+        n = seen[rule.name] = seen.get(rule.name, 0) + 1
+        if n > 1:
+            rule.labels = {**rule.labels, "alertname": rule.name}
+            rule.name = f"{rule.name} #{n}"

@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 
 from django.core.exceptions import ValidationError
 
-from alerts.models import AlertRule, NotificationChannel, Silence
-from alerts.services.prom_rules import Skipped, rule_from_prometheus
+from alerts.models import AlertRule, NotificationChannel, RecordingRule, Silence
+from alerts.rulefiles import read_rule_doc, unique_names
 from alerts.services.rules import rule_save
 
 RULE_FIELDS = (
@@ -24,7 +24,12 @@ RULE_FIELDS = (
     "agg", "window_seconds", "op", "threshold", "resolve_threshold", "detector", "sensitivity",
     "horizon_seconds", "absence_minutes", "for_seconds", "keep_firing_for_seconds",
     "flap_window_seconds", "flap_max_transitions", "severity", "summary_template",
-    "description_template", "labels", "annotations",
+    "description_template", "labels", "annotations", "expr",
+)  # fmt: skip
+# what a Prometheus alerting rule sets (alerts.rulefiles); the rest keeps its defaults
+PROMETHEUS_FIELDS = (
+    "name", "condition", "metric", "expr", "for_seconds", "keep_firing_for_seconds", "labels",
+    "annotations", "severity",
 )  # fmt: skip
 SILENCE_FIELDS = ("comment", "matchers", "starts_at", "ends_at", "rrule", "duration_minutes",
                   "timezone")  # fmt: skip
@@ -49,26 +54,41 @@ def rule_export(rule: AlertRule) -> dict:
     return data
 
 
-def rules_in_file(source: str, data: object, skipped: list[str]) -> list[dict]:
-    """Hydra's ``rules:`` list, or a Prometheus rule file's ``groups:`` (what maps)."""
+def rules_in_file(source: str, data: object, records: list[RecordingRule]) -> list[dict]:
+    """Hydra's ``rules:`` list, or a Prometheus rule file's ``groups:`` (alerting rules as
+    PromQL rules, recording rules into ``records``), every expression checked first."""
     if isinstance(data, Mapping) and "groups" in data:
-        found = []
-        for group in data.get("groups") or []:
-            for rule in (group or {}).get("rules") or []:
-                try:
-                    found.append(rule_from_prometheus(rule))
-                except Skipped as exc:
-                    skipped.append(f"{source}: {exc}")
-        return found
+        parsed = read_rule_doc(data)
+        unique_names(parsed)
+        if parsed.errors:
+            raise ProvisionError(f"{source}: " + "; ".join(parsed.errors))
+        records += parsed.records
+        return [{f: getattr(rule, f) for f in PROMETHEUS_FIELDS} for rule in parsed.alerts]
     if isinstance(data, Mapping) and isinstance(data.get("rules"), list):
         return list(data["rules"])
     raise ProvisionError(f"{source}: expected `rules:` (Hydra) or `groups:` (Prometheus)")
 
 
+def records_provision(records: list[RecordingRule], lines: list[str]) -> None:
+    """Prometheus recording rules, keyed by group and record (updated in place)."""
+    for rec in records:
+        old = RecordingRule.objects.filter(group=rec.group, record=rec.record).first()
+        if old is None:
+            rec.save()
+            lines.append(f"+ recording rule {rec.record!r} (group {rec.group!r})")
+        elif (old.expr, old.labels, old.interval_seconds) != (
+            rec.expr, rec.labels, rec.interval_seconds
+        ):  # fmt: skip
+            old.expr, old.labels, old.interval_seconds = rec.expr, rec.labels, rec.interval_seconds
+            old.save()
+            lines.append(f"~ recording rule {rec.record!r} (group {rec.group!r})")
+
+
 def rules_provision(files: list[tuple[str, object]], lines: list[str], skipped: list[str]) -> None:
     wanted: dict[str, tuple[str, dict]] = {}
+    records: list[RecordingRule] = []
     for source, data in files:
-        for item in rules_in_file(source, data, skipped):
+        for item in rules_in_file(source, data, records):
             if not isinstance(item, Mapping) or not item.get("name"):
                 raise ProvisionError(f"{source}: every rule needs a name")
             if (name := str(item["name"])) in wanted:
@@ -84,6 +104,7 @@ def rules_provision(files: list[tuple[str, object]], lines: list[str], skipped: 
         if rule.provisioned and name not in wanted:
             lines.append(f"- rule {name!r} (no longer in {rule.source})")
             rule.delete()
+    records_provision(records, lines)
 
 
 def _rule_apply(rule, source: str, item: dict, channels: dict, lines: list[str]) -> None:

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from rest_framework import serializers
 
-from alerts.models import AlertRule, NotificationPolicy, Receiver, Silence
+from alerts.models import AlertRule, NotificationPolicy, Receiver, RecordingRule, Silence
 from dashboards.models import Dashboard
 from dashboards.services import dashboard_update
 
@@ -97,16 +97,14 @@ def test_provision_loads_everything_marks_it_and_reports_what_does_not_map(tmp_p
     rule = AlertRule.objects.get(name="cpu high")
     assert rule.provisioned and rule.source.endswith("hydra.yml") and rule.labels == {"team": "db"}
     load = AlertRule.objects.get(name="HighLoad")
-    assert (load.metric, load.op, load.threshold, load.for_seconds, load.severity) == (
-        "node_load1", ">", 4.0, 300, "critical")  # fmt: skip
-    assert load.label_matchers == [
-        {"label": "job", "op": "=", "value": "node"},
-        {"label": "instance", "op": "=~", "value": "web-.*"},
-    ]
-    assert load.labels == {"team": "web"} and load.annotations == {
-        "runbook_url": "https://runbooks/load"
-    }
-    assert load.summary_template == "load {{ $value }}"
+    assert (load.condition, load.expr, load.for_seconds, load.severity) == (
+        "promql", 'node_load1{job="node", instance=~"web-.*"} > 4', 300, "critical")  # fmt: skip
+    assert load.provisioned and load.labels == {"severity": "critical", "team": "web"}
+    assert load.annotations == {
+        "summary": "load {{ $value }}", "runbook_url": "https://runbooks/load"}  # fmt: skip
+    assert AlertRule.objects.get(name="Complex").expr.startswith("rate(http_errors_total[5m])")
+    record = RecordingRule.objects.get(record="job:load:avg")
+    assert (record.group, record.expr) == ("node", "avg by (job) (node_load1)")
     assert (
         Silence.objects.get().provisioned and Silence.objects.get().rrule == "FREQ=WEEKLY;BYDAY=SU"
     )
@@ -114,8 +112,7 @@ def test_provision_loads_everything_marks_it_and_reports_what_does_not_map(tmp_p
     assert board.provisioned and board.title == "Databases" and board.owner == owner
     assert NotificationPolicy.objects.get(matchers=['team="db"']).provisioned
     assert "+ rule 'cpu high'" in output and "+ dashboard 'Databases'" in output
-    assert "skipped: " in output and "recording rule 'job:load:avg'" in output
-    assert "Complex: `rate(" in output and "no PromQL rule kind yet" in output
+    assert "+ rule 'HighLoad'" in output and "+ recording rule 'job:load:avg'" in output
     assert "scrape targets are not supported yet" in output
     # idempotent
     assert run("provision", str(root)).splitlines()[-1] == "no changes"
@@ -129,7 +126,8 @@ def test_dry_run_prints_the_diff_and_writes_nothing(tmp_path, owner):
     (root / "rules" / "node.yml").unlink()
     output = run("provision", str(root), "--dry-run")
     assert "~ rule 'cpu high': threshold" in output
-    assert "- rule 'HighLoad'" in output and output.splitlines()[-1] == "would change 2 object(s)"
+    assert "- rule 'HighLoad'" in output and "- rule 'Complex'" in output
+    assert output.splitlines()[-1] == "would change 3 object(s)"
     assert AlertRule.objects.get(name="cpu high").threshold == 90
     assert AlertRule.objects.filter(name="HighLoad").exists()
     run("provision", str(root))
@@ -150,6 +148,7 @@ def test_dry_run_prints_the_diff_and_writes_nothing(tmp_path, owner):
         ("dashboards/db.json", json.dumps({**DASHBOARD, "range": "forever"}), "range"),
         ("alertmanager.yml", ALERTMANAGER.replace("receiver: db", "receiver: nobody"), "undefined receiver"),
         ("rules/hydra.yml", "rules: [", "cannot read"),
+        ("rules/node.yml", PROMETHEUS_RULES.replace("> 4", "> > 4"), "node.yml"),
     ],
 )  # fmt: skip
 def test_an_invalid_file_is_refused_naming_it_and_nothing_is_written(

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from alerts.models import AlertRule, RecordingRule
-from alerts.rulefiles import RuleFile, read_rule_file
+from alerts.rulefiles import RuleFile, read_rule_file, unique_names
 
 ALERT_FIELDS = (
     "condition", "metric", "expr", "for_seconds", "keep_firing_for_seconds", "labels",
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         for path in options["files"]:
             self.stdout.write(f"Checking {path}")
             parsed = self._read(path)
-            _unique_names(parsed)
+            unique_names(parsed)
             if parsed.errors:
                 failed = True
                 self.stdout.write("  FAILED:\n" + "\n".join(f"    {e}" for e in parsed.errors))
@@ -63,17 +63,6 @@ class Command(BaseCommand):
             return read_rule_file(path.read_text())
         except (OSError, UnicodeDecodeError) as exc:
             return RuleFile(errors=[f"can't read {path}: {exc}"])
-
-
-def _unique_names(parsed: RuleFile) -> None:
-    """Prometheus allows one alert name in several rules (say, warning and critical); Hydra's
-    rule names are unique: the repeats get a suffix and keep ``alertname`` as a label."""
-    seen: dict[str, int] = {}
-    for rule in parsed.alerts:
-        n = seen[rule.name] = seen.get(rule.name, 0) + 1
-        if n > 1:
-            rule.labels = {**rule.labels, "alertname": rule.name}
-            rule.name = f"{rule.name} #{n}"
 
 
 def _save(parsed: RuleFile) -> tuple[int, int]:
