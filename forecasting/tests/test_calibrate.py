@@ -36,7 +36,18 @@ def calibration(errors_per_width: float) -> cal.Calibration:
 def test_an_error_is_scored_against_the_half_width_on_its_side() -> None:
     yhat, lower, upper = np.zeros(2), np.array([-1.0, -1.0]), np.array([4.0, 4.0])
     s = cal.scores(np.array([2.0, -2.0]), yhat, lower, upper, floor=1e-9)
-    assert s == pytest.approx([0.5, 2.0])
+    assert s == pytest.approx([0.5, -2.0])  # signed by the side it fell
+
+
+def test_a_model_that_missed_on_one_side_is_widened_more_on_that_side() -> None:
+    h = 24
+    base = (np.zeros(h), -np.ones(h), np.ones(h))
+    actual = np.where(np.arange(h) % 4 == 0, -0.5, 3.0)  # mostly far above the forecast
+    c = cal.from_backtest(np.r_[np.zeros(100), actual], [100], [base], base)
+    down, up = c.multipliers(0.95)
+    assert up > down
+    lo, hi = c.band(0.95)
+    assert np.all(hi > -lo)
 
 
 def test_a_model_whose_interval_was_too_narrow_gets_a_wider_band() -> None:
