@@ -83,8 +83,12 @@ def _clip(res: ForecastResult, prep: PreparedSeries) -> list[np.ndarray]:
     return [np.maximum(a, 0.0) for a in arrays] if prep.nonnegative else arrays
 
 
-def _clip_pair(pair: tuple[np.ndarray, np.ndarray], prep: PreparedSeries) -> list[np.ndarray]:
-    return [np.maximum(a, 0.0) for a in pair] if prep.nonnegative else list(pair)
+def _clip_pair(
+    pair: tuple[np.ndarray, np.ndarray], prep: PreparedSeries
+) -> tuple[np.ndarray, np.ndarray]:
+    """A band clipped at 0 when the history never went below 0."""
+    lo, hi = pair
+    return (np.maximum(lo, 0.0), np.maximum(hi, 0.0)) if prep.nonnegative else (lo, hi)
 
 
 def fit_predict(
@@ -113,7 +117,7 @@ def fit_predict(
         "periods": list(periods),
         "step_seconds": step.total_seconds(),
     }
-    bands = {lv: tuple(_clip_pair(pair, prep)) for lv, pair in res.bands.items()}
+    bands = {lv: _clip_pair(pair, prep) for lv, pair in res.bands.items()}
     return TimedForecast(
         future, yhat, lower, upper, res.model, info, prep.reliable, prep.reasons, bands
     )

@@ -30,6 +30,9 @@ def test_predictions_follow_the_contract(api):
     )
     ts, yhat, lower, upper = body["points"][0]
     assert ts == latest_ts(series_id=series.pk) / 1e6 + HOUR and lower <= yhat <= upper
+    assert body["levels"] == [0.8, 0.95] and len(body["band_95"]) == len(body["points"])
+    ts95, lower95, upper95 = body["band_95"][0]
+    assert ts95 == ts and lower95 <= lower and upper <= upper95
 
 
 def test_no_forecast_yet_is_a_404_that_says_how_to_get_one(api):

@@ -36,7 +36,18 @@ def calibration(errors_per_width: float) -> cal.Calibration:
 def test_an_error_is_scored_against_the_half_width_on_its_side() -> None:
     yhat, lower, upper = np.zeros(2), np.array([-1.0, -1.0]), np.array([4.0, 4.0])
     s = cal.scores(np.array([2.0, -2.0]), yhat, lower, upper, floor=1e-9)
-    assert s == pytest.approx([0.5, 2.0])
+    assert s == pytest.approx([0.5, -2.0])  # signed by the side it fell
+
+
+def test_a_model_that_missed_on_one_side_is_widened_more_on_that_side() -> None:
+    h = 24
+    base = (np.zeros(h), -np.ones(h), np.ones(h))
+    actual = np.where(np.arange(h) % 4 == 0, -0.5, 3.0)  # mostly far above the forecast
+    c = cal.from_backtest(np.r_[np.zeros(100), actual], [100], [base], base)
+    down, up = c.multipliers(0.95)
+    assert up > down
+    lo, hi = c.band(0.95)
+    assert np.all(hi > -lo)
 
 
 def test_a_model_whose_interval_was_too_narrow_gets_a_wider_band() -> None:
@@ -45,7 +56,7 @@ def test_a_model_whose_interval_was_too_narrow_gets_a_wider_band() -> None:
     lo_r, hi_r = right.band(0.95)
     lo_n, hi_n = narrow.band(0.95)
     assert np.all(hi_n - lo_n > hi_r - lo_r)
-    infl, pool = cal.DEFAULT_PARAMS[0.95]
+    infl, pool, _ = cal.DEFAULT_PARAMS[0.95]
     assert hi_r == pytest.approx(np.full(24, infl))  # right-sized: only the inflation
     assert hi_n == pytest.approx(np.full(24, infl * 4.0**pool))
 
@@ -54,8 +65,8 @@ def test_bands_widen_with_the_level_and_match_the_table_at_its_levels() -> None:
     c = calibration(2.0)
     widths = [np.mean(np.subtract(*reversed(c.band(lv)))) for lv in (0.5, 0.8, 0.9, 0.95, 0.99)]
     assert widths == sorted(widths) and widths[0] > 0
-    for level, (infl, pool) in cal.DEFAULT_PARAMS.items():
-        assert cal.level_params(level, cal.DEFAULT_PARAMS) == pytest.approx((infl, pool))
+    for level, params in cal.DEFAULT_PARAMS.items():
+        assert cal.level_params(level, cal.DEFAULT_PARAMS) == pytest.approx(params)
 
 
 def test_too_few_backtest_errors_give_no_calibration() -> None:

@@ -142,3 +142,17 @@ def test_a_counter_is_forecast_on_its_per_second_rate():
     assert len(rows) == 6
     assert all(19 < yhat < 41 for _, yhat, _, _ in rows), rows  # requests/s, not a total
     assert all(lo <= yhat <= hi for _, yhat, lo, hi in rows)
+
+
+def test_a_run_stores_the_calibrated_band_and_the_95_band_around_it():
+    series = ingest("cpu.usage", "web-1", hourly(days=6))
+    spec = ForecastSpec(horizon_seconds=12 * HOUR, step_seconds=HOUR, history_seconds=6 * 86400)
+    run = services.forecast_run(series=series, spec=spec)
+    assert run.ok and run.metrics["calibration"]["origins"] == 3
+    assert set(run.metrics["calibration"]["multipliers"]) == {"0.8", "0.95"}
+    points = list(run.points.all())
+    assert len(points) == 12 and run.levels == [0.8, 0.95]
+    for p in points:  # what forecast-breach rules read (lower/upper) sits inside the 95 % band
+        assert p.yhat_lower_95 <= p.yhat_lower <= p.yhat <= p.yhat_upper <= p.yhat_upper_95
+    assert any(p.yhat_upper < p.yhat_upper_95 for p in points)
+    assert [r[1:] for r in run.outer_rows()] == [[p.yhat_lower_95, p.yhat_upper_95] for p in points]
