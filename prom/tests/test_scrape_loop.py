@@ -84,3 +84,13 @@ def _wait(condition, timeout: float = 15.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.1)
+
+
+def test_a_long_queue_is_written_in_bounded_chunks():
+    from prom.scraper.loop import chunks
+    from prom.scraper.state import Result
+
+    results = [Result(i, 0, values=[1.0] * 300) for i in range(10)]
+    cut = chunks(results, 1000)
+    assert [len(c) for c in cut] == [4, 4, 2]
+    assert [r.target_id for c in cut for r in c] == list(range(10))
