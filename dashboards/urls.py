@@ -1,6 +1,7 @@
 from django.urls import path
 
 from dashboards import saved_views, views
+from dashboards.api import HistogramQuantilesApi
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -9,6 +10,9 @@ urlpatterns = [
     path("hosts/<str:host>/", views.host_detail, name="host-detail"),
     path("explore/", views.explore, name="explore"),
     path("explore/promql/", views.explore_promql, name="explore-promql"),
+    path(
+        "api/v1/histogram-quantiles/", HistogramQuantilesApi.as_view(), name="histogram-quantiles"
+    ),
     path("dashboards/", saved_views.dashboards, name="dashboards"),
     path("dashboards/import/", saved_views.dashboard_import, name="dashboard-import"),
     path("dashboards/<int:pk>/", saved_views.dashboard_view, name="dashboard-view"),

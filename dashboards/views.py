@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 
 from core.permissions import needs
 from dashboards import selectors as ds
+from dashboards.histograms import histogram_groups
 from metrics import timerange
 from metrics.models import Series
 from metrics.query.params import AGGS
@@ -107,6 +108,7 @@ def host_detail(request, host: str):
     series = ds.host_series(host)
     if not series:
         raise Http404(f"No series for host {host!r}")
+    histograms, series = histogram_groups(series)  # a histogram: one percentiles chart
     forecasts = ds.series_with_forecasts([s.pk for s in series])
     charts = [
         {
@@ -116,6 +118,10 @@ def host_detail(request, host: str):
             "forecast": s.pk in forecasts,
         }
         for s in series
+    ]
+    charts[:0] = [
+        {"title": h["title"], "query": json.dumps({"series": h["ids"]}), "histogram": True}
+        for h in histograms
     ]
     context: dict[str, object] = {
         "host": host,

@@ -3,14 +3,13 @@ shows the target's own request counter (as a rate) and latency beside the load."
 
 from __future__ import annotations
 
-import asyncio
-
 import httpx
 import pytest
 
 from metrics.models import Point, Series
 from prom.models import ScrapeTarget
 from prom.scraper.runner import make_scraper
+from prom.tests.metrics_server import scrape_once
 from scenarios.engine.testserver import ThreadedTargetServer
 from scenarios.selectors import host_series
 
@@ -23,7 +22,7 @@ def test_the_demo_targets_own_metrics_are_scraped_under_its_host():
             httpx.get(target.url("/fast"))
         httpx.get(target.url("/status/503"))
         ScrapeTarget.objects.create(job="demo-target", url=target.url("/metrics"))
-        asyncio.run(make_scraper().once())
+        scrape_once(make_scraper())
     requests = {
         (s.labels["route"], s.labels["code"]): s
         for s in Series.objects.filter(name="http_requests_total")

@@ -29,12 +29,12 @@ class Rule:
     action: str
     source_labels: tuple[str, ...]
     separator: str
-    regex: object  # a compiled re2 pattern
+    regex: re2._Regexp
     target_label: str
     replacement: str
 
 
-def compile_regex(pattern: str):
+def compile_regex(pattern: str) -> re2._Regexp:
     if len(pattern) > MAX_REGEX:
         raise RelabelError(f"regex is longer than {MAX_REGEX} characters")
     try:

@@ -52,6 +52,19 @@ def next_slot_ms(target: TargetInfo, now_ms: float) -> int:
     return slot if slot >= now_ms else slot + interval
 
 
+def chunks(results: list[Result], samples: int) -> list[list[Result]]:
+    """``results`` in order, cut into lists of about ``samples`` samples (stale marks too)."""
+    out: list[list[Result]] = [[]]
+    size = 0
+    for result in results:
+        if size >= samples:
+            out.append([])
+            size = 0
+        out[-1].append(result)
+        size += len(result.values) + len(result.stale)
+    return out
+
+
 class Scraper:
     """Scrapes the targets ``load(shard)`` returns and hands results to ``write``."""
 
@@ -188,4 +201,5 @@ class Scraper:
             return
         results, self.pending, self.pending_samples = self.pending, [], 0
         loop = asyncio.get_running_loop()
-        self.written += await loop.run_in_executor(self._db, self.write, results)
+        for chunk in chunks(results, self.flush_samples):  # bounded transactions
+            self.written += await loop.run_in_executor(self._db, self.write, chunk)

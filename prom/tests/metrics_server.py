@@ -70,3 +70,29 @@ def metrics_server() -> Iterator[tuple[Exposition, str]]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def scrape_once(scraper) -> list:
+    """``scraper.once()`` in a thread of its own: a browser test earlier in the session may
+    have left an event loop running in this one. Its database connection is closed after."""
+    import asyncio
+
+    from django.db import connection
+
+    out: list = []
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            out.extend(asyncio.run(scraper.once()))
+        except BaseException as exc:  # re-raised in the test's thread
+            failure.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(timeout=120)
+    if failure:
+        raise failure[0]
+    return out

@@ -3,7 +3,6 @@ a running scraper that picks up edits and removals."""
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 
@@ -14,7 +13,7 @@ from prom.models import ScrapeTarget
 from prom.scraper.assemble import TargetInfo
 from prom.scraper.loop import in_shard, next_slot_ms, stable_hash
 from prom.scraper.runner import make_scraper, run
-from prom.tests.metrics_server import metrics_server
+from prom.tests.metrics_server import metrics_server, scrape_once
 
 
 def info(i: int, interval_ms: int = 15_000) -> TargetInfo:
@@ -46,8 +45,8 @@ def test_two_scrapers_split_the_targets_between_them():
         expo.body = b"hits_total 1\n"
         for i in range(12):
             ScrapeTarget.objects.create(job=f"job-{i}", url=f"{base}/metrics")
-        first = asyncio.run(make_scraper((0, 2)).once())
-        second = asyncio.run(make_scraper((1, 2)).once())
+        first = scrape_once(make_scraper((0, 2)))
+        second = scrape_once(make_scraper((1, 2)))
     ids = [{r.target_id for r in first}, {r.target_id for r in second}]
     assert ids[0] and ids[1] and not ids[0] & ids[1]
     assert ids[0] | ids[1] == set(ScrapeTarget.objects.values_list("pk", flat=True))
@@ -84,3 +83,13 @@ def _wait(condition, timeout: float = 15.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.1)
+
+
+def test_a_long_queue_is_written_in_bounded_chunks():
+    from prom.scraper.loop import chunks
+    from prom.scraper.state import Result
+
+    results = [Result(i, 0, values=[1.0] * 300) for i in range(10)]
+    cut = chunks(results, 1000)
+    assert [len(c) for c in cut] == [4, 4, 2]
+    assert [r.target_id for c in cut for r in c] == list(range(10))

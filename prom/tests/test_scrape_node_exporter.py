@@ -4,7 +4,6 @@ its series."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 import pytest
@@ -12,6 +11,7 @@ import pytest
 from metrics.models import Point, Series, StaleMark
 from prom.models import ScrapeTarget
 from prom.scraper.runner import make_scraper
+from prom.tests.metrics_server import scrape_once
 from prom.tests.programs import node_exporter, prometheus, query, require_programs, stop
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -57,7 +57,7 @@ def test_hydra_scrapes_node_exporter_like_prometheus(tmp_path):
         scraper = make_scraper()
         with prometheus(config, tmp_path / "prometheus") as base:
             expected = prometheus_series(base)
-            asyncio.run(scraper.once())
+            scrape_once(scraper)
         got = hydra_series()
         # per-scrape timing: a few series (e.g. per-collector durations) may come and go
         assert by_name(got).keys() == by_name(expected).keys()
@@ -68,7 +68,7 @@ def test_hydra_scrapes_node_exporter_like_prometheus(tmp_path):
         scraped = len([s for s in got if dict(s)["__name__"] not in SYNTHETIC_NAMES])
         stop(exporter)
         time.sleep(0.01)
-        asyncio.run(scraper.once())
+        scrape_once(scraper)
     assert Point.objects.filter(series__name="up").order_by("ts").last().value == 0
     stale = StaleMark.objects.filter(series__labels__job="node").exclude(
         series__name__in=SYNTHETIC_NAMES

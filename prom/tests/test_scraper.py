@@ -3,7 +3,6 @@ metadata, stale marks, failures, limits, OpenMetrics and honor_labels."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 import pytest
@@ -11,7 +10,7 @@ import pytest
 from metrics.models import Point, Series, StaleMark
 from prom.models import ScrapeTarget
 from prom.scraper.runner import make_scraper
-from prom.tests.metrics_server import metrics_server
+from prom.tests.metrics_server import metrics_server, scrape_once
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the scraper writes from its own thread
 
@@ -38,7 +37,7 @@ def target(base: str, **fields) -> ScrapeTarget:
 
 def scrape(scraper=None, **options):
     scraper = scraper or make_scraper(**options)
-    return scraper, asyncio.run(scraper.once())
+    return scraper, scrape_once(scraper)
 
 
 def latest(name: str, **labels) -> float:

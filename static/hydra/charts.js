@@ -2,7 +2,10 @@
  * A chart element: <div class="hydra-chart" data-query='{"series": "1,2", "agg": "avg"}'
  *   data-range="3600" data-kind="line|area|bar|stat|table|heatmap" data-title="..."
  *   [data-start="-2h|RFC 3339|epoch s" data-end="..."] [data-forecast="<series ids>"]
- *   [data-type="counter"] [data-step="auto"]>.
+ *   [data-type="counter"] [data-step="auto"] [data-source="histogram"]>.
+ * data-source="histogram": data-query's series are one classic histogram's _bucket series,
+ * drawn as p50/p90/p99 (GET /api/v1/histogram-quantiles/), reloaded every 30 s instead
+ * of extended point by point.
  * Times are shown in the browser's zone, or UTC when the UTC toggle is on. With
  * data-step="auto" the chart reads one step for its whole window (about 120 buckets) and
  * folds live points into the same buckets, so history and live points are drawn at one
@@ -108,8 +111,9 @@
     return isNaN(ms) ? nowS : ms / 1000;
   }
 
-  function fetchSeries(params) {
-    return fetch("/api/v1/metrics/?" + queryString(params), {headers: {Accept: "application/json"}})
+  function fetchSeries(params, source) {
+    var path = source === "histogram" ? "/api/v1/histogram-quantiles/?" : "/api/v1/metrics/?";
+    return fetch(path + queryString(params), {headers: {Accept: "application/json"}})
       .then(function (r) { if (!r.ok) { throw new Error("query failed: " + r.status); } return r.json(); });
   }
 
@@ -131,7 +135,8 @@
     this.title = el.dataset.title || "";
     this.start = el.dataset.start || "";
     this.end = el.dataset.end || "";
-    this.live = !this.end;
+    this.source = el.dataset.source || "";
+    this.live = !this.end && !this.source;
     this.autoStep = el.dataset.step === "auto" && !this.query.step;
     this.series = [];
     this.lastTs = {};
@@ -156,7 +161,10 @@
       self.step = stepFor(win.end - win.start);
       params.step = self.step + "s";
     }
-    return fetchSeries(params).then(function (body) {
+    if (self.source && !self.end && !self.reloader) {  // percentiles: redrawn every 30 s
+      self.reloader = setInterval(function () { self.load(); }, 30000);
+    }
+    return fetchSeries(params, self.source).then(function (body) {
       if (!self.rate && !self.raw && plainAgg(self.query) && counters(body.series)) {
         self.rate = true;         // counters: their rate by default
         return self.load();
@@ -431,7 +439,9 @@
   function num(v) { return v === null || v === undefined ? "–" : String(parseFloat(Number(v).toPrecision(4))); }
 
   function anomalyOverlay(el, ctx) {
-    var ids = ctx.series.map(function (s) { return s.id; }).slice(0, 200);
+    var ids = ctx.series.map(function (s) { return String(s.id); })
+      .filter(function (id) { return /^\d+$/.test(id); }).slice(0, 200);  // not percentiles
+    if (!ids.length) { return {}; }
     var url = "/api/v1/anomalies/?" + queryString({series: ids.join(","), start: String(Math.floor(ctx.start)),
       end: String(Math.ceil(ctx.end)), dismissed: "false"});
     return fetch(url, {headers: {Accept: "application/json"}}).then(function (r) {
