@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Count, Max, Min, QuerySet, Subquery
+from django.db.models import Count, Min, QuerySet, Subquery
 
 from metrics.chunks import store
 from metrics.ingest.batch import SeriesKey
-from metrics.models import Point, RollupPending, Series, StaleMark, series_key
+from metrics.models import RollupPending, Series, StaleMark, series_key
+from metrics.query import cold
 from metrics.query.timeseries import Query, bucketed
 
 MAX_SERIES_PER_QUERY = 2_000
@@ -99,11 +100,20 @@ def latest_ts(*, series_id: int) -> int | None:
 
 
 def points_extent(*, series_id: int, start_us: int, end_us: int) -> tuple[int, int, int] | None:
-    """(oldest µs, newest µs, count) of the raw points in [start_us, end_us), or None."""
-    row = Point.objects.filter(series_id=series_id, ts__gte=start_us, ts__lt=end_us).aggregate(
-        first=Min("ts"), last=Max("ts"), n=Count("ts")
-    )
-    return None if not row["n"] else (row["first"], row["last"], row["n"])
+    """(oldest µs, newest µs, count) of the raw points in [start_us, end_us), or None (both
+    tiers)."""
+    got = raw_points(series_ids=[series_id], start_us=start_us, end_us=end_us - 1)
+    if series_id not in got:
+        return None
+    ts = got[series_id][0]
+    return int(ts[0]), int(ts[-1]), len(ts)
+
+
+def compressed_until(*, series_ids: list[int], start_us: int, end_us: int) -> int:
+    """The end of the newest compressed chunk of these series in ``[start_us, end_us)``
+    (clamped to it); ``start_us`` when the range holds no chunk: readers that aggregate in
+    SQL over the hot table may do so from there on."""
+    return cold.horizon(series_ids, start_us, end_us)
 
 
 def oldest_unrolled() -> int | None:
