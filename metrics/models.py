@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import GreaterThan
@@ -269,6 +270,15 @@ class RetentionPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tier} {self.pattern}: {self.keep}"
+
+    def clean(self) -> None:
+        errors = {}
+        if not self.pattern.strip() or any(ord(c) < 32 or ord(c) == 127 for c in self.pattern):
+            errors["pattern"] = "a metric name pattern without control characters"
+        if self.keep is not None and self.keep.total_seconds() < 3600:
+            errors["keep"] = "keep data at least one hour"
+        if errors:
+            raise ValidationError(errors)
 
 
 def _newest_point() -> models.QuerySet:
