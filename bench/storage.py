@@ -87,7 +87,7 @@ def load(url: str, series: int, points: int, end_us: int) -> dict:
                 "'%%', '', false, now(), false) RETURNING id",
                 [name, host, series_key(name, host, {})],
             )
-            ids.append(cur.fetchone()[0])
+            ids.append(cur.fetchone()[0])  # type: ignore[index]
         t0 = time.perf_counter()
         for first in range(0, series, 50):
             block = cpu_values(first, min(50, series - first), points)
