@@ -44,7 +44,8 @@ def partials(series_ids: list[int], start_us: int, end_us: int, step_us: int) ->
     """Partials of every point in ``[start_us, end_us)`` (both tiers, hot wins)."""
     last = end_us - 1
     raw = store.raw_arrays(series_ids, start_us, last)
-    meta = store.chunk_rows(series_ids, start_us, last, blobs=False)
+    # below the chunk width few chunks fit in a bucket: fetch the blobs at once
+    meta = store.chunk_rows(series_ids, start_us, last, blobs=step_us < codec.WIDTH_US)
     out: list[Partial] = []
     wanted: list[store.ChunkRow] = []
     for row in meta:
@@ -80,8 +81,8 @@ def _has_hot(raw: dict[int, store.Arrays], row: store.ChunkRow) -> bool:
 
 
 def _with_blobs(rows: list[store.ChunkRow]) -> list[store.ChunkRow]:
-    if not rows:
-        return []
+    if not rows or all(r.ts_data is not None for r in rows):
+        return rows
     keys = {(r.series_id, r.start) for r in rows}
     starts = [r.start for r in rows]
     fetched = store.chunk_rows(
