@@ -15,7 +15,9 @@ from alerts.matchers import host_predicate, matches
 from alerts.models import Alert, AlertRule, Anomaly, Silence
 from alerts.sensitivity import DEFAULT, Sensitivity
 from forecasting.models import Forecast
+from metrics.chunks.codec import stats
 from metrics.models import Series
+from metrics.selectors import compressed_until, raw_points
 
 US = 1_000_000
 SERIES_FIELDS = ("id", "name", "host", "labels", "help", "created_at")
@@ -62,6 +64,8 @@ def window_aggregate(
         return {}
     if agg in ("last", "p95", "rate"):
         return _window_from_raw(series_ids, agg, start_us, end_us)
+    if compressed_until(series_ids=series_ids, start_us=start_us, end_us=end_us) > start_us:
+        return _window_from_points(series_ids, agg, start_us, end_us)
     fn = {"avg": "AVG", "min": "MIN", "max": "MAX", "sum": "SUM", "count": "COUNT"}[agg]
     sql = (
         f"SELECT series_id, {fn}(value) FROM metrics_point WHERE series_id IN ({_ids(series_ids)}) "
@@ -75,19 +79,27 @@ def window_aggregate(
 def _window_from_raw(
     series_ids: list[int], agg: str, start_us: int, end_us: int
 ) -> dict[int, float]:
-    sql = (
-        f"SELECT series_id, ts, value FROM metrics_point WHERE series_id IN ({_ids(series_ids)}) "
-        "AND ts >= %s AND ts < %s ORDER BY series_id, ts"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [start_us, end_us])
-        rows = np.array(cursor.fetchall(), dtype=np.float64).reshape(-1, 3)
-    out: dict[int, float] = {}
-    if not len(rows):
-        return out
-    edges = np.flatnonzero(np.r_[True, rows[1:, 0] != rows[:-1, 0], True])
-    for a, b in zip(edges[:-1], edges[1:], strict=True):
-        out[int(rows[a, 0])] = reduce_window(agg, rows[a:b, 1], rows[a:b, 2])
+    points = raw_points(series_ids=series_ids, start_us=start_us, end_us=end_us - 1)
+    return {sid: reduce_window(agg, ts, values) for sid, (ts, values) in points.items()}
+
+
+def _window_from_points(
+    series_ids: list[int], agg: str, start_us: int, end_us: int
+) -> dict[int, float]:
+    """avg/min/max/sum/count over both tiers (a window reaching compressed chunks), with
+    PostgreSQL's NaN rules (``metrics.chunks.codec.stats``)."""
+    out = {}
+    for sid, (_, values) in raw_points(
+        series_ids=series_ids, start_us=start_us, end_us=end_us - 1
+    ).items():
+        low, high, total = stats(values)
+        out[sid] = {
+            "avg": total / len(values),
+            "min": low,
+            "max": high,
+            "sum": total,
+            "count": float(len(values)),
+        }[agg]
     return out
 
 

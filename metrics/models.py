@@ -13,8 +13,10 @@ from __future__ import annotations
 import hashlib
 import json
 
+from django.core.exceptions import ValidationError
 from django.db import connections, models
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
+from django.db.models.lookups import GreaterThan
 
 US = 1_000_000
 
@@ -28,28 +30,46 @@ def series_key(name: str, host: str, labels: dict[str, str]) -> str:
 class SeriesQuerySet(models.QuerySet):
     def with_latest(self, *, value: bool = True) -> SeriesQuerySet:
         """Annotate ``last_ts`` (and ``last_value``): the newest point, read backwards from
-        the points' primary key (one index probe per series, no scan). Ingestion does not
-        update series rows, so concurrent batches never queue on them."""
-        newest = Point.objects.filter(series=models.OuterRef("pk")).order_by("-ts")
-        qs = self.annotate(last_ts=models.Subquery(newest.values("ts")[:1]))
+        the points' primary key (one index probe per series, no scan), or from the newest
+        chunk when it is newer (a series silent for longer than the hot window). Ingestion
+        does not update series rows, so concurrent batches never queue on them."""
+        raw, chunk = _newest_point(), _newest_chunk()
+        chunk_newer = _chunk_newer(raw, chunk)
+        qs = self.annotate(
+            last_ts=models.Case(
+                models.When(chunk_newer, then=models.Subquery(chunk.values("last_ts")[:1])),
+                default=models.Subquery(raw.values("ts")[:1]),
+            )
+        )
         if value:
-            qs = qs.annotate(last_value=models.Subquery(newest.values("value")[:1]))
+            qs = qs.annotate(
+                last_value=models.Case(
+                    models.When(chunk_newer, then=models.Subquery(chunk.values("last")[:1])),
+                    default=models.Subquery(raw.values("value")[:1]),
+                )
+            )
         return qs
 
     def with_latest_pair(self) -> SeriesQuerySet:
         """Annotate ``last_pair``, ``[ts, value]`` of the newest point, with ONE index probe
-        per series on PostgreSQL (an array; ts as float, exact below 2**53 µs). Elsewhere it
-        is ``with_latest`` (``last_ts``, ``last_value``): see ``latest_columns``."""
+        per series on PostgreSQL (an array; ts as float, exact below 2**53 µs) when it is in
+        the hot table. Elsewhere it is ``with_latest`` (``last_ts``, ``last_value``): see
+        ``latest_columns``."""
         if connections[self.db].vendor != "postgresql":
             return self.with_latest()
-        newest = Point.objects.filter(series=models.OuterRef("pk")).order_by("-ts")
-        pair = models.Func(
-            Cast("ts", models.FloatField()),
-            "value",
-            template="ARRAY[%(expressions)s]",
-            output_field=models.Field(),
+        raw, chunk = _newest_point(), _newest_chunk()
+        return self.annotate(
+            last_pair=models.Case(
+                models.When(
+                    _chunk_newer(raw, chunk),
+                    then=models.Subquery(
+                        chunk.annotate(p=_pair("last_ts", "last")).values("p")[:1]
+                    ),
+                ),
+                default=models.Subquery(raw.annotate(p=_pair("ts", "value")).values("p")[:1]),
+                output_field=models.Field(),
+            )
         )
-        return self.annotate(last_pair=models.Subquery(newest.annotate(p=pair).values("p")[:1]))
 
     def latest_columns(self) -> tuple[str, ...]:
         """The columns ``with_latest_pair`` added, for ``values_list``."""
@@ -250,3 +270,35 @@ class RetentionPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tier} {self.pattern}: {self.keep}"
+
+    def clean(self) -> None:
+        errors = {}
+        if not self.pattern.strip() or any(ord(c) < 32 or ord(c) == 127 for c in self.pattern):
+            errors["pattern"] = "a metric name pattern without control characters"
+        if self.keep is not None and self.keep.total_seconds() < 3600:
+            errors["keep"] = "keep data at least one hour"
+        if errors:
+            raise ValidationError(errors)
+
+
+def _newest_point() -> models.QuerySet:
+    return Point.objects.filter(series=models.OuterRef("pk")).order_by("-ts")
+
+
+def _newest_chunk() -> models.QuerySet:
+    return Chunk.objects.filter(series=models.OuterRef("pk")).order_by("-start")
+
+
+def _chunk_newer(raw: models.QuerySet, chunk: models.QuerySet) -> models.Q:
+    """The newest chunk ends after the hot table's newest point (or there is none)."""
+    newest_raw = Coalesce(models.Subquery(raw.values("ts")[:1]), models.Value(-(2**62)))
+    return models.Q(GreaterThan(models.Subquery(chunk.values("last_ts")[:1]), newest_raw))
+
+
+def _pair(ts: str, value: str) -> models.Func:
+    return models.Func(
+        Cast(ts, models.FloatField()),
+        value,
+        template="ARRAY[%(expressions)s]",
+        output_field=models.Field(),
+    )

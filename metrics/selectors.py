@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, Max, Min, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, Min, OuterRef, QuerySet, Subquery
 
 from metrics.chunks import store
 from metrics.ingest.batch import SeriesKey
-from metrics.models import Point, RollupPending, Series, StaleMark, series_key
+from metrics.models import Chunk, Point, RollupPending, Series, StaleMark, series_key
+from metrics.query import cold
 from metrics.query.timeseries import Query, bucketed
 
 MAX_SERIES_PER_QUERY = 2_000
@@ -97,12 +98,19 @@ def latest_ts_many(*, series_ids: list[int]) -> dict[int, int | None]:
 
 def series_with_points(*, series_ids: list[int], start_us: int, end_us: int) -> set[int]:
     """The series that have a point in ``[start_us, end_us]`` (one index probe each): what
-    the Prometheus API's /series, /labels and /label/…/values mean by a time range. Reads the
-    points table: a second storage tier must be consulted here too."""
+    the Prometheus API's /series, /labels and /label/…/values mean by a time range. Both
+    tiers: a compressed chunk counts when its first..last span meets the range (the chunk
+    statistics say so without decompressing; a chunk with a gap over the whole range is
+    rare and counts too)."""
     found: set[int] = set()
     for i in range(0, len(series_ids), 5_000):
         inside = Point.objects.filter(series=OuterRef("pk"), ts__gte=start_us, ts__lte=end_us)
-        chunk = Series.objects.filter(pk__in=series_ids[i : i + 5_000]).filter(Exists(inside))
+        cold = Chunk.objects.filter(
+            series=OuterRef("pk"), first_ts__lte=end_us, last_ts__gte=start_us
+        )
+        chunk = Series.objects.filter(pk__in=series_ids[i : i + 5_000]).filter(
+            Exists(inside) | Exists(cold)
+        )
         found.update(chunk.values_list("pk", flat=True))
     return found
 
@@ -112,11 +120,20 @@ def latest_ts(*, series_id: int) -> int | None:
 
 
 def points_extent(*, series_id: int, start_us: int, end_us: int) -> tuple[int, int, int] | None:
-    """(oldest µs, newest µs, count) of the raw points in [start_us, end_us), or None."""
-    row = Point.objects.filter(series_id=series_id, ts__gte=start_us, ts__lt=end_us).aggregate(
-        first=Min("ts"), last=Max("ts"), n=Count("ts")
-    )
-    return None if not row["n"] else (row["first"], row["last"], row["n"])
+    """(oldest µs, newest µs, count) of the raw points in [start_us, end_us), or None (both
+    tiers)."""
+    got = raw_points(series_ids=[series_id], start_us=start_us, end_us=end_us - 1)
+    if series_id not in got:
+        return None
+    ts = got[series_id][0]
+    return int(ts[0]), int(ts[-1]), len(ts)
+
+
+def compressed_until(*, series_ids: list[int], start_us: int, end_us: int) -> int:
+    """The end of the newest compressed chunk of these series in ``[start_us, end_us)``
+    (clamped to it); ``start_us`` when the range holds no chunk: readers that aggregate in
+    SQL over the hot table may do so from there on."""
+    return cold.horizon(series_ids, start_us, end_us)
 
 
 def oldest_unrolled() -> int | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from alerts.detectors import DEFAULT_DETECTOR, get_detector
@@ -26,7 +26,7 @@ from alerts.selectors import (
 from alerts.sensitivity import DEFAULT, effective_sensitivity
 from metrics.counters import counter_rate
 from metrics.models import Series, SeriesType
-from metrics.selectors import points_before
+from metrics.selectors import points_before, raw_points
 
 US = 1_000_000
 WARMUP = timedelta(hours=6)  # history a new detector learns from (not reported as anomalies)
@@ -124,20 +124,8 @@ def _counter_rates(keys, since: dict, points: dict) -> dict[tuple[int, str], np.
 
 
 def _points_after(ids: list[int], after_us: int) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-    sql = (
-        "SELECT series_id, ts, value FROM metrics_point WHERE series_id IN "
-        f"({','.join(str(int(i)) for i in ids)}) AND ts > %s ORDER BY series_id, ts"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [after_us])
-        rows = cursor.fetchall()
-    if not rows:
-        return {}
-    sid = np.fromiter((r[0] for r in rows), np.int64, len(rows))
-    ts = np.fromiter((r[1] for r in rows), np.int64, len(rows))
-    val = np.fromiter((r[2] for r in rows), np.float64, len(rows))
-    edges = np.flatnonzero(np.r_[True, sid[1:] != sid[:-1], True])
-    return {int(sid[a]): (ts[a:b], val[a:b]) for a, b in zip(edges[:-1], edges[1:], strict=True)}
+    """Points newer than ``after_us`` (both tiers: a series caught up after a long pause)."""
+    return raw_points(series_ids=ids, start_us=after_us + 1, end_us=2**62)
 
 
 def _score(key, saved: DetectorState | None, ts, values, sensitivity: float, now) -> int:

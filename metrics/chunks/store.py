@@ -62,7 +62,19 @@ def chunk_rows(
         )
         rows = cursor.fetchall()
     return [
-        ChunkRow(*r[:5], *(_null_nan(v) for v in r[5:9]), r[9], r[10])  # type: ignore[arg-type]
+        ChunkRow(
+            int(r[0]),
+            int(r[1]),
+            int(r[2]),
+            int(r[3]),
+            int(r[4]),
+            _null_nan(r[5]),
+            _null_nan(r[6]),
+            _null_nan(r[7]),
+            _null_nan(r[8]),
+            r[9],
+            r[10],
+        )
         for r in rows
     ]
 

@@ -19,8 +19,6 @@ from django.db import connection
 
 from metrics.chunks import codec, store
 
-Partial = tuple[int, int, float, float, float, float]  # series, bucket, count, sum, min, max
-
 
 def horizon(series_ids: list[int], start_us: int, end_us: int) -> int:
     """End of the newest chunk window overlapping ``[start_us, end_us)``, clamped to the
@@ -40,27 +38,55 @@ def horizon(series_ids: list[int], start_us: int, end_us: int) -> int:
     return max(start_us, min(int(newest) + codec.WIDTH_US, end_us))
 
 
-def partials(series_ids: list[int], start_us: int, end_us: int, step_us: int) -> list[Partial]:
-    """Partials of every point in ``[start_us, end_us)`` (both tiers, hot wins)."""
+def partials(
+    series_ids: list[int], start_us: int, end_us: int, step_us: int
+) -> dict[int, np.ndarray]:
+    """Partials of every point in ``[start_us, end_us)`` (both tiers, hot wins): series id
+    -> rows ``[bucket, count, sum, min, max]`` (float64, buckets in order)."""
     last = end_us - 1
     raw = store.raw_arrays(series_ids, start_us, last)
-    meta = store.chunk_rows(series_ids, start_us, last, blobs=False)
-    out: list[Partial] = []
+    # below the chunk width few chunks fit in a bucket: fetch the blobs at once
+    meta = store.chunk_rows(series_ids, start_us, last, blobs=step_us < codec.WIDTH_US)
+    stat_rows: dict[int, list[tuple]] = {}
     wanted: list[store.ChunkRow] = []
     for row in meta:
         if _whole_in_bucket(row, start_us, end_us, step_us) and not _has_hot(raw, row):
             bucket = (row.first_ts // step_us) * step_us
-            out.append((row.series_id, bucket, row.count, row.sum, row.min, row.max))
+            stat_rows.setdefault(row.series_id, []).append(
+                (bucket, row.count, row.sum, row.min, row.max)
+            )
         else:
             wanted.append(row)
     cold = store.decoded(_with_blobs(wanted), start_us, last)
-    for sid in set(raw) | set(cold):
+    out = {}
+    for sid in set(raw) | set(cold) | set(stat_rows):
         if sid in raw and sid in cold:
             ts, values = codec.merge(cold[sid], raw[sid])
         else:
-            ts, values = raw.get(sid) or cold[sid]
-        out.extend(bucket_partials(sid, ts, values, step_us))
+            ts, values = raw.get(sid) or cold.get(sid) or store.EMPTY
+        parts = bucket_partials(ts, values, step_us)
+        if sid in stat_rows:
+            parts = combine([parts, np.array(stat_rows[sid], dtype=np.float64).reshape(-1, 5)])
+        out[sid] = parts
     return out
+
+
+def combine(parts: list[np.ndarray]) -> np.ndarray:
+    """Rows ``[bucket, count, sum, min, max]`` of several sources, one row per bucket."""
+    rows = np.concatenate(parts)
+    if not len(rows):
+        return rows.reshape(0, 5)
+    rows = rows[np.argsort(rows[:, 0], kind="stable")]
+    edges = np.flatnonzero(np.r_[True, rows[1:, 0] != rows[:-1, 0]])
+    return np.column_stack(
+        (
+            rows[edges, 0],
+            np.add.reduceat(rows[:, 1], edges),
+            np.add.reduceat(rows[:, 2], edges),
+            np.fmin.reduceat(rows[:, 3], edges),
+            np.maximum.reduceat(rows[:, 4], edges),
+        )
+    )
 
 
 def _whole_in_bucket(row: store.ChunkRow, start_us: int, end_us: int, step_us: int) -> bool:
@@ -80,8 +106,8 @@ def _has_hot(raw: dict[int, store.Arrays], row: store.ChunkRow) -> bool:
 
 
 def _with_blobs(rows: list[store.ChunkRow]) -> list[store.ChunkRow]:
-    if not rows:
-        return []
+    if not rows or all(r.ts_data is not None for r in rows):
+        return rows
     keys = {(r.series_id, r.start) for r in rows}
     starts = [r.start for r in rows]
     fetched = store.chunk_rows(
@@ -90,23 +116,18 @@ def _with_blobs(rows: list[store.ChunkRow]) -> list[store.ChunkRow]:
     return [r for r in fetched if (r.series_id, r.start) in keys]
 
 
-def bucket_partials(sid: int, ts: np.ndarray, values: np.ndarray, step_us: int) -> list[Partial]:
+def bucket_partials(ts: np.ndarray, values: np.ndarray, step_us: int) -> np.ndarray:
+    """Rows ``[bucket, count, sum, min, max]`` of sorted points."""
     if not len(ts):
-        return []
+        return np.empty((0, 5))
     buckets = (ts // step_us) * step_us
     edges = np.flatnonzero(np.r_[True, buckets[1:] != buckets[:-1]])
-    counts = np.diff(np.r_[edges, len(ts)])
-    sums = np.add.reduceat(values, edges)
-    lows = np.fmin.reduceat(values, edges)
-    highs = np.maximum.reduceat(values, edges)
-    return list(
-        zip(
-            [sid] * len(edges),
-            buckets[edges].tolist(),
-            counts.astype(np.float64).tolist(),
-            sums.tolist(),
-            lows.tolist(),
-            highs.tolist(),
-            strict=True,
+    return np.column_stack(
+        (
+            buckets[edges].astype(np.float64),
+            np.diff(np.r_[edges, len(ts)]).astype(np.float64),
+            np.add.reduceat(values, edges),
+            np.fmin.reduceat(values, edges),
+            np.maximum.reduceat(values, edges),
         )
     )

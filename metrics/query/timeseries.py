@@ -124,29 +124,25 @@ def bucketed(query: Query) -> dict[int, list[list[float]]]:
 
 def _with_cold(query: Query, split: int) -> dict[int, list[list[float]]]:
     """Partials before ``split`` from the cold tier, after it from SQL, combined."""
-    rows = cold.partials(query.series_ids, query.start_us, split, query.step_us)
+    parts = cold.partials(query.series_ids, query.start_us, split, query.step_us)
     if split < query.end_us:
         hot = replace(query, start_us=split)
         partial, params = _partial_sql(hot, tier_for(hot))
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT series_id, b, c, s, mn, mx FROM ({partial}) AS q", params)
-            rows.extend(cursor.fetchall())
-    combined: dict[tuple[int, int], list[float]] = {}
-    for sid, bucket, c, total, low, high in rows:
-        low, high = _nan(low), _nan(high)
-        key = (int(sid), int(bucket))
-        if key not in combined:
-            combined[key] = [float(c), _nan(total), low, high]
+            rows = np.array(
+                [[_nan(v) for v in r] for r in cursor.fetchall()], dtype=np.float64
+            ).reshape(-1, 6)
+        for sid in np.unique(rows[:, 0]).astype(np.int64).tolist():
+            mine = rows[rows[:, 0] == sid, 1:]
+            parts[sid] = cold.combine([parts[sid], mine]) if sid in parts else cold.combine([mine])
+    column = {"avg": None, "min": 3, "max": 4, "sum": 2, "count": 1}[query.agg]
+    out: dict[int, list[list[float]]] = {}
+    for sid, p in parts.items():
+        if not len(p):
             continue
-        acc = combined[key]
-        acc[0] += float(c)
-        acc[1] += _nan(total)
-        acc[2] = float(np.fmin(acc[2], low))
-        acc[3] = float(np.maximum(acc[3], high))
-    out: dict[int, list[list[float]]] = defaultdict(list)
-    for (sid, bucket), (c, total, low, high) in sorted(combined.items()):
-        value = {"avg": total / c, "min": low, "max": high, "sum": total, "count": c}
-        out[sid].append([bucket / US, value[query.agg]])
+        value = p[:, 2] / p[:, 1] if column is None else p[:, column]
+        out[sid] = np.column_stack((p[:, 0] / US, value)).tolist()
     return out
 
 

@@ -12,7 +12,10 @@ import numpy as np
 from django.db import connection
 from rest_framework import serializers
 
+from metrics.chunks import store
+from metrics.chunks.codec import stats
 from metrics.models import Series
+from metrics.query import cold
 from metrics.query.params import RangeSerializer
 
 HOUR_US = 3_600_000_000
@@ -23,7 +26,13 @@ class TrendsQuerySerializer(RangeSerializer):
     host = serializers.CharField(required=False, max_length=200)
 
 
-def _sums(ids: str, start: int, end: int) -> dict[int, tuple]:
+def _sums(ids: str, start: int, end: int, compressed: bool) -> dict[int, tuple]:
+    id_list = [int(i) for i in ids.split(",")]
+    if compressed:  # the range reaches compressed chunks: from the points of both tiers
+        return {
+            sid: _sums_of(ts, values, start)
+            for sid, (ts, values) in store.points(id_list, start, end - 1).items()
+        }
     sql = (
         "SELECT series_id, COUNT(*), SUM(value), MIN(value), MAX(value), SUM(value * value), "
         f"SUM((ts - %s) / {HOUR_US}.0), SUM(((ts - %s) / {HOUR_US}.0) * ((ts - %s) / {HOUR_US}.0)), "
@@ -35,7 +44,29 @@ def _sums(ids: str, start: int, end: int) -> dict[int, tuple]:
         return {row[0]: row[1:] for row in cursor.fetchall()}
 
 
-def _p95(ids: str, start: int, end: int) -> dict[int, float]:
+def _sums_of(ts: np.ndarray, values: np.ndarray, start: int) -> tuple:
+    """What ``_sums``'s SQL computes, from points."""
+    hours = (ts - start) / HOUR_US
+    low, high, total = stats(values)
+    return (
+        len(ts),
+        total,
+        low,
+        high,
+        float(np.sum(values * values)),
+        float(hours.sum()),
+        float(np.sum(hours * hours)),
+        float(np.sum(hours * values)),
+    )
+
+
+def _p95(ids: str, start: int, end: int, compressed: bool) -> dict[int, float]:
+    id_list = [int(i) for i in ids.split(",")]
+    if compressed:
+        return {
+            sid: float(np.percentile(values, 95))
+            for sid, (_, values) in store.points(id_list, start, end - 1).items()
+        }
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
@@ -87,8 +118,11 @@ def trends(*, series: list[Series], start_us: int, end_us: int) -> list[dict]:
         return []
     ids = ",".join(str(s.pk) for s in series)
     span = end_us - start_us
-    current, previous = _sums(ids, start_us, end_us), _sums(ids, start_us - span, start_us)
-    p95 = _p95(ids, start_us, end_us)
+    # one check for both ranges: do they reach compressed chunks?
+    compressed = cold.horizon([s.pk for s in series], start_us - span, end_us) > start_us - span
+    current = _sums(ids, start_us, end_us, compressed)
+    previous = _sums(ids, start_us - span, start_us, compressed)
+    p95 = _p95(ids, start_us, end_us, compressed)
     out = []
     for s in series:
         now = _stats(current.get(s.pk), p95.get(s.pk))

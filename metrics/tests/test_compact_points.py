@@ -116,7 +116,7 @@ def test_command_refuses_a_bad_duration(older_than):
 def test_command_compacts_with_the_hot_window(settings, capsys):
     settings.HYDRA_HOT_WINDOW = __import__("datetime").timedelta(hours=2)
     now = int(time.time() * US)
-    old = (now // WIDTH_US) * WIDTH_US - WIDTH_US
+    old = ((now - 2 * HOUR) // WIDTH_US) * WIDTH_US - WIDTH_US  # a whole window before the cutoff
     put(SeriesFactory(), [old, now - 60 * US], [1.0, 2.0])
     call_command("compact_points")
     assert "compacted 1 points into 1 chunk windows" in capsys.readouterr().out

@@ -138,9 +138,9 @@ def test_trends_compare_with_the_previous_range(api, loaded):
     assert stats["p95"] == pytest.approx(116.0, abs=0.6)
 
 
-def test_trends_use_four_sql_queries(api, loaded, django_assert_num_queries):
+def test_trends_use_five_sql_queries(api, loaded, django_assert_num_queries):
     api.get("/api/v1/series/")  # the token is looked up once, then remembered for a while
-    with django_assert_num_queries(4):  # series, current, previous, p95
+    with django_assert_num_queries(5):  # series, compressed chunks?, current, previous, p95
         assert len(api.get("/api/v1/analytics/trends", {"name": "cpu"}).json()["series"]) == 2
 
 

@@ -1,0 +1,239 @@
+"""Storage benchmark (issue 17): bytes per point across every metrics table before and
+after compaction, compaction throughput, and query latency hot vs compressed.
+
+Usage (from the repository root; PostgreSQL at 127.0.0.1:5432, user postgres)::
+
+    .venv/bin/python bench/storage.py [--series 1000] [--points 10000] [--json out.json]
+
+Method, in one invocation:
+
+1. recreates the database ``hydra_bench_storage`` (``--database-url``) and migrates it;
+2. loads ``--series`` × ``--points`` CPU-like points (10 s apart, 2 decimals; see
+   ``bench/_storage_data.py``) ending at the last 6-hour window boundary at least 2 h ago
+   (so every point is older than the hot window), plus one series of 30 days at 10 s
+   (259,200 points) for the long queries, by binary COPY into ``metrics_point`` with one
+   pending-rollup row, then runs the rollup job (as production would have);
+3. hot: VACUUM ANALYZE, sizes of every ``metrics_*`` table with its indexes and TOAST
+   (``pg_total_relation_size``), and the query latencies;
+4. ``manage.py compact_points --older-than 2h`` (timed: points/s), VACUUM ANALYZE, sizes,
+   then VACUUM FULL and sizes again (plain VACUUM leaves the emptied pages of the hot
+   table's indexes allocated: new points reuse them, so the steady state is in between),
+   and the latencies again.
+
+Queries are in-process (``metrics.query.timeseries.bucketed`` and
+``metrics.selectors.raw_points``: no HTTP), median of 7 after a warm-up: one series × 30
+days at 1 h avg; all series × 24 h at 5 min avg; one series × 7 days raw export (every
+point). Targets: ≤ 2.0 bytes per point after compaction; ≤ 20 ms and ≤ 300 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _server import database_recreate, manage  # noqa: E402
+from _storage_data import STEP_US, US, cpu_values  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+WIDTH_US = 6 * 3600 * US
+LONG_POINTS = 30 * 8_640
+
+
+def parse_args() -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument(
+        "--database-url",
+        default="postgres://postgres:postgres@127.0.0.1:5432/hydra_bench_storage",
+    )
+    p.add_argument("--series", type=int, default=1_000)
+    p.add_argument("--points", type=int, default=10_000)
+    p.add_argument("--json")
+    return p.parse_args()
+
+
+def django_env(url: str) -> dict[str, str]:
+    return dict(
+        os.environ,
+        DATABASE_URL=url,
+        SECRET_KEY="bench-storage-" + os.urandom(24).hex(),
+        HYDRA_DB_POOL_SIZE="0",
+        HYDRA_EMBEDDED_SCHEDULER="false",
+        DJANGO_SETTINGS_MODULE="hydra.settings",
+    )
+
+
+def load(url: str, series: int, points: int, end_us: int) -> dict:
+    from metrics.ingest.copyformat import copy_payload
+    from metrics.models import series_key
+
+    ts = end_us - points * STEP_US + np.arange(points, dtype=np.int64) * STEP_US
+    long_ts = end_us - LONG_POINTS * STEP_US + np.arange(LONG_POINTS, dtype=np.int64) * STEP_US
+    with psycopg.connect(url, autocommit=False) as conn, conn.cursor() as cur:
+        rows = [(f"cpu{i:05d}", "cpu.usage") for i in range(series)] + [("long", "cpu.long")]
+        ids = []
+        for host, name in rows:
+            cur.execute(
+                "INSERT INTO metrics_series (name, host, labels, key, type, unit, help, "
+                "host_from_instance, created_at, watch) VALUES (%s, %s, '{}', %s, 'gauge', "
+                "'%%', '', false, now(), false) RETURNING id",
+                [name, host, series_key(name, host, {})],
+            )
+            ids.append(cur.fetchone()[0])  # type: ignore[index]
+        t0 = time.perf_counter()
+        for first in range(0, series, 50):
+            block = cpu_values(first, min(50, series - first), points)
+            sids = np.repeat(np.asarray(ids[first : first + len(block)], dtype=np.int64), points)
+            payload = copy_payload(sids, np.tile(ts, len(block)), block.ravel())
+            with cur.copy(
+                "COPY metrics_point (series_id, ts, value) FROM STDIN (FORMAT BINARY)"
+            ) as cp:
+                cp.write(payload)
+        long_values = cpu_values(10_000_000, 1, LONG_POINTS)[0]
+        payload = copy_payload(np.full(LONG_POINTS, ids[-1], dtype=np.int64), long_ts, long_values)
+        with cur.copy("COPY metrics_point (series_id, ts, value) FROM STDIN (FORMAT BINARY)") as cp:
+            cp.write(payload)
+        cur.execute(
+            "INSERT INTO metrics_rolluppending (min_ts, max_ts, series) VALUES (%s, %s, %s)",
+            [int(long_ts[0]), int(ts[-1]), np.asarray(ids, dtype="<i8").tobytes()],
+        )
+        conn.commit()
+    return {"ids": ids[:-1], "long": ids[-1], "copy_s": time.perf_counter() - t0}
+
+
+def vacuum(url: str, full: bool = False) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("VACUUM (FULL, ANALYZE)" if full else "VACUUM ANALYZE")
+
+
+def sizes(url: str) -> dict[str, int]:
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "SELECT relname, pg_total_relation_size(oid) FROM pg_class "
+            "WHERE relkind = 'r' AND relname LIKE 'metrics\\_%%' ORDER BY relname"
+        ).fetchall()
+    return {name: int(size) for name, size in rows}
+
+
+def timed(fn, runs: int = 7) -> tuple[float, float]:
+    """Median wall and this process's CPU time (ms): on a loaded machine the wall time
+    includes waiting for a core."""
+    fn()
+    walls, cpus = [], []
+    for _ in range(runs):
+        t0, c0 = time.perf_counter(), time.process_time()
+        fn()
+        walls.append((time.perf_counter() - t0) * 1000)
+        cpus.append((time.process_time() - c0) * 1000)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def latencies(loaded: dict, end_us: int) -> dict[str, tuple[float, float]]:
+    from metrics.query.timeseries import Query, bucketed
+    from metrics.selectors import oldest_unrolled, raw_points
+
+    dirty = oldest_unrolled()
+    one = Query([loaded["long"]], end_us - 30 * 86_400 * US, end_us, 3600 * US, "avg", dirty)
+    many = Query(loaded["ids"], end_us - 86_400 * US, end_us, 300 * US, "avg", dirty)
+    checks = {
+        "one series x 30 d at 1 h": (lambda: bucketed(one), 720),
+        "all series x 24 h at 5 min": (lambda: bucketed(many), 288),
+    }
+    out = {}
+    for label, (fn, buckets) in checks.items():
+        got = fn()
+        assert got and all(0 < len(p) <= buckets for p in got.values()), label
+        out[label] = timed(fn)
+
+    def export():
+        got = raw_points(
+            series_ids=[loaded["long"]], start_us=end_us - 7 * 86_400 * US, end_us=end_us - 1
+        )
+        assert len(got[loaded["long"]][0]) == 7 * 8_640
+
+    out["one series x 7 d raw export"] = timed(export)
+    return out
+
+
+def report(label: str, size: dict[str, int], points: int) -> None:
+    total = sum(size.values())
+    print(f"\n{label}: {total / 1e6:.1f} MB, {total / points:.2f} bytes per point")
+    for name, b in size.items():
+        if b > 16_384:
+            print(f"  {name}: {b / 1e6:.2f} MB ({b / points:.2f} B/pt)")
+
+
+def main() -> None:
+    args = parse_args()
+    env = django_env(args.database_url)
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    database_recreate(args.database_url)
+    manage(env, "migrate", "--no-input")
+    import django
+
+    django.setup()
+    from metrics.rollups import rollups_update
+
+    end_us = ((int(time.time() * US) - 2 * 3600 * US) // WIDTH_US) * WIDTH_US
+    loaded = load(args.database_url, args.series, args.points, end_us)
+    points = args.series * args.points + LONG_POINTS
+    t0 = time.perf_counter()
+    while rollups_update():
+        pass
+    rollup_s = time.perf_counter() - t0
+    vacuum(args.database_url)
+    hot_size = sizes(args.database_url)
+    hot_q = latencies(loaded, end_us)
+    t0 = time.perf_counter()
+    out = manage(env, "compact_points", "--older-than", "2h")
+    compact_s = time.perf_counter() - t0
+    vacuum(args.database_url)
+    cold_size = sizes(args.database_url)
+    vacuum(args.database_url, full=True)  # freed pages returned (the hot table's indexes)
+    full_size = sizes(args.database_url)
+    from django.db import connection
+
+    connection.close()
+    cold_q = latencies(loaded, end_us)
+    print(
+        f"{points:,} points ({args.series} series x {args.points} + 1 x {LONG_POINTS}); "
+        f"COPY {loaded['copy_s']:.1f} s, rollups {rollup_s:.1f} s"
+    )
+    report("hot (raw table + rollups)", hot_size, points)
+    report("after compaction, VACUUM", cold_size, points)
+    report("after compaction, VACUUM FULL", full_size, points)
+    print(f"\ncompaction: {out.strip()} (wall incl. Django start-up {compact_s:.1f} s)")
+    print("\n| query | hot wall / Python CPU (ms) | compressed wall / Python CPU (ms) |")
+    print("|---|---:|---:|")
+    for label in hot_q:
+        (hw, hc), (cw, cc) = hot_q[label], cold_q[label]
+        print(f"| {label} | {hw:.1f} / {hc:.1f} | {cw:.1f} / {cc:.1f} |")
+    print(f"\nload average: {os.getloadavg()}")
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    "points": points,
+                    "hot_bytes": hot_size,
+                    "compressed_bytes": cold_size,
+                    "compressed_full_bytes": full_size,
+                    "compaction": out.strip(),
+                    "hot_ms": hot_q,
+                    "compressed_ms": cold_q,
+                },
+                indent=1,
+            )
+        )
+
+
+if __name__ == "__main__":
+    main()
