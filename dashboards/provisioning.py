@@ -6,7 +6,7 @@ Lives in the top app because it spans them all. The directory::
     DIR/rules/*.yml             alert rules: Hydra's ``rules:`` or Prometheus ``groups:``
     DIR/silences/*.yml          ``silences:`` (keyed by comment)
     DIR/dashboards/*.json       one saved dashboard per file (keyed by title)
-    DIR/scrape_targets/*.yml    not supported yet: reported (see SCRAPE_TARGETS)
+    DIR/scrape_targets/*.yml    Prometheus ``scrape_configs:`` (as ``import_scrape_config``)
 
 Files may be YAML or JSON. Everything is applied in one transaction (rolled back on any
 error, or with ``dry_run``); the result lists every change and what was skipped.
@@ -38,10 +38,10 @@ from alerts.services.routing_config import config_data, config_import
 from dashboards.definition import validate_definition
 from dashboards.models import Dashboard
 from dashboards.services import dashboard_export
+from prom.scrape_config import config as scrape_config
+from prom.services import scrape_targets_import
 
 SUFFIXES = (".yml", ".yaml", ".json")
-# the hook for scrape targets: a callable(files, lines) once a ScrapeTarget model exists
-SCRAPE_TARGETS = None
 
 
 class _Rollback(Exception):
@@ -92,14 +92,30 @@ def _provision(directory: Path, owner: str, result: ProvisionResult) -> None:
         rules_provision(_files(directory / "rules"), result.lines, result.skipped)
     if (directory / "silences").is_dir():
         silences_provision(_files(directory / "silences"), result.lines)
+    if (directory / "scrape_targets").is_dir():
+        scrape_targets_provision(_files(directory / "scrape_targets"), result.lines)
     if (directory / "dashboards").is_dir():
         dashboards_provision(_files(directory / "dashboards"), owner, result.lines)
-    if (directory / "scrape_targets").is_dir():
-        files = _files(directory / "scrape_targets")
-        if SCRAPE_TARGETS is None:
-            result.skipped += [f"{s}: scrape targets are not supported yet" for s, _ in files]
-        else:
-            SCRAPE_TARGETS(files, result.lines)
+
+
+def scrape_targets_provision(files: list[tuple[str, object]], lines: list[str]) -> None:
+    """Each file's ``scrape_configs`` (Prometheus's format) as scrape targets of that file:
+    created, updated, and the file's earlier targets it no longer lists removed."""
+    for source, data in files:
+        try:
+            imported = scrape_config.read(data or {}, Path(source).parent)
+        except scrape_config.ConfigError as exc:
+            raise ProvisionError(f"{source}: {exc}") from None
+        counts = scrape_targets_import(
+            specs=imported.targets, source=f"file:{source}"[:300], prune=True
+        )
+        if counts.errors:
+            raise ProvisionError(f"{source}: " + "; ".join(counts.errors))
+        if counts.created or counts.updated or counts.removed:
+            lines.append(
+                f"~ scrape targets from {source}: {counts.created} new, "
+                f"{counts.updated} changed, {counts.removed} removed"
+            )
 
 
 def _owner(username: str):

@@ -15,6 +15,7 @@ from rest_framework import serializers
 from alerts.models import AlertRule, NotificationPolicy, Receiver, RecordingRule, Silence
 from dashboards.models import Dashboard
 from dashboards.services import dashboard_update
+from prom.models import ScrapeTarget
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +66,12 @@ silences:
     duration_minutes: 120
     timezone: Europe/Paris
 """
+SCRAPE = """
+scrape_configs:
+  - job_name: node
+    scrape_interval: 30s
+    static_configs: [{targets: ["db-1:9100", "db-2:9100"], labels: {team: db}}]
+"""
 DASHBOARD = {
     "title": "Databases",
     "range": "6h",
@@ -81,7 +88,7 @@ def config_dir(tmp_path: Path) -> Path:
     (root / "rules" / "node.yml").write_text(PROMETHEUS_RULES)
     (root / "silences" / "maintenance.yml").write_text(SILENCES)
     (root / "dashboards" / "db.json").write_text(json.dumps(DASHBOARD))
-    (root / "scrape_targets" / "nodes.yml").write_text("targets: []\n")
+    (root / "scrape_targets" / "nodes.yml").write_text(SCRAPE)
     return root
 
 
@@ -113,7 +120,9 @@ def test_provision_loads_everything_marks_it_and_reports_what_does_not_map(tmp_p
     assert NotificationPolicy.objects.get(matchers=['team="db"']).provisioned
     assert "+ rule 'cpu high'" in output and "+ dashboard 'Databases'" in output
     assert "+ rule 'HighLoad'" in output and "+ recording rule 'job:load:avg'" in output
-    assert "scrape targets are not supported yet" in output
+    assert sorted(ScrapeTarget.objects.values_list("url", "interval_ms", "labels__team")) == [
+        ("http://db-1:9100/metrics", 30_000, "db"), ("http://db-2:9100/metrics", 30_000, "db")]  # fmt: skip
+    assert "~ scrape targets from" in output and "2 new" in output
     # idempotent
     assert run("provision", str(root)).splitlines()[-1] == "no changes"
 
@@ -148,6 +157,7 @@ def test_dry_run_prints_the_diff_and_writes_nothing(tmp_path, owner):
         ("dashboards/db.json", json.dumps({**DASHBOARD, "range": "forever"}), "range"),
         ("alertmanager.yml", ALERTMANAGER.replace("receiver: db", "receiver: nobody"), "undefined receiver"),
         ("rules/hydra.yml", "rules: [", "cannot read"),
+        ("scrape_targets/nodes.yml", SCRAPE.replace("30s", "soon"), "nodes.yml"),
         ("rules/node.yml", PROMETHEUS_RULES.replace("> 4", "> > 4"), "node.yml"),
     ],
 )  # fmt: skip
@@ -161,6 +171,7 @@ def test_an_invalid_file_is_refused_naming_it_and_nothing_is_written(
     assert str(root) in str(caught.value) or "range" in str(caught.value)
     assert not AlertRule.objects.exists() and not Silence.objects.exists()
     assert not Dashboard.objects.exists() and not Receiver.objects.filter(name="db").exists()
+    assert not ScrapeTarget.objects.exists()
 
 
 def test_provisioned_objects_are_read_only_in_the_api_admin_and_dashboards(
