@@ -4,7 +4,7 @@ it with ``data-source="histogram"``)."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -40,7 +40,18 @@ class HistogramQuerySerializer(SeriesQuerySerializer):
 class HistogramQuantilesApi(APIView):
     required_perms = {"GET": "metrics.view_series"}
 
-    @extend_schema(parameters=[HistogramQuerySerializer])
+    @extend_schema(
+        parameters=[HistogramQuerySerializer],
+        responses={
+            200: inline_serializer(
+                name="HistogramQuantiles",
+                fields={
+                    "series": serializers.ListField(child=serializers.DictField()),
+                    "step": serializers.FloatField(),
+                },
+            )
+        },
+    )
     def get(self, request):
         query = HistogramQuerySerializer(data=request.query_params, context={"now_us": now_us()})
         query.is_valid(raise_exception=True)

@@ -325,7 +325,15 @@ SPECTACULAR_SETTINGS = {
         {"name": "alerts", "description": "Alert rules and their backtest, alerts, silences."},
         {"name": "forecasting", "description": "Forecast settings, forecasts, time to breach."},
         {"name": "load tests", "description": "Scenarios, runs, capacity training."},
-        {"name": "prometheus", "description": "Prometheus remote write and OTLP/HTTP metrics."},
+        {
+            "name": "prometheus",
+            "description": "Prometheus remote write, OTLP/HTTP metrics, scrape targets, and "
+            "the Prometheus HTTP API (PromQL) under /prometheus.",
+        },
+        {
+            "name": "dashboards",
+            "description": "What the pages' charts read: histogram percentiles.",
+        },
     ],
     "SWAGGER_UI_SETTINGS": {"persistAuthorization": True},
 }

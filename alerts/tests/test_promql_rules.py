@@ -55,7 +55,7 @@ def test_each_output_series_is_an_alert_with_prometheus_labels_and_annotations(
     assert [(a.series.host, a.state) for a in alerts] == [("web-1", "firing"), ("web-2", "firing")]
     assert alerts[0].series.name == "ALERTS"
     assert alerts[0].series.labels == {"alertname": "down", "job": "node", "severity": "page"}
-    assert alerts[0].summary == "web-1 of node is down (0.0)"
+    assert alerts[0].summary == "web-1 of node is down (0)"  # Go prints float64 0 as 0
     assert Notification.objects.exists() and len(webhook.bodies()[0]["alerts"]) == 2
     assert rule.alerts.count() == 2
 

@@ -22,6 +22,7 @@ APP_TAGS = {
     "forecasting": "forecasting",
     "scenarios": "load tests",
     "prom": "prometheus",
+    "dashboards": "dashboards",
 }
 
 

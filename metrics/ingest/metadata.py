@@ -18,7 +18,8 @@ from metrics.models import Series
 
 TTL_S = 600
 CACHE_MAX = 100_000
-_applied: dict[str, tuple[SeriesMeta, float]] = {}  # name -> (metadata, expires)
+# name -> (metadata, expires, settled: every series of the name existed and took it)
+_applied: dict[str, tuple[SeriesMeta, float, bool]] = {}
 _lock = threading.Lock()
 
 
@@ -30,21 +31,32 @@ def remembered(name: str) -> SeriesMeta | None:
 
 def apply_metadata(meta: dict[str, SeriesMeta]) -> None:
     """Update the series of each name whose type, help or unit differ (caller's transaction)."""
-    changed = {name: m for name, m in meta.items() if remembered(name) != m}
+    changed = {name: m for name, m in meta.items() if not _settled(name, m)}
+    settled: dict[str, bool] = {}
     for name, m in changed.items():
-        Series.objects.filter(name=name).exclude(type=m.type, help=m.help, unit=m.unit).update(
+        rows = Series.objects.filter(name=name)
+        updated = rows.exclude(type=m.type, help=m.help, unit=m.unit).update(
             type=m.type, help=m.help, unit=m.unit
         )
+        # metadata sent before the name's first series (Prometheus sends it in requests of
+        # its own) types the series made here later, but is applied again on its next send
+        # in case another process made them meanwhile
+        settled[name] = bool(updated) or rows.exists()
     if changed:
-        transaction.on_commit(lambda: _remember(changed))
+        transaction.on_commit(lambda: _remember(changed, settled))
 
 
-def _remember(meta: dict[str, SeriesMeta]) -> None:
+def _settled(name: str, meta: SeriesMeta) -> bool:
+    hit = _applied.get(name)
+    return hit is not None and hit[0] == meta and hit[2] and hit[1] > time.monotonic()
+
+
+def _remember(meta: dict[str, SeriesMeta], settled: dict[str, bool]) -> None:
     expires = time.monotonic() + TTL_S
     with _lock:
         if len(_applied) + len(meta) > CACHE_MAX:
             _applied.clear()
-        _applied.update({name: (m, expires) for name, m in meta.items()})
+        _applied.update({name: (m, expires, settled[name]) for name, m in meta.items()})
 
 
 def forget_metadata() -> None:

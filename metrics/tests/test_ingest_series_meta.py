@@ -14,6 +14,7 @@ from metrics.ingest.series_ids import forget_all
 from metrics.models import Point, Series, StaleMark
 from metrics.selectors import stale_marks
 from metrics.services import points_ingest, series_delete
+from metrics.tests.factories import SeriesFactory
 
 pytestmark = pytest.mark.django_db
 NOW_US = int(time.time()) * 1_000_000
@@ -125,3 +126,17 @@ def test_metadata_sent_before_any_series_types_them_at_creation(
     assert not Series.objects.exists()
     points_ingest(batch=batch_of((NOW_US, 0.5)))
     assert (Series.objects.get().type, Series.objects.get().help) == ("gauge", "1m load")
+
+
+def test_metadata_sent_before_any_series_still_types_them_on_its_next_send(
+    django_capture_on_commit_callbacks,
+):
+    gauge = SeriesMeta("gauge", "1m load average")
+    with django_capture_on_commit_callbacks(execute=True):  # what the process remembers
+        points_ingest(batch=batch_of(meta={"node_load1": gauge}))  # no series of it yet
+    made_elsewhere = SeriesFactory(name="node_load1")  # e.g. by another process, untyped
+    assert made_elsewhere.type == "unknown"
+    with django_capture_on_commit_callbacks(execute=True):
+        points_ingest(batch=batch_of(meta={"node_load1": gauge}))  # Prometheus's next send
+    made_elsewhere.refresh_from_db()
+    assert (made_elsewhere.type, made_elsewhere.help) == ("gauge", "1m load average")

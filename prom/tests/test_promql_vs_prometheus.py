@@ -148,6 +148,8 @@ def _differences(expr: str, theirs: dict, ours: dict) -> str | None:
     if theirs["resultType"] in ("scalar", "string"):
         (t1, v1), (t2, v2) = theirs["result"], ours["result"]
         return None if t1 == t2 and _close(v1, v2) else f"{theirs['result']} != {ours['result']}"
+    if expr.startswith(("topk", "bottomk")):
+        return _selected_values_differ(theirs, ours)
     keys = [frozenset(s["metric"].items()) for s in theirs["result"]]
     mine = [frozenset(s["metric"].items()) for s in ours["result"]]
     if set(keys) != set(mine):
@@ -164,6 +166,28 @@ def _differences(expr: str, theirs: dict, ours: dict) -> str | None:
             return f"timestamps differ for {dict(key)}"
         if not all(_close(x, y) for (_, x), (_, y) in zip(a, b, strict=True)):
             return f"values differ for {dict(key)}: {a[:3]} vs {b[:3]}"
+    return None
+
+
+def _selected_values_differ(theirs: dict, ours: dict) -> str | None:
+    """topk/bottomk: among equal values at the k-th place Prometheus keeps any of them (a
+    heap), so which series are kept may differ; the values kept at each step may not."""
+
+    def by_time(data: dict) -> dict:
+        out: dict = {}
+        for item in data["result"]:
+            for t, v in _points(item):
+                out.setdefault(t, []).append(float(v))
+        return {t: sorted(vs) for t, vs in out.items()}
+
+    a, b = by_time(theirs), by_time(ours)
+    if sorted(a) != sorted(b):
+        return "steps differ"
+    for t, values in a.items():
+        if len(values) != len(b[t]) or not all(
+            _close(x, y) for x, y in zip(values, b[t], strict=True)
+        ):
+            return f"values kept at {t} differ: {values} vs {b[t]}"
     return None
 
 

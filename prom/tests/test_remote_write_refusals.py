@@ -108,7 +108,7 @@ def test_label_sets_prometheus_forbids_are_a_400(remote_write, labels, expected)
 @pytest.mark.parametrize(
     "stamp_ms",
     [
-        pytest.param(lambda now: now - 40 * 86_400_000, id="older-than-retention"),
+        pytest.param(lambda now: now - 400 * 86_400_000, id="older-than-retention"),
         pytest.param(lambda now: now + 3_600_000, id="an-hour-ahead"),
         pytest.param(lambda now: 2**62, id="int64-overflow-if-multiplied"),
         pytest.param(lambda now: -(2**62), id="negative-overflow"),
