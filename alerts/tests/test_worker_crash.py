@@ -133,7 +133,7 @@ def test_a_worker_killed_mid_evaluation_loses_no_state_and_notifies_once(tmp_pat
         name="crash hook", kind="webhook", target=receiver.url, group_wait_seconds=0
     )
     breaching_data(channel)
-    broker = Celery("crash-test", broker=redis.url)
+    broker = Celery("crash-test", broker=redis.url, set_as_current=False)  # hydra's stays current
     workers: list[subprocess.Popen] = []
     try:
         workers.append(start_worker(tmp_path, redis, "first"))
@@ -161,6 +161,7 @@ def test_a_worker_killed_mid_evaluation_loses_no_state_and_notifies_once(tmp_pat
     finally:
         for worker in workers:
             stop(worker)
+        broker.close()
         redis.kill()
         receiver.server.shutdown()
     assert AlertRule.objects.exclude(last_status="ok").count() == 0
