@@ -33,7 +33,7 @@ from pathlib import Path
 import httpx
 import numpy as np
 from _prometheus import prometheus, remote_write  # noqa: E402  (bench/ on sys.path)
-from _server import admin_dsn, database_drop, free_port, machine_info, web_start, web_stop
+from _server import admin_dsn, database_drop, free_port, machine_info, manage, web_start, web_stop
 from ingest import prepare, server_env
 
 STEP_MS = 15_000
@@ -51,6 +51,11 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--hours", type=int, default=24)
     p.add_argument("--runs", type=int, default=20)
     p.add_argument("--keep", action="store_true", help="keep the bench database")
+    p.add_argument(
+        "--compact",
+        action="store_true",
+        help="run compact_points after loading (all but the last HYDRA_HOT_WINDOW compressed)",
+    )
     p.add_argument("--json", type=Path)
     return p.parse_args()
 
@@ -155,6 +160,10 @@ def run(args) -> dict:
     web = web_start(env, free_port(), Path(data_dir))
     try:
         print(f"remote write to Hydra: {load_hydra(web.port, token, series):.0f} s", flush=True)
+        if args.compact:
+            started = time.monotonic()
+            manage(env, "compact_points")
+            print(f"compact_points: {time.monotonic() - started:.0f} s", flush=True)
         with (
             prometheus(series, free_port()) as prom,
             httpx.Client(base_url=f"http://127.0.0.1:{web.port}", timeout=300) as hydra,
