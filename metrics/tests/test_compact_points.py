@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -135,6 +136,13 @@ def _subprocess_env() -> dict[str, str]:
     return env
 
 
+def _ingest_overwrites_in_thread(*args) -> dict[tuple[int, int], float]:
+    try:
+        return _ingest_overwrites(*args)
+    finally:
+        connection.close()  # the thread's own connection
+
+
 def _ingest_overwrites(
     series: list[Series], round_: int, base: int
 ) -> dict[tuple[int, int], float]:
@@ -165,12 +173,15 @@ def test_sigkill_anywhere_then_rerun_loses_and_duplicates_nothing():
     for round_ in range(4):
         target = Chunk.objects.count() + int(rng.integers(1, units // 5))
         proc = subprocess.Popen(command, env=_subprocess_env(), stdout=subprocess.PIPE)
-        while proc.poll() is None and Chunk.objects.count() < target:
-            time.sleep(0.002)
-        expected.update(_ingest_overwrites(series[: 1 + round_ % 5], round_, base))
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-            kills += 1
+        # overwrites arrive while compaction runs; the kill does not wait for them
+        with ThreadPoolExecutor(1) as pool:
+            sent = pool.submit(_ingest_overwrites_in_thread, series[: 1 + round_ % 5], round_, base)
+            while proc.poll() is None and Chunk.objects.count() < target:
+                time.sleep(0.002)
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGKILL)
+                kills += 1
+            expected.update(sent.result())
         out, _ = proc.communicate()
         if proc.returncode == 0:
             break
