@@ -56,7 +56,7 @@ def test_a_chart_extends_live_without_reload(
     page.evaluate("window.__not_reloaded = true")
     sent = time.monotonic()
     send(asgi_server, token, [[time.time(), 99.0]])
-    expect(chart).to_have_attribute("data-points", "31", timeout=2000)
+    expect(chart).to_have_attribute("data-points", "31", timeout=5000)
     assert time.monotonic() - sent < 2
     assert page.evaluate("window.__not_reloaded") is True
     screenshot("host-live")

@@ -38,7 +38,7 @@ def test_overview_sparklines_and_values_follow_live_points(
     assert len(before) >= 20
     expect(page.locator("#live-status")).to_have_attribute("data-state", "open")
     send(asgi_server, token, [[time.time(), 99.0]], host="web-1")
-    expect(card.locator(".kpi-value")).to_have_text("99.0", timeout=2000)
+    expect(card.locator(".kpi-value")).to_have_text("99.0", timeout=5000)
     expect(card.locator("svg.spark")).to_have_attribute("data-extended", "1")
     after = polyline(page, "web-1")
     assert after[-1].endswith(",2")  # the new maximum sits at the top of the box
@@ -151,7 +151,7 @@ def test_live_off_then_on_subscribes_and_backfills(page, asgi_server, user, toke
     expect(page.locator("#live-status")).to_have_attribute("data-state", "open")
     expect(chart).to_have_attribute("data-points", "31")  # back-filled
     send(asgi_server, token, [[time.time() + 10, 6.0]])  # the next 10 s bucket
-    expect(chart).to_have_attribute("data-points", "32", timeout=2000)  # and live again
+    expect(chart).to_have_attribute("data-points", "32", timeout=5000)  # and live again
     assert console_errors == []
 
 
@@ -174,6 +174,6 @@ def test_stat_and_table_panels_follow_live_points(page, asgi_server, user, token
     expect(stat).to_have_text("1.000")
     expect(page.locator("#live-status")).to_have_attribute("data-state", "open")
     send(asgi_server, token, [[time.time(), 42.5]])
-    expect(stat).to_have_text("42.50", timeout=2000)
+    expect(stat).to_have_text("42.50", timeout=5000)
     expect(page.locator(".panel table tbody tr").first).to_contain_text("42.5")
     assert console_errors == []

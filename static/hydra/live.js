@@ -35,7 +35,8 @@
     if (!topics.size) { setStatus("idle", "No live data on this page"); return; }
     socket = new WebSocket(url());
     socket.onopen = function () {
-      setStatus("open", "Live: connected");
+      // "open" once the server has the subscription: updates published from then on arrive
+      setStatus("connecting", "Live: subscribing…");
       send("subscribe", Array.from(topics));
       if (everOpen) { reconnectHooks.forEach(function (fn) { fn(); }); }
       everOpen = true;
@@ -43,6 +44,7 @@
     };
     socket.onmessage = function (event) {
       var msg = JSON.parse(event.data);
+      if (msg.type === "subscribed") { setStatus("open", "Live: connected"); }
       (handlers[msg.type] || []).forEach(function (fn) { fn(msg); });
     };
     socket.onclose = function () {
