@@ -13,10 +13,9 @@ from celery import current_app as app
 from django_celery_beat.schedulers import DatabaseScheduler
 
 from core.dispatch import enqueue
+from core.threads import OnceThread
 
 logger = logging.getLogger(__name__)
-_started = threading.Lock()
-_thread: threading.Thread | None = None
 
 
 class EmbeddedScheduler(DatabaseScheduler):
@@ -46,14 +45,9 @@ def _loop(stop: threading.Event) -> None:
         stop.wait(min(interval or 1.0, 5.0))
 
 
+_BEAT = OnceThread("hydra-beat", _loop)
+
+
 def start() -> threading.Event | None:
     """Start the embedded beat once per process; returns its stop event."""
-    global _thread
-    with _started:
-        if _thread is not None:
-            return None
-        stop = threading.Event()
-        _thread = threading.Thread(target=_loop, args=(stop,), name="hydra-beat", daemon=True)
-        _thread.start()
-        logger.info("embedded scheduler started")
-        return stop
+    return _BEAT.start()

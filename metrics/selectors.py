@@ -179,15 +179,19 @@ def raw_points(*, series_ids: list[int], start_us: int, end_us: int) -> dict[int
 
 
 def points_before(*, series_ids: dict[int, int]) -> dict[int, tuple[int, float]]:
-    """series id -> its last raw point (ts µs, value) at or before the given µs (series
-    without one are absent): what a counter's first new rate is computed from. One indexed
-    query per series."""
+    """series id -> its last point (ts µs, value) at or before the given µs, in either tier
+    (series without one are absent): what a counter's first new rate is computed from. One
+    indexed query per series, and one more for the chunk when the hot table has none as
+    recent as the series' newest compressed window could hold."""
     out: dict[int, tuple[int, float]] = {}
     sql = "SELECT ts, value FROM metrics_point WHERE series_id = %s AND ts <= %s ORDER BY ts DESC LIMIT 1"
     with connection.cursor() as cursor:
         for sid, before_us in series_ids.items():
             cursor.execute(sql, [sid, before_us])
             row = cursor.fetchone()
-            if row is not None:
-                out[sid] = (int(row[0]), float(row[1]))
+            hot = (int(row[0]), float(row[1])) if row is not None else None
+            cold = store.last_at_or_before(sid, before_us, after_us=hot[0] if hot else None)
+            found = cold if cold is not None and (hot is None or cold[0] > hot[0]) else hot
+            if found is not None:
+                out[sid] = found
     return out

@@ -20,18 +20,10 @@ EMPTY: Arrays = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64))
 
 
 @dataclass(frozen=True)
-class ChunkRow:
+class ChunkRow(codec.Encoded):
+    """A stored chunk: its series and what ``codec`` encoded (blobs None when not read)."""
+
     series_id: int
-    start: int
-    count: int
-    first_ts: int
-    last_ts: int
-    min: float
-    max: float
-    sum: float
-    last: float
-    ts_data: bytes
-    value_data: bytes
 
     def decode(self) -> Arrays:
         return codec.decode(self.ts_data, self.value_data)
@@ -63,17 +55,17 @@ def chunk_rows(
         rows = cursor.fetchall()
     return [
         ChunkRow(
-            int(r[0]),
-            int(r[1]),
-            int(r[2]),
-            int(r[3]),
-            int(r[4]),
-            _null_nan(r[5]),
-            _null_nan(r[6]),
-            _null_nan(r[7]),
-            _null_nan(r[8]),
-            r[9],
-            r[10],
+            series_id=int(r[0]),
+            start=int(r[1]),
+            count=int(r[2]),
+            first_ts=int(r[3]),
+            last_ts=int(r[4]),
+            min=_null_nan(r[5]),
+            max=_null_nan(r[6]),
+            sum=_null_nan(r[7]),
+            last=_null_nan(r[8]),
+            ts_data=r[9],
+            value_data=r[10],
         )
         for r in rows
     ]
@@ -137,3 +129,24 @@ def points(series_ids: list[int], start_us: int, end_us: int) -> dict[int, Array
         else:
             out[sid] = codec.merge(cold[sid], raw[sid])
     return out
+
+
+def last_at_or_before(
+    series_id: int, before_us: int, *, after_us: int | None = None
+) -> tuple[int, float] | None:
+    """The compressed tier's last point of a series at or before ``before_us`` (and after
+    ``after_us`` when given: a hot point there already wins), or None. Reads one chunk."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ts_data, value_data FROM metrics_chunk WHERE series_id = %s AND first_ts <= %s "
+            "AND last_ts > %s ORDER BY start DESC LIMIT 1",
+            [series_id, before_us, -(2**62) if after_us is None else after_us],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    ts, values = codec.decode(row[0], row[1])
+    i = int(np.searchsorted(ts, before_us, side="right")) - 1
+    if i < 0 or (after_us is not None and ts[i] <= after_us):
+        return None
+    return int(ts[i]), float(values[i])

@@ -9,13 +9,12 @@ import threading
 
 from django.conf import settings
 
+from core.threads import OnceThread
 from prom.scraper.loop import Scraper, Shard
 from prom.scraper.targets import load_targets
 from prom.scraper.writer import write_results
 
 logger = logging.getLogger(__name__)
-_started = threading.Lock()
-_thread: threading.Thread | None = None
 
 
 def make_scraper(shard: Shard = (0, 1), **options) -> Scraper:
@@ -31,14 +30,9 @@ def run(stop: threading.Event, shard: Shard = (0, 1), **options) -> Scraper:
     return scraper
 
 
+_SCRAPER = OnceThread("hydra-scrape", run)
+
+
 def start_in_thread() -> threading.Event | None:
     """Embedded mode: scrape in a daemon thread of this process, once; its stop event."""
-    global _thread
-    with _started:
-        if _thread is not None:
-            return None
-        stop = threading.Event()
-        _thread = threading.Thread(target=run, args=(stop,), name="hydra-scrape", daemon=True)
-        _thread.start()
-        logger.info("embedded scraper started")
-        return stop
+    return _SCRAPER.start()

@@ -5,8 +5,6 @@ made by ``seed_demo``)."""
 
 from __future__ import annotations
 
-import time
-
 from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
@@ -38,22 +36,6 @@ class ServerMetrics:
         route = resource.canonical if resource is not None else "other"
         self.requests.labels(route, str(status)).inc()
         self.latency.labels(route).observe(seconds)
-
-    @web.middleware
-    async def middleware(self, request: web.Request, handler) -> web.StreamResponse:
-        if request.path == "/metrics":
-            return await handler(request)
-        started = time.perf_counter()
-        status = 500
-        try:
-            response = await handler(request)
-            status = response.status
-            return response
-        except web.HTTPException as exc:
-            status = exc.status
-            raise
-        finally:
-            self.observe(request, status, time.perf_counter() - started)
 
     async def handler(self, request: web.Request) -> web.Response:
         body = generate_latest(self.registry)

@@ -44,10 +44,8 @@ class TargetServer:
 
     def app(self) -> web.Application:
         """The aiohttp application."""
-        middlewares = [self._record] if self.served else []
-        if self.metrics is not None:
-            middlewares.append(self.metrics.middleware)
-        app = web.Application(middlewares=middlewares)
+        recording = self.served is not None or self.metrics is not None
+        app = web.Application(middlewares=[self._record] if recording else [])
         app.router.add_get("/", self.fast)
         app.router.add_get("/fast", self.fast)
         app.router.add_route("*", "/echo", self.fast)
@@ -72,8 +70,11 @@ class TargetServer:
             status = exc.status
             raise
         finally:
-            assert self.served is not None
-            self.served.record((time.perf_counter() - started) * 1000, status)
+            seconds = time.perf_counter() - started
+            if self.served is not None:
+                self.served.record(seconds * 1000, status)
+            if self.metrics is not None and request.path != "/metrics":
+                self.metrics.observe(request, status, seconds)
 
     async def start(self, port: int | None = None) -> None:
         """Listen on loopback, on ``port`` or an ephemeral one."""
