@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 PROCFILE := $(if $(REDIS_URL),Procfile,Procfile.embedded)
 # HYDRA_DEMO=0 make run: no simulator feeding demo data
 HYDRA_DEMO ?= 1
-PROCESSES := $(if $(filter 0,$(HYDRA_DEMO)),$(if $(REDIS_URL),web worker loadgen beat,web),)
+PROCESSES := $(if $(filter 0,$(HYDRA_DEMO)),$(if $(REDIS_URL),web worker loadgen beat scrape,web),)
 
 .PHONY: run test lint format typecheck test-suite migrate venv clean bench-ingest protos
 

@@ -41,3 +41,13 @@ def test_every_routed_queue_has_a_worker(path):
 def test_tasks_are_routed_to_their_queue(task, queue):
     route = app.amqp.router.route({}, task)
     assert route["queue"].name == queue
+
+
+def test_a_full_run_without_the_demo_starts_every_process_but_the_demos():
+    """``HYDRA_DEMO=0 make run`` with Redis names its processes; only the demo feeders
+    (the simulator and the demo target) may be left out."""
+    makefile = (ROOT / "Makefile").read_text()
+    listed = re.search(r"\$\(if \$\(REDIS_URL\),([a-z ]+),web\)", makefile)
+    assert listed is not None
+    procfile = {line.split(":")[0] for line in (ROOT / "Procfile").read_text().splitlines() if line}
+    assert set(listed[1].split()) == procfile - {"simulate", "target"}
