@@ -9,20 +9,22 @@ from __future__ import annotations
 
 import importlib
 import logging
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 
 from celery import Task, current_app
 from django.conf import settings
 from django.db import close_old_connections
 
+from core.threads import ForkSafePool
+
 logger = logging.getLogger(__name__)
-_pool: ThreadPoolExecutor | None = None
+_pool: ForkSafePool | None = None
 
 
-def _executor() -> ThreadPoolExecutor:
+def _executor() -> ForkSafePool:
     global _pool
     if _pool is None:
-        _pool = ThreadPoolExecutor(settings.HYDRA_EMBEDDED_WORKERS, thread_name_prefix="hydra-task")
+        _pool = ForkSafePool(settings.HYDRA_EMBEDDED_WORKERS, "hydra-task")
     return _pool
 
 

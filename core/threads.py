@@ -1,10 +1,13 @@
-"""A daemon thread of this process started at most once (embedded mode's beat and scraper)."""
+"""Threads that belong to this process: a daemon thread started at most once (embedded mode's
+beat and scraper) and a thread pool that survives a fork."""
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 
 logger = logging.getLogger(__name__)
 
@@ -29,3 +32,24 @@ class OnceThread:
             self._thread.start()
             logger.info("%s started", self.name)
             return stop
+
+
+class ForkSafePool(ThreadPoolExecutor):
+    """A ``ThreadPoolExecutor`` of this process. A fork keeps the parent's pool object but
+    none of its threads, so work queued to it in the child would wait forever (a server
+    forked from a process that had used the pool: a preloading server, the tests' daphne);
+    the first submit in a new process makes it a pool of the new process."""
+
+    _reset = threading.Lock()
+
+    def __init__(self, workers: int, prefix: str) -> None:
+        super().__init__(workers, thread_name_prefix=prefix)
+        self._args, self._pid = (workers, prefix), os.getpid()
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        if self._pid != os.getpid():
+            with self._reset:
+                if self._pid != os.getpid():
+                    super().__init__(self._args[0], thread_name_prefix=self._args[1])
+                    self._pid = os.getpid()
+        return super().submit(fn, *args, **kwargs)

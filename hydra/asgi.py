@@ -2,12 +2,13 @@
 
 import gc
 import os
-from concurrent.futures import ThreadPoolExecutor
 
 import django
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.core.handlers.asgi import ASGIHandler
 from django.core.handlers.base import BaseHandler
+
+from core.threads import ForkSafePool
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hydra.settings")
 django.setup(set_prefix=False)
@@ -31,12 +32,12 @@ class SyncStackASGIHandler(ASGIHandler):
     def __init__(self) -> None:
         BaseHandler.__init__(self)
         self.load_middleware(is_async=False)
-        self._idle: list[ThreadPoolExecutor] = []  # touched only from the event loop
+        self._idle: list[ForkSafePool] = []  # touched only from the event loop
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
-        executor = self._idle.pop() if self._idle else ThreadPoolExecutor(1, "hydra-request")
+        executor = self._idle.pop() if self._idle else ForkSafePool(1, "hydra-request")
         try:
             async with ThreadSensitiveContext(executor=executor):
                 await self.handle(scope, receive, send)

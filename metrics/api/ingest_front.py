@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -48,6 +47,7 @@ from core.outage import (
     is_database_down,
     unavailable_body,
 )
+from core.threads import ForkSafePool
 from metrics.api.body import decode, media_type, type_accepted
 from metrics.api.ingest_views import (
     JSON_TYPES,
@@ -240,7 +240,7 @@ class IngestFront:
     def __init__(self, app, routes: dict[str, Route] | None = None) -> None:
         self.app = app
         self.routes = {**ROUTES, **(routes or {})}
-        executor = ThreadPoolExecutor(settings.HYDRA_INGEST_THREADS, "hydra-ingest")
+        executor = ForkSafePool(settings.HYDRA_INGEST_THREADS, "hydra-ingest")
         self.serve = sync_to_async(serve, thread_sensitive=False, executor=executor)
 
     async def __call__(self, scope, receive, send) -> None:
