@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from prom.protos import types_pb2 as types__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x10write_view.proto\x12\nhydra.prom\x1a\x0btypes.proto\"v\n\x0eTimeSeriesView\x12\x0e\n\x06labels\x18\x01 \x03(\x0c\x12#\n\x07samples\x18\x02 \x03(\x0b\x32\x12.prometheus.Sample\x12)\n\nhistograms\x18\x04 \x03(\x0b\x32\x15.prometheus.HistogramJ\x04\x08\x03\x10\x04\"v\n\x10WriteRequestView\x12.\n\ntimeseries\x18\x01 \x03(\x0b\x32\x1a.hydra.prom.TimeSeriesView\x12,\n\x08metadata\x18\x03 \x03(\x0b\x32\x1a.prometheus.MetricMetadataJ\x04\x08\x02\x10\x03\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x10write_view.proto\x12\nhydra.prom\x1a\x0btypes.proto\"v\n\x0eTimeSeriesView\x12\x0e\n\x06labels\x18\x01 \x03(\x0c\x12#\n\x07samples\x18\x02 \x03(\x0b\x32\x12.prometheus.Sample\x12)\n\nhistograms\x18\x04 \x03(\x0b\x32\x15.prometheus.HistogramJ\x04\x08\x03\x10\x04\"v\n\x10WriteRequestView\x12.\n\ntimeseries\x18\x01 \x03(\x0b\x32\x1a.hydra.prom.TimeSeriesView\x12,\n\x08metadata\x18\x03 \x03(\x0b\x32\x1a.prometheus.MetricMetadataJ\x04\x08\x02\x10\x03\"1\n\rSampleColumns\x12\r\n\x05value\x18\x01 \x03(\x01\x12\x11\n\ttimestamp\x18\x02 \x03(\x03\"Q\n\x11TimeSeriesColumns\x12*\n\x07samples\x18\x02 \x01(\x0b\x32\x19.hydra.prom.SampleColumnsJ\x04\x08\x01\x10\x02J\x04\x08\x03\x10\x04J\x04\x08\x04\x10\x05\"T\n\x13WriteRequestColumns\x12\x31\n\ntimeseries\x18\x01 \x03(\x0b\x32\x1d.hydra.prom.TimeSeriesColumnsJ\x04\x08\x02\x10\x03J\x04\x08\x03\x10\x04\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -36,4 +36,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_TIMESERIESVIEW']._serialized_end=163
   _globals['_WRITEREQUESTVIEW']._serialized_start=165
   _globals['_WRITEREQUESTVIEW']._serialized_end=283
+  _globals['_SAMPLECOLUMNS']._serialized_start=285
+  _globals['_SAMPLECOLUMNS']._serialized_end=334
+  _globals['_TIMESERIESCOLUMNS']._serialized_start=336
+  _globals['_TIMESERIESCOLUMNS']._serialized_end=417
+  _globals['_WRITEREQUESTCOLUMNS']._serialized_start=419
+  _globals['_WRITEREQUESTCOLUMNS']._serialized_end=503
 # @@protoc_insertion_point(module_scope)

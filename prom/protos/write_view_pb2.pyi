@@ -24,3 +24,23 @@ class WriteRequestView(_message.Message):
     timeseries: _containers.RepeatedCompositeFieldContainer[TimeSeriesView]
     metadata: _containers.RepeatedCompositeFieldContainer[_types_pb2.MetricMetadata]
     def __init__(self, timeseries: _Optional[_Iterable[_Union[TimeSeriesView, _Mapping]]] = ..., metadata: _Optional[_Iterable[_Union[_types_pb2.MetricMetadata, _Mapping]]] = ...) -> None: ...
+
+class SampleColumns(_message.Message):
+    __slots__ = ("value", "timestamp")
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    TIMESTAMP_FIELD_NUMBER: _ClassVar[int]
+    value: _containers.RepeatedScalarFieldContainer[float]
+    timestamp: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, value: _Optional[_Iterable[float]] = ..., timestamp: _Optional[_Iterable[int]] = ...) -> None: ...
+
+class TimeSeriesColumns(_message.Message):
+    __slots__ = ("samples",)
+    SAMPLES_FIELD_NUMBER: _ClassVar[int]
+    samples: SampleColumns
+    def __init__(self, samples: _Optional[_Union[SampleColumns, _Mapping]] = ...) -> None: ...
+
+class WriteRequestColumns(_message.Message):
+    __slots__ = ("timeseries",)
+    TIMESERIES_FIELD_NUMBER: _ClassVar[int]
+    timeseries: _containers.RepeatedCompositeFieldContainer[TimeSeriesColumns]
+    def __init__(self, timeseries: _Optional[_Iterable[_Union[TimeSeriesColumns, _Mapping]]] = ...) -> None: ...

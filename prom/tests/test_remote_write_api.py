@@ -55,6 +55,35 @@ def test_nan_and_infinities_are_values(remote_write):
     assert values[-2:] == [math.inf, -math.inf] and StaleMark.objects.count() == 0
 
 
+def test_zero_values_which_the_wire_leaves_out_are_stored_in_place(remote_write):
+    """proto3 writers omit a zero value from its Sample: a series of zeros, and zeros among
+    other values, must keep every value at its own timestamp."""
+    t = now_ms()
+    zeros = {**NODE, "__name__": "node_zeros"}
+    mixed = {**NODE, "__name__": "node_mixed"}
+    plain = {**NODE, "__name__": "node_plain"}
+    body = write_request(
+        [
+            (zeros, [(t - 2000, 0.0), (t - 1000, 0.0), (t, 0.0)]),
+            (mixed, [(t - 2000, 1.5), (t - 1000, 0.0), (t, 2.5)]),
+            (plain, [(t - 2000, 3.0), (t - 1000, 4.0)]),
+        ]
+    )
+    assert remote_write(body).status_code == 204
+    by_name = {
+        name: list(
+            Point.objects.filter(series__name=name).order_by("ts").values_list("ts", "value")
+        )
+        for name in ("node_zeros", "node_mixed", "node_plain")
+    }
+    us = [(t - 2000) * 1000, (t - 1000) * 1000, t * 1000]
+    assert by_name == {
+        "node_zeros": list(zip(us, [0.0, 0.0, 0.0], strict=True)),
+        "node_mixed": list(zip(us, [1.5, 0.0, 2.5], strict=True)),
+        "node_plain": list(zip(us[:2], [3.0, 4.0], strict=True)),
+    }
+
+
 def test_metadata_types_the_family_series(remote_write):
     t = now_ms()
     histogram = {**NODE, "__name__": "http_seconds_bucket", "le": "0.5"}

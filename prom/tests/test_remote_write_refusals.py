@@ -120,6 +120,15 @@ def test_samples_outside_the_time_window_are_a_400(remote_write, stamp_ms):
     assert_nothing_written()
 
 
+def test_a_sample_without_a_timestamp_is_a_400_even_beside_a_zero_value(remote_write):
+    """The wire leaves out both a zero timestamp and a zero value: a series with one of each
+    has as many values as timestamps, but not in line with its samples."""
+    t = now_ms()
+    response = remote_write(with_good((GOOD[0] | {"job": "b"}, [(0, 5.0), (t, 0.0)])))
+    assert response.status_code == 400 and "outside the accepted time window" in message(response)
+    assert_nothing_written()
+
+
 def test_native_histograms_are_a_400(remote_write):
     request = with_good()
     series = request.timeseries.add()
