@@ -39,10 +39,11 @@ IDS_PER_DELETE = 500
 
 
 def _delete_batch(table: str, where: str, params: list, batch: int) -> int:
-    rowid = "ctid" if connection.vendor == "postgresql" else "rowid"
+    # a ctid is unique within one table only: a partitioned table's rows need their tableoid
+    rowid = "tableoid, ctid" if connection.vendor == "postgresql" else "rowid"
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            f"DELETE FROM {table} WHERE {rowid} IN "
+            f"DELETE FROM {table} WHERE ({rowid}) IN "
             f"(SELECT {rowid} FROM {table} WHERE {where} LIMIT %s)",
             [*params, batch],
         )

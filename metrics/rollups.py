@@ -98,7 +98,14 @@ def rollups_update(*, pages: int = PAGES_PER_RUN) -> int:
 
 def _summarize_brin() -> None:
     """New block ranges of the BRIN time index are only used once summarised: do it each
-    run (cheap) so reads of the last minutes stay on the newest blocks."""
+    run (cheap) so reads of the last minutes stay on the newest blocks. Partitioned, each
+    partition has its own BRIN index (relkind 'i'; the parent's own is 'I')."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT brin_summarize_new_values('metrics_point_ts_brin')")
+            cursor.execute(
+                "SELECT brin_summarize_new_values(c.oid) FROM pg_class c "
+                "JOIN pg_am a ON a.oid = c.relam JOIN pg_index i ON i.indexrelid = c.oid "
+                "WHERE a.amname = 'brin' AND c.relkind = 'i' "
+                "AND i.indrelid IN (SELECT inhrelid FROM pg_inherits "
+                "WHERE inhparent = 'metrics_point'::regclass UNION SELECT 'metrics_point'::regclass)"
+            )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from psycopg.errors import UniqueViolation
 
-from metrics import instrumentation
-from metrics.chunks.compact import Compacted, compact_points
+from metrics import instrumentation, partitions
+from metrics.chunks.compact import Compacted, compact_points, cutoff_for
 from metrics.ingest import Batch
 from metrics.ingest.series_ids import forget_all
 from metrics.ingest.writer import Written, write
@@ -73,8 +75,13 @@ def series_units_describe(*, units: dict[str, str], host: str | None = None) -> 
     return changed
 
 
-def points_compact(*, older_than_us: int | None = None) -> Compacted:
-    """Move raw points older than ``older_than_us`` (default: the hot window) into chunks."""
+def points_compact(*, older_than_us: int | None = None, now_us: int | None = None) -> Compacted:
+    """Move raw points older than ``older_than_us`` (default: the hot window) into chunks,
+    drop the hot table's partitions that emptied and make the coming ones (PostgreSQL)."""
     if older_than_us is None:
         older_than_us = int(settings.HYDRA_HOT_WINDOW.total_seconds() * 1_000_000)
-    return compact_points(older_than_us=older_than_us)
+    now_us = now_us if now_us is not None else int(time.time() * 1_000_000)
+    done = compact_points(older_than_us=older_than_us, now_us=now_us)
+    done.dropped = partitions.drop_compacted(cutoff_for(older_than_us, now_us))
+    partitions.ensure(now_us)
+    return done

@@ -14,7 +14,7 @@ compacted, so a window is normally written once.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connection, transaction
@@ -31,6 +31,7 @@ class Compacted:
     units: int = 0
     points: int = 0
     seconds: float = 0.0
+    dropped: list[str] = field(default_factory=list)  # hot partitions emptied and dropped
 
 
 def cutoff_for(older_than_us: int, now_us: int | None = None) -> int:

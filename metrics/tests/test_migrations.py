@@ -1,5 +1,6 @@
 """Data carried by migrations: series awaiting rollup stay pending across 0006; a series'
-description becomes its help across 0008."""
+description becomes its help across 0008; the points table becomes partitioned across
+0010 (PostgreSQL) with its points, and back."""
 
 from __future__ import annotations
 
@@ -57,4 +58,34 @@ def test_a_description_becomes_the_help_and_series_start_untyped():
             False,
         )
     finally:
+        migrate_to_latest()
+
+
+def _points_table() -> tuple[str, list[tuple[int, int, float]]]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relkind FROM pg_class WHERE oid = 'metrics_point'::regclass")
+        (kind,) = cursor.fetchone()
+        cursor.execute("SELECT series_id, ts, value FROM metrics_point ORDER BY series_id, ts")
+        return kind, cursor.fetchall()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="partitioning is PostgreSQL's")
+def test_the_points_table_becomes_partitioned_with_its_points_and_back():
+    migrate([("metrics", "0009_chunk_tier_retention_policy")])
+    rows = [(1, 1_000_000, 1.5), (1, 2_000_000, 2.5), (2, 1_000_000, -1.0)]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO metrics_point (series_id, ts, value) VALUES (%s, %s, %s)", rows
+        )
+    try:
+        migrate([("metrics", "0010_point_partitions")])
+        assert _points_table() == ("p", rows)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT DISTINCT tableoid::regclass::text FROM metrics_point")
+            assert cursor.fetchall() == [("metrics_point_default",)]
+        migrate([("metrics", "0009_chunk_tier_retention_policy")])
+        assert _points_table() == ("r", rows)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM metrics_point")
         migrate_to_latest()

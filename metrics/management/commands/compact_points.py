@@ -33,3 +33,5 @@ class Command(BaseCommand):
             f"compacted {done.points} points into {done.units} chunk windows "
             f"in {done.seconds:.1f} s ({rate:,.0f} points/s)"
         )
+        if done.dropped:
+            self.stdout.write(f"dropped {len(done.dropped)} emptied hot partition(s)")

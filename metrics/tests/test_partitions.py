@@ -1,0 +1,147 @@
+"""PostgreSQL's time-partitioned hot table: points land in their window's partition,
+compaction drops the partitions it emptied (their space returned at once), late points and
+a crash between detach and drop lose nothing, retention deletes only the rows it means."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from django.db import connection
+
+from metrics import partitions
+from metrics.chunks.codec import WIDTH_US
+from metrics.models import Chunk, Point, Series
+from metrics.retention import retention_enforce
+from metrics.selectors import raw_points
+from metrics.services import points_compact
+from metrics.tests.factories import SeriesFactory
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="partitioning is PostgreSQL's"),
+]
+US = 1_000_000
+HOUR = 3600 * US
+NOW = 1_800_000_000 * US  # a fixed "now"
+PAST = (NOW // WIDTH_US) * WIDTH_US - 4 * WIDTH_US  # a whole window, well before the cutoff
+
+
+def put(series: Series, ts, values) -> None:
+    Point.objects.bulk_create(
+        [Point(series=series, ts=int(t), value=float(v)) for t, v in zip(ts, values, strict=True)]
+    )
+
+
+def partition_of(series: Series, ts: int) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tableoid::regclass::text FROM metrics_point WHERE series_id = %s AND ts = %s",
+            [series.pk, ts],
+        )
+        return cursor.fetchone()[0]
+
+
+def exists(table: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [table])
+        return cursor.fetchone()[0]
+
+
+def everything(series: Series) -> list[tuple[int, float]]:
+    got = raw_points(series_ids=[series.pk], start_us=-(2**62), end_us=2**62)
+    ts, values = got.get(series.pk, (np.array([]), np.array([])))
+    return list(zip(ts.tolist(), values.tolist(), strict=True))
+
+
+def test_the_table_is_partitioned_and_points_land_in_their_windows_partition():
+    assert partitions.partitioned()
+    made = partitions.ensure(now_us=PAST)
+    assert made[0] == partitions.name_for(PAST) and len(made) == partitions.AHEAD + 1
+    assert partitions.ensure(now_us=PAST) == []  # made once
+    s = SeriesFactory()
+    put(s, [PAST + 10 * US, PAST - 10 * US], [1.0, 2.0])
+    assert partition_of(s, PAST + 10 * US) == partitions.name_for(PAST)
+    assert partition_of(s, PAST - 10 * US) == "metrics_point_default"  # no partition there
+
+
+def test_compaction_drops_the_partition_it_emptied_and_reads_do_not_change():
+    partitions.ensure(now_us=PAST)
+    s = SeriesFactory()
+    ts = PAST + np.arange(0, WIDTH_US, 10 * US)
+    put(s, ts, np.round(np.sin(ts / 1e9) * 50, 2))
+    before = everything(s)
+
+    done = points_compact(older_than_us=2 * HOUR, now_us=NOW)
+
+    name = partitions.name_for(PAST)
+    assert name in done.dropped and not exists(name)
+    assert Chunk.objects.filter(series=s, start=PAST).get().count == len(ts)
+    assert everything(s) == before
+    assert exists(partitions.name_for((NOW // WIDTH_US) * WIDTH_US))  # the coming ones made
+
+
+def test_a_partition_that_still_holds_points_is_kept():
+    partitions.ensure(now_us=PAST)
+    s = SeriesFactory()
+    put(s, [PAST + US], [1.0])
+    assert partitions.name_for(PAST) not in partitions.drop_compacted(NOW)  # not compacted yet
+    assert exists(partitions.name_for(PAST)) and everything(s) == [(PAST + US, 1.0)]
+
+
+def test_a_late_point_into_a_dropped_window_is_read_at_once_and_compacted_next():
+    partitions.ensure(now_us=PAST)
+    s = SeriesFactory()
+    put(s, [PAST + US, PAST + 2 * US], [1.0, 2.0])
+    points_compact(older_than_us=2 * HOUR, now_us=NOW)
+    put(s, [PAST + 3 * US], [3.0])
+    assert partition_of(s, PAST + 3 * US) == "metrics_point_default"
+    assert everything(s) == [(PAST + US, 1.0), (PAST + 2 * US, 2.0), (PAST + 3 * US, 3.0)]
+
+    points_compact(older_than_us=2 * HOUR, now_us=NOW)
+
+    assert Point.objects.filter(series=s).count() == 0
+    assert Chunk.objects.get(series=s).count == 3
+    assert [v for _, v in everything(s)] == [1.0, 2.0, 3.0]
+
+
+def test_a_partition_left_detached_by_a_crash_is_moved_back_then_dropped():
+    partitions.ensure(now_us=PAST)
+    s = SeriesFactory()
+    put(s, [PAST + US], [7.0])
+    name = partitions.name_for(PAST)
+    with connection.cursor() as cursor:  # the crash: detached, not yet moved or dropped
+        cursor.execute(f"ALTER TABLE metrics_point DETACH PARTITION {name}")
+    assert everything(s) == []
+
+    partitions.drop_compacted(PAST)  # the run after the crash
+
+    assert not exists(name)
+    assert everything(s) == [(PAST + US, 7.0)]
+    assert partition_of(s, PAST + US) == "metrics_point_default"
+
+
+def test_a_window_whose_points_are_in_the_default_partition_is_left_to_it():
+    s = SeriesFactory()
+    put(s, [PAST + US], [1.0])  # no partition yet: the default one takes it
+    made = partitions.ensure(now_us=PAST)
+    assert partitions.name_for(PAST) not in made  # PostgreSQL would refuse it
+    assert partitions.name_for(PAST + WIDTH_US) in made
+    assert everything(s) == [(PAST + US, 1.0)]
+
+
+def test_retention_deletes_only_old_rows_though_each_partition_numbers_its_rows_alike(settings):
+    """Each partition's first row has the same ctid: a delete by ctid alone would take the
+    new partition's first row along with the old one's."""
+    from datetime import timedelta
+
+    settings.HYDRA_RETENTION_RAW = timedelta(days=1)
+    partitions.ensure(now_us=PAST)
+    partitions.ensure(now_us=NOW)
+    s = SeriesFactory()
+    put(s, [PAST + US], [1.0])
+    put(s, [NOW], [2.0])
+    assert partition_of(s, NOW) != partition_of(s, PAST + US)
+
+    retention_enforce(now_us=NOW)
+
+    assert everything(s) == [(NOW, 2.0)]
