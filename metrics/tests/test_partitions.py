@@ -145,3 +145,46 @@ def test_retention_deletes_only_old_rows_though_each_partition_numbers_its_rows_
     retention_enforce(now_us=NOW)
 
     assert everything(s) == [(NOW, 2.0)]
+
+
+@pytest.fixture
+def own_partitions():
+    """A test that commits makes partitions for good: drop the ones it made afterwards, so
+    other tests find the table as migrated."""
+    before = set(partitions._tables(attached=True))
+    yield
+    for name in set(partitions._tables(attached=True)) - before:
+        partitions._detach(name)
+        partitions._absorb(name)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_point_written_between_the_check_and_the_detach_is_kept(monkeypatch, own_partitions):
+    """The one moment a write can slip in: after the partition was found empty, before it
+    is detached. Another connection writes (and commits) a point into it right then."""
+    import threading
+
+    from django.db import connections
+
+    partitions.ensure(now_us=PAST)
+    s = SeriesFactory()
+    name = partitions.name_for(PAST)
+    detach = partitions._detach
+
+    def write_then_detach(table: str) -> bool:
+        if table == name:
+            thread = threading.Thread(
+                target=lambda: (put(s, [PAST + 5 * US], [5.0]), connections.close_all())
+            )
+            thread.start()
+            thread.join()
+            assert partition_of(s, PAST + 5 * US) == name  # in the partition being dropped
+        return detach(table)
+
+    monkeypatch.setattr(partitions, "_detach", write_then_detach)
+
+    assert name in partitions.drop_compacted(NOW)
+
+    assert not exists(name)
+    assert everything(s) == [(PAST + 5 * US, 5.0)]
+    assert partition_of(s, PAST + 5 * US) == "metrics_point_default"
