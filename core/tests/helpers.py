@@ -96,3 +96,4 @@ def log_in(page, base: str, username: str = BROWSER_USER, password: str = BROWSE
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     expect(page).to_have_url(f"{base}/")
+    page.wait_for_load_state("domcontentloaded")  # the deferred scripts have run: buttons work
