@@ -31,6 +31,9 @@ OPS: dict[str, Callable[[float, float], bool]] = {
 }
 
 
+PRESENT = "present"  # not an operator users choose: any observed value is active
+
+
 @dataclass(frozen=True)
 class Params:
     """What the state machine needs of a rule."""
@@ -44,6 +47,8 @@ class Params:
     flap_max: int = 6
 
     def breaches(self, value: float) -> bool:
+        if self.op == PRESENT:  # a PromQL rule: every output sample, NaN too, as Prometheus
+            return True
         return not math.isnan(value) and OPS[self.op](value, self.threshold)
 
     def holds(self, value: float) -> bool:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import math
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.template import TemplateSyntaxError
 
 from alerts.detectors import DETECTORS
 from alerts.labelsets import label_map_errors
-from alerts.lifecycle import OPS, Params
+from alerts.lifecycle import OPS, PRESENT, Params
 from alerts.matchers import matcher_errors, regex_error
 from alerts.promql_checks import promql_rule_problems
 from alerts.templating import compile_template
@@ -113,7 +111,7 @@ class AlertRule(models.Model):
         elif self.condition == self.Condition.ABSENCE:
             op, threshold = ">=", self.absence_minutes * 60.0  # value = seconds without data
         elif self.condition == self.Condition.PROMQL:
-            op, threshold = ">=", -math.inf  # every output sample is active
+            op, threshold = PRESENT, 0.0  # every output sample is active, NaN too
         resolve = self.resolve_threshold if self.condition in self.NEEDS_THRESHOLD else None
         return Params(
             op=op,

@@ -46,6 +46,21 @@ def test_a_label_value_is_printed_not_interpreted_as_a_template():
     assert render("{{ $labels.host }} {{$value}}", context) == "{{ rule }}{% now 'Y' %} 1.5"
 
 
+@pytest.mark.parametrize(
+    ("template", "text"),
+    [
+        ("{{ $value | humanize }} on {{ .Labels.host | toUpper }}", "1.235M on WEB-1"),
+        ("{{ humanizePercentage $value }}", "1.235e+08%"),  # Go: %.4g%%
+        ('{{ printf "%.2f" $value }} / {{ $value | printf "%.0f" }}', "1234567.00 / 1234567"),
+        ("{{ .Value }} {{- $labels.missing }}", "1.234567e+06"),
+        ("{{ $labels.host | humanize }}", "<error: 'web-1' is not a number>"),
+    ],
+)
+def test_prometheus_template_functions_and_pipelines(template, text):
+    context = {"labels": {"host": "web-1"}, "value": 1234567.0}
+    assert render(template, context) == text
+
+
 def test_an_alert_during_a_load_test_has_the_load_test_label():
     run = ScenarioRun.objects.create(
         name="checkout", spec={"requests": [{"url": "http://127.0.0.1/"}]}, status="running",
@@ -68,6 +83,8 @@ def test_an_alert_during_a_load_test_has_the_load_test_label():
         ({"labels": ["team"]}, "labels", "must be an object"),
         ({"annotations": {"runbook": "{% if %}"}}, "annotations", "Template error"),
         ({"summary_template": "{{ $labels.host }} {% bad %}"}, "summary_template", "Template"),
+        ({"annotations": {"x": "{{ $value | reReplaceAll }}"}}, "annotations", "Template error"),
+        ({"summary_template": "{{ humanize $value $value }}"}, "summary_template", "Template"),
     ],
 )
 def test_bad_labels_or_annotations_are_refused_and_nothing_is_saved(fields, field, message):

@@ -60,6 +60,20 @@ def test_each_output_series_is_an_alert_with_prometheus_labels_and_annotations(
     assert rule.alerts.count() == 2
 
 
+def test_an_output_sample_whose_value_is_nan_fires_as_prometheus_fires_it(targets):
+    """Prometheus fires for every sample of the output, whatever its value: NaN included."""
+    promql_rule(expr="up / (up - up)")  # 0/0 for the down ones: NaN; 1/0 for db-1: +Inf
+
+    rules_evaluate(now=T0)
+
+    alerts = Alert.objects.select_related("series").order_by("series__host")
+    assert [(a.series.host, a.state) for a in alerts] == [
+        ("db-1", "firing"),
+        ("web-1", "firing"),
+        ("web-2", "firing"),
+    ]
+
+
 def test_for_holds_alerts_pending_and_a_series_leaving_the_output_resolves(targets):
     promql_rule(expr='up{host="web-1"} == 0', for_seconds=30)
 
