@@ -1,6 +1,6 @@
 """Data carried by migrations: series awaiting rollup stay pending across 0006; a series'
 description becomes its help across 0008; the points table becomes partitioned across
-0010 (PostgreSQL) with its points, and back."""
+0010 (PostgreSQL) with its points, and back, and so do the 1-minute rollups across 0011."""
 
 from __future__ import annotations
 
@@ -88,4 +88,34 @@ def test_the_points_table_becomes_partitioned_with_its_points_and_back():
     finally:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM metrics_point")
+        migrate_to_latest()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="partitioning is PostgreSQL's")
+def test_the_minute_rollups_become_partitioned_with_their_rows_and_back():
+    migrate([("metrics", "0010_point_partitions")])
+    row = (1, 60_000_000, 3, 6.0, 1.0, 3.0)
+    query = "SELECT series_id, bucket, count, sum, min, max FROM metrics_rollup1m"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO metrics_rollup1m (series_id, bucket, count, sum, min, max) "
+            "VALUES (%s, %s, %s, %s, %s, %s)",
+            row,
+        )
+    try:
+        migrate([("metrics", "0011_rollup1m_partitions")])
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT relkind FROM pg_class WHERE oid = 'metrics_rollup1m'::regclass")
+            assert cursor.fetchone() == ("p",)
+            cursor.execute(query)
+            assert cursor.fetchall() == [row]
+        migrate([("metrics", "0010_point_partitions")])
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT relkind FROM pg_class WHERE oid = 'metrics_rollup1m'::regclass")
+            assert cursor.fetchone() == ("r",)
+            cursor.execute(query)
+            assert cursor.fetchall() == [row]
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM metrics_rollup1m")
         migrate_to_latest()

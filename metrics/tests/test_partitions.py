@@ -56,7 +56,8 @@ def everything(series: Series) -> list[tuple[int, float]]:
 def test_the_table_is_partitioned_and_points_land_in_their_windows_partition():
     assert partitions.partitioned()
     made = partitions.ensure(now_us=PAST)
-    assert made[0] == partitions.name_for(PAST) and len(made) == partitions.AHEAD + 1
+    windows = [PAST + i * WIDTH_US for i in range(partitions.AHEAD + 1)]
+    assert made == [partitions.name_for(w, t) for t in partitions.TABLES for w in windows]
     assert partitions.ensure(now_us=PAST) == []  # made once
     s = SeriesFactory()
     put(s, [PAST + 10 * US, PAST - 10 * US], [1.0, 2.0])
@@ -78,6 +79,32 @@ def test_compaction_drops_the_partition_it_emptied_and_reads_do_not_change():
     assert Chunk.objects.filter(series=s, start=PAST).get().count == len(ts)
     assert everything(s) == before
     assert exists(partitions.name_for((NOW // WIDTH_US) * WIDTH_US))  # the coming ones made
+
+
+def test_the_minute_rollups_of_compacted_windows_go_with_their_partitions():
+    from metrics.ingest.batch import Batch
+    from metrics.models import Rollup1m
+    from metrics.rollups import rollups_update
+    from metrics.services import points_ingest
+
+    partitions.ensure(now_us=PAST)
+    s = SeriesFactory()
+    batch = Batch()
+    position = batch.series_position((s.name, s.host, tuple(sorted(s.labels.items()))))
+    for t in range(0, 600, 10):
+        batch.add(position, PAST + t * US, float(t))
+    points_ingest(batch=batch)
+    rollups_update()
+    rollups = partitions.name_for(PAST, partitions.ROLLUPS_1M)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {rollups}")
+        assert cursor.fetchone() == (10,)  # ten minutes, in their window's partition
+
+    done = points_compact(older_than_us=2 * HOUR, now_us=NOW)
+
+    assert rollups in done.dropped and not exists(rollups)
+    assert not Rollup1m.objects.filter(series=s).exists()
+    assert Chunk.objects.get(series=s).count == 60
 
 
 def test_a_partition_that_still_holds_points_is_kept():
@@ -151,11 +178,12 @@ def test_retention_deletes_only_old_rows_though_each_partition_numbers_its_rows_
 def own_partitions():
     """A test that commits makes partitions for good: drop the ones it made afterwards, so
     other tests find the table as migrated."""
-    before = set(partitions._tables(attached=True))
+    before = {t: set(partitions._tables(attached=True, table=t)) for t in partitions.TABLES}
     yield
-    for name in set(partitions._tables(attached=True)) - before:
-        partitions._detach(name)
-        partitions._absorb(name)
+    for table in partitions.TABLES:
+        for name in set(partitions._tables(attached=True, table=table)) - before[table]:
+            partitions._detach(name, table)
+            partitions._absorb(name, table)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -171,7 +199,7 @@ def test_a_point_written_between_the_check_and_the_detach_is_kept(monkeypatch, o
     name = partitions.name_for(PAST)
     detach = partitions._detach
 
-    def write_then_detach(table: str) -> bool:
+    def write_then_detach(table: str, spec=partitions.POINTS) -> bool:
         if table == name:
             thread = threading.Thread(
                 target=lambda: (put(s, [PAST + 5 * US], [5.0]), connections.close_all())
@@ -179,7 +207,7 @@ def test_a_point_written_between_the_check_and_the_detach_is_kept(monkeypatch, o
             thread.start()
             thread.join()
             assert partition_of(s, PAST + 5 * US) == name  # in the partition being dropped
-        return detach(table)
+        return detach(table, spec)
 
     monkeypatch.setattr(partitions, "_detach", write_then_detach)
 
