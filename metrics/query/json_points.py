@@ -3,10 +3,11 @@
 PostgreSQL turns each series' buckets into the text of its ``[[ts, value], ...]`` array
 (``array_to_json`` of the buckets in order), so 1,000 series × 60 buckets reach Python as 1,000 rows
 of ready JSON, spliced into the answer with ``orjson.Fragment``, instead of 60,000 rows
-to convert, group and re-encode. Series labels come as JSON text too. Other databases and
-the raw-only aggregations (``last``, ``p95``) and ranges reaching the compressed chunks use
-``timeseries.bucketed``; the numbers are
-the same, only the spelling of whole seconds differs (``1795860000`` vs ``1795860000.0``).
+to convert, group and re-encode. Series labels come as JSON text too. Ranges reaching the
+compressed chunks are written from numpy arrays (``timeseries.cold_arrays``, no Python
+object per bucket; PostgreSQL); other databases and the raw-only aggregations (``last``, ``p95``)
+use ``timeseries.bucketed``; the numbers are the same, only the spelling of whole seconds
+differs (``1795860000`` vs ``1795860000.0``).
 """
 
 from __future__ import annotations
@@ -18,8 +19,15 @@ from django.db import connection
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
-from metrics.query import cold
-from metrics.query.timeseries import US, VALUE_SQL, Query, _partial_sql, bucketed, tier_for
+from metrics.query.timeseries import (
+    US,
+    VALUE_SQL,
+    Query,
+    _partial_sql,
+    bucketed,
+    cold_arrays,
+    tier_for,
+)
 from metrics.selectors import (
     MAX_SERIES_PER_QUERY,
     TooManySeries,
@@ -27,6 +35,7 @@ from metrics.selectors import (
     series_matching,
 )
 
+NUMPY = orjson.OPT_SERIALIZE_NUMPY
 # id, name, host, labels JSON, pending_from, type, unit
 SeriesRow = tuple[int, str, str, str, int | None, str, str]
 
@@ -79,14 +88,15 @@ def series_json(
 def _points(query: Query) -> dict[int, Any]:
     if not query.series_ids:
         return {}
-    if (
-        connection.vendor != "postgresql"
-        or query.agg in ("last", "p95", "rate")
-        or cold.horizon(query.series_ids, query.start_us, query.end_us) > query.start_us
-    ):  # raw-only aggregations and ranges reaching compressed chunks
-        return dict(bucketed(query))
+    if connection.vendor != "postgresql" or query.agg in ("last", "p95", "rate"):
+        return dict(bucketed(query))  # raw-only aggregations
+    arrays = cold_arrays(query)
+    if arrays is not None:  # reaches the compressed chunks: JSON straight from the arrays
+        return {sid: orjson.Fragment(orjson.dumps(a, option=NUMPY)) for sid, a in arrays.items()}
     partial, params = _partial_sql(query, tier_for(query))
-    value = f"CAST({VALUE_SQL[query.agg]} AS DOUBLE PRECISION)"
+    # JSON has no NaN or infinities: null, as orjson writes them on every other path
+    cast = f"CAST({VALUE_SQL[query.agg]} AS DOUBLE PRECISION)"
+    value = f"NULLIF(NULLIF(NULLIF({cast}, 'NaN'), 'Infinity'), '-Infinity')"
     sql = (
         "SELECT series_id, array_to_json(array_agg("
         f"ARRAY[CAST(b AS DOUBLE PRECISION) / {US}, {value}] ORDER BY b))::text "

@@ -122,7 +122,21 @@ def bucketed(query: Query) -> dict[int, list[list[float]]]:
     return out
 
 
+def cold_arrays(query: Query) -> dict[int, np.ndarray] | None:
+    """Like ``bucketed`` as (n, 2) arrays of [epoch seconds, value], for a bucketed query
+    that reaches the compressed tier; None for any other (the caller asks ``bucketed``).
+    No Python object per bucket: the JSON answer is written from the arrays."""
+    if not query.series_ids or query.agg in ("last", "p95", "rate"):
+        return None
+    split = cold.horizon(query.series_ids, query.start_us, query.end_us)
+    return _cold_arrays(query, split) if split > query.start_us else None
+
+
 def _with_cold(query: Query, split: int) -> dict[int, list[list[float]]]:
+    return {sid: points.tolist() for sid, points in _cold_arrays(query, split).items()}
+
+
+def _cold_arrays(query: Query, split: int) -> dict[int, np.ndarray]:
     """Partials before ``split`` from the cold tier, after it from SQL, combined."""
     parts = cold.partials(query.series_ids, query.start_us, split, query.step_us)
     if split < query.end_us:
@@ -137,12 +151,12 @@ def _with_cold(query: Query, split: int) -> dict[int, list[list[float]]]:
             mine = rows[rows[:, 0] == sid, 1:]
             parts[sid] = cold.combine([parts[sid], mine]) if sid in parts else cold.combine([mine])
     column = {"avg": None, "min": 3, "max": 4, "sum": 2, "count": 1}[query.agg]
-    out: dict[int, list[list[float]]] = {}
+    out: dict[int, np.ndarray] = {}
     for sid, p in parts.items():
         if not len(p):
             continue
         value = p[:, 2] / p[:, 1] if column is None else p[:, column]
-        out[sid] = np.column_stack((p[:, 0] / US, value)).tolist()
+        out[sid] = np.column_stack((p[:, 0] / US, value))
     return out
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import orjson
 import pytest
 from django.db import connection
 
@@ -14,6 +15,7 @@ from metrics.chunks.codec import WIDTH_US
 from metrics.chunks.compact import compact_points
 from metrics.ingest.batch import Batch
 from metrics.models import Chunk, Series
+from metrics.query.json_points import _points
 from metrics.query.timeseries import Query, bucketed
 from metrics.rollups import rollups_update
 from metrics.selectors import oldest_unrolled
@@ -63,14 +65,19 @@ def random_cases(rng, count: int, aligned: bool) -> list[tuple[int, int, int, st
 
 
 def answers(ids: list[int], cases) -> list[dict]:
+    """Each case answered twice: ``bucketed`` and the query API's JSON (``json_points``:
+    SQL-built JSON on the hot tier, written from arrays on the compressed one)."""
     dirty = oldest_unrolled()
-    return [
-        dict(bucketed(Query(ids, start, end, step, agg, dirty_from_us=dirty)))
-        for start, end, step, agg in cases
-    ]
+    out = []
+    for start, end, step, agg in cases:
+        query = Query(ids, start, end, step, agg, dirty_from_us=dirty)
+        out.append(dict(bucketed(query)))
+        out.append(orjson.loads(orjson.dumps({str(k): v for k, v in _points(query).items()})))
+    return out
 
 
-def same(a: float, b: float, agg: str) -> bool:
+def same(a: float | None, b: float | None, agg: str) -> bool:
+    a, b = (math.nan if v is None else v for v in (a, b))  # JSON: NaN is null
     if math.isnan(a) or math.isnan(b):
         return math.isnan(a) and math.isnan(b)
     if agg in ("avg", "sum", "rate"):  # summation order differs between tiers
@@ -79,7 +86,8 @@ def same(a: float, b: float, agg: str) -> bool:
 
 
 def assert_same(before: list[dict], after: list[dict], cases) -> None:
-    for case, x, y in zip(cases, before, after, strict=True):
+    doubled = [case for case in cases for _ in range(2)]  # bucketed, then the API's JSON
+    for case, x, y in zip(doubled, before, after, strict=True):
         assert set(x) == set(y), case
         for sid in x:
             assert [p[0] for p in x[sid]] == [p[0] for p in y[sid]], (case, sid)
