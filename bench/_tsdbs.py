@@ -7,7 +7,8 @@ Compaction: InfluxDB 1.6 has no endpoint to force it, so its configuration makes
 cache snapshot after 5 s without writes and a shard fully compacted after 10 s;
 ``settle`` waits until the WAL is empty and the TSM files have not changed for 30 s.
 VictoriaMetrics: ``/internal/force_flush`` then ``/internal/force_merge``, and ``settle``
-waits until no merge is active and the files have not changed for 10 s.
+waits until no merge is active and the files have not changed for 10 s, and repeats
+that until each monthly partition is a single part.
 """
 
 from __future__ import annotations
@@ -122,15 +123,29 @@ class Victoria:
         client.get("/internal/force_flush").raise_for_status()
 
     def settle(self, client: httpx.Client) -> None:
-        self.flush(client)
-        client.get("/internal/force_merge").raise_for_status()
+        """Flush and force-merge until each monthly partition is one part (a merge that
+        starts while a background one runs leaves those parts out)."""
 
         def busy() -> bool:
             text = client.get("/metrics").text
             pattern = r"^vm_(?:active_force_merges|active_merges|pending_rows)\b.* (\d+)$"
             return any(int(n) for n in re.findall(pattern, text, re.MULTILINE))
 
-        wait_quiet(self.root, busy, quiet=10)
+        for _ in range(10):
+            self.flush(client)
+            client.get("/internal/force_merge").raise_for_status()
+            wait_quiet(self.root, busy, quiet=10)
+            if all(n == 1 for n in self.partitions().values()):
+                return
+        raise SystemExit(f"VictoriaMetrics: parts not merged: {self.partitions()}")
+
+    def partitions(self) -> dict[str, int]:
+        """Parts per monthly partition (``data/{small,big}/YYYY_MM/<part>``)."""
+        out: dict[str, int] = {}
+        for part in self.root.glob("data/*/*_*/*"):
+            if part.is_dir() and part.name not in ("tmp", "txn"):
+                out[part.parent.name] = out.get(part.parent.name, 0) + 1
+        return out
 
     def count(self, client: httpx.Client, measurement: str, start_s: int, end_s: int) -> int:
         self.flush(client)
@@ -140,9 +155,8 @@ class Victoria:
         return int(result[0]["value"][1]) if result else 0
 
     def note(self, client: httpx.Client) -> str:
-        text = client.get("/metrics").text
-        parts = re.findall(r'^vm_parts\{type="(\S+)"\} (\d+)$', text, re.MULTILINE)
-        return ", ".join(f"{n} {kind} parts" for kind, n in parts)
+        parts = self.partitions()
+        return f"{sum(parts.values())} parts in {len(parts)} monthly partitions"
 
     @staticmethod
     def part(rel: Path) -> str:
