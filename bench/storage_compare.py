@@ -6,7 +6,8 @@ Usage (from the repository root; PostgreSQL at 127.0.0.1:5432 user postgres, Red
 
     .venv/bin/python bench/storage_compare.py [--redis-url redis://127.0.0.1:6379/0]
         [--series 1000] [--points 10000] [--ingest-series 1000] [--ingest-points 1000]
-        [--batch 5000] [--concurrency 2] [--skip-ingest] [--skip-storage] [--json out.json]
+        [--batch 5000] [--concurrency 2] [--rounds 1] [--skip-ingest] [--skip-storage]
+        [--json out.json]
 
 Method, in one invocation, one system at a time (ingestion first):
 
@@ -18,6 +19,7 @@ Method, in one invocation, one system at a time (ingestion first):
    connections, one commit per batch; then the line-protocol bodies, byte for byte, into
    a fresh InfluxDB (``/write?db=bench&precision=s``) and a fresh VictoriaMetrics (its
    InfluxDB endpoint ``/write?precision=s``). Every system's stored count is checked.
+   ``--rounds N`` repeats all of it (fresh database, fresh programs) N times.
 2. storage: bench/storage.py's ``measure`` without its queries on ``--storage-url``
    (``--series`` × ``--points`` CPU-like points plus one 30-day series, COPY, rollups,
    ``compact_points``, VACUUM and VACUUM FULL, every ``metrics_*`` table); then the same
@@ -28,7 +30,8 @@ Method, in one invocation, one system at a time (ingestion first):
 
 Durability differs: Hydra and the COPY commit each batch (PostgreSQL's
 ``synchronous_commit`` is printed), InfluxDB 1.6 fsyncs its WAL before it answers,
-VictoriaMetrics answers once the rows are in its memory buffers (on disk about 1 s later).
+VictoriaMetrics answers once the rows are in its memory buffers (on disk a few seconds
+later).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -62,6 +66,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--ingest-points", type=int, default=1_000)
     p.add_argument("--batch", type=int, default=5_000, help="ingest: points per request")
     p.add_argument("--concurrency", type=int, default=2, help="ingest: connections")
+    p.add_argument("--rounds", type=int, default=1, help="ingest: every phase, N times")
     p.add_argument("--skip-ingest", action="store_true")
     p.add_argument("--skip-storage", action="store_true")
     p.add_argument("--json", type=Path)
@@ -126,13 +131,15 @@ def ingest_part(args: argparse.Namespace) -> list[ingest.Phase]:
     return phases
 
 
-def ingest_table(phases: list[ingest.Phase]) -> list[str]:
-    json_rate, line_rate = phases[0].rate, phases[1].rate
-    rows = ["| path | points/s | Hydra JSON ÷ this | Hydra line protocol ÷ this |",
+def ingest_table(rounds: list[list[ingest.Phase]]) -> list[str]:
+    """Rates per round, and the median over rounds of the ratio within each round (a round's
+    phases run back to back; the load of a shared machine changes more between rounds)."""
+    rows = ["| path | points/s, each round | Hydra JSON ÷ this | Hydra line protocol ÷ this |",
             "|---|---:|---:|---:|"]  # fmt: skip
-    for p in phases:
-        rows.append(f"| {p.label} | {p.rate:,.0f} | {json_rate / p.rate:.2f}× "
-                    f"| {line_rate / p.rate:.2f}× |")  # fmt: skip
+    for i, p in enumerate(rounds[0]):
+        rates = " / ".join(f"{r[i].rate / 1000:,.0f}k" for r in rounds)
+        ratios = [statistics.median(r[h].rate / r[i].rate for r in rounds) for h in (0, 1)]
+        rows.append(f"| {p.label} | {rates} | {ratios[0]:.2f}× | {ratios[1]:.2f}× |")
     return rows
 
 
@@ -217,7 +224,7 @@ def main() -> None:
     out["load average"] = {"at start": os.getloadavg()}
     lines = []
     if not args.skip_ingest:
-        out["ingest"] = ingest_part(args)
+        out["ingest"] = [ingest_part(args) for _ in range(args.rounds)]
         out["load average"]["after ingest"] = os.getloadavg()
         lines += ["", "Ingest:", *ingest_table(out["ingest"])]
     if not args.skip_storage:
@@ -232,7 +239,8 @@ def main() -> None:
           f"(synchronous_commit {m['synchronous_commit']}); load average {load}")  # fmt: skip
     print("\n".join(lines))
     if args.json:
-        out["ingest"] = [vars(p) | {"rate": p.rate} for p in out.get("ingest", [])]
+        rounds = out.get("ingest", [])
+        out["ingest"] = [[vars(p) | {"rate": p.rate} for p in r] for r in rounds]
         args.json.write_text(json.dumps(out, indent=1, default=str))
 
 
