@@ -39,7 +39,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -170,7 +172,7 @@ def tsdb_storage(kind, series: int, points: int) -> dict:
 
 
 def storage_part(args: argparse.Namespace) -> dict:
-    print("Hydra storage (bench/storage.py without queries, ~10 min)…", flush=True)
+    print("Hydra storage (bench/storage.py without its queries)…", flush=True)
     hydra = storage.measure(args.storage_url, args.series, args.points, queries=False)
     database_drop(args.storage_url)
     others = []
@@ -219,6 +221,7 @@ def machine(url: str) -> dict:
 
 
 def main() -> None:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # still stop the servers, drop the DBs
     args = parse_args()
     out: dict = {"machine": machine(args.ingest_url), "args": vars(args) | {"json": None}}
     out["load average"] = {"at start": os.getloadavg()}
