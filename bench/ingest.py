@@ -479,22 +479,40 @@ RAW_TABLE = (
 )
 
 
-def raw_copy_phase(url: str, payloads: list[bytes], points: int) -> Phase:
+def raw_copy_phase(url: str, payloads: list[bytes], points: int, connections: int = 1) -> Phase:
     with psycopg.connect(url) as conn:
         conn.execute("DROP TABLE IF EXISTS bench_raw")
         conn.execute(RAW_TABLE)
         conn.commit()
-        started = time.perf_counter()
+    conns = [psycopg.connect(url) for _ in range(connections)]
+    todo, lock = iter(payloads), threading.Lock()
+
+    def copy_all(conn: psycopg.Connection) -> None:
         with conn.cursor() as cur:
-            for payload in payloads:
+            while True:
+                with lock:
+                    payload = next(todo, None)
+                if payload is None:
+                    return
                 with cur.copy(
                     "COPY bench_raw (series_id, ts, value) FROM STDIN (FORMAT BINARY)"
                 ) as cp:
                     cp.write(payload)
                 conn.commit()
-        seconds = time.perf_counter() - started
+
+    threads = [threading.Thread(target=copy_all, args=(c,)) for c in conns]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    seconds = time.perf_counter() - started
+    for c in conns:
+        c.close()
+    with psycopg.connect(url) as conn:
         stored = conn.execute("SELECT count(*) FROM bench_raw").fetchone()[0]
-    phase = Phase("raw binary COPY, same batches, 1 connection", points, len(payloads), seconds)
+    label = f"raw binary COPY, same batches, {connections} connection{'s' * (connections > 1)}"
+    phase = Phase(label, points, len(payloads), seconds)
     phase.stored = phase.accepted = stored
     phase.target = False
     if stored != points:

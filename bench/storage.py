@@ -33,9 +33,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -73,39 +75,63 @@ def django_env(url: str) -> dict[str, str]:
     )
 
 
-def load(url: str, series: int, points: int, end_us: int) -> dict:
-    from metrics.ingest.copyformat import copy_payload
+def data_end_us() -> int:
+    """The last 6-hour window boundary at least 2 h ago: every point older than the hot window."""
+    return ((int(time.time() * US) - 2 * 3600 * US) // WIDTH_US) * WIDTH_US
+
+
+def dataset(
+    series: int, points: int, end_us: int
+) -> Iterator[tuple[str, list[str], np.ndarray, np.ndarray]]:
+    """The benchmark data as (metric, hosts, timestamps µs, values [host × timestamp]) blocks
+    of up to 50 series ending at ``end_us``, then the one long series (bench/storage_compare.py
+    loads the same blocks into InfluxDB and VictoriaMetrics)."""
+    ts = end_us - points * STEP_US + np.arange(points, dtype=np.int64) * STEP_US
+    for first in range(0, series, 50):
+        block = cpu_values(first, min(50, series - first), points)
+        yield "cpu.usage", [f"cpu{i:05d}" for i in range(first, first + len(block))], ts, block
+    long_ts = end_us - LONG_POINTS * STEP_US + np.arange(LONG_POINTS, dtype=np.int64) * STEP_US
+    yield "cpu.long", ["long"], long_ts, cpu_values(10_000_000, 1, LONG_POINTS)
+
+
+def series_insert(cur, name: str, hosts: list[str]) -> list[int]:
     from metrics.models import series_key
 
-    ts = end_us - points * STEP_US + np.arange(points, dtype=np.int64) * STEP_US
-    long_ts = end_us - LONG_POINTS * STEP_US + np.arange(LONG_POINTS, dtype=np.int64) * STEP_US
+    ids = []
+    for host in hosts:
+        cur.execute(
+            "INSERT INTO metrics_series (name, host, labels, key, type, unit, help, "
+            "host_from_instance, created_at, watch) VALUES (%s, %s, '{}', %s, 'gauge', "
+            "'%%', '', false, now(), false) RETURNING id",
+            [name, host, series_key(name, host, {})],
+        )
+        ids.append(cur.fetchone()[0])
+    return ids
+
+
+def load(url: str, series: int, points: int, end_us: int) -> dict:
+    from metrics.ingest.copyformat import copy_payload
+
+    ids: list[int] = []
+    first = end_us
+    t0 = time.perf_counter()
     with psycopg.connect(url, autocommit=False) as conn, conn.cursor() as cur:
-        rows = [(f"cpu{i:05d}", "cpu.usage") for i in range(series)] + [("long", "cpu.long")]
-        ids = []
-        for host, name in rows:
-            cur.execute(
-                "INSERT INTO metrics_series (name, host, labels, key, type, unit, help, "
-                "host_from_instance, created_at, watch) VALUES (%s, %s, '{}', %s, 'gauge', "
-                "'%%', '', false, now(), false) RETURNING id",
-                [name, host, series_key(name, host, {})],
+        for name, hosts, ts, values in dataset(series, points, end_us):
+            sids = series_insert(cur, name, hosts)
+            ids += sids
+            first = min(first, int(ts[0]))
+            payload = copy_payload(
+                np.repeat(np.asarray(sids, dtype=np.int64), len(ts)),
+                np.tile(ts, len(hosts)),
+                values.ravel(),
             )
-            ids.append(cur.fetchone()[0])  # type: ignore[index]
-        t0 = time.perf_counter()
-        for first in range(0, series, 50):
-            block = cpu_values(first, min(50, series - first), points)
-            sids = np.repeat(np.asarray(ids[first : first + len(block)], dtype=np.int64), points)
-            payload = copy_payload(sids, np.tile(ts, len(block)), block.ravel())
             with cur.copy(
                 "COPY metrics_point (series_id, ts, value) FROM STDIN (FORMAT BINARY)"
             ) as cp:
                 cp.write(payload)
-        long_values = cpu_values(10_000_000, 1, LONG_POINTS)[0]
-        payload = copy_payload(np.full(LONG_POINTS, ids[-1], dtype=np.int64), long_ts, long_values)
-        with cur.copy("COPY metrics_point (series_id, ts, value) FROM STDIN (FORMAT BINARY)") as cp:
-            cp.write(payload)
         cur.execute(
             "INSERT INTO metrics_rolluppending (min_ts, max_ts, series) VALUES (%s, %s, %s)",
-            [int(long_ts[0]), int(ts[-1]), np.asarray(ids, dtype="<i8").tobytes()],
+            [first, end_us - STEP_US, np.asarray(ids, dtype="<i8").tobytes()],
         )
         conn.commit()
     return {"ids": ids[:-1], "long": ids[-1], "copy_s": time.perf_counter() - t0}
@@ -132,7 +158,11 @@ def sizes(url: str) -> dict[str, int]:
             "SELECT relname, pg_total_relation_size(oid) FROM pg_class "
             "WHERE relkind = 'r' AND relname LIKE 'metrics\\_%%' ORDER BY relname"
         ).fetchall()
-    return {name: int(size) for name, size in rows}
+    out: dict[str, int] = {}
+    for name, size in rows:  # the window partitions of a table counted together
+        key = re.sub(r"_p[0-9]{8}_[0-9]{2}$", " (window partitions)", name)
+        out[key] = out.get(key, 0) + int(size)
+    return out
 
 
 def timed(fn, runs: int = 7) -> tuple[float, float]:
@@ -149,6 +179,9 @@ def timed(fn, runs: int = 7) -> tuple[float, float]:
 
 
 def latencies(loaded: dict, end_us: int) -> dict[str, tuple[float, float]]:
+    import orjson
+
+    from metrics.query.json_points import _points
     from metrics.query.timeseries import Query, bucketed
     from metrics.selectors import oldest_unrolled, raw_points
 
@@ -172,6 +205,9 @@ def latencies(loaded: dict, end_us: int) -> dict[str, tuple[float, float]]:
         assert len(got[loaded["long"]][0]) == 7 * 8_640
 
     out["one series x 7 d raw export"] = timed(export)
+    # what the query API sends: its JSON, built where the rows are (SQL on the hot tier,
+    # numpy arrays on the compressed one)
+    out["all series x 24 h at 5 min, the API's JSON"] = timed(lambda: orjson.dumps(_points(many)))
     return out
 
 
@@ -183,69 +219,68 @@ def report(label: str, size: dict[str, int], points: int) -> None:
             print(f"  {name}: {b / 1e6:.2f} MB ({b / points:.2f} B/pt)")
 
 
-def main() -> None:
-    args = parse_args()
-    env = django_env(args.database_url)
+def measure(url: str, series: int, points: int, queries: bool = True) -> dict:
+    """Steps 1-4 of the module's method on a recreated database ``url`` (Django set up in
+    this process); the figures as a dict (the ``--json`` shape)."""
+    env = django_env(url)
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
-    database_recreate(args.database_url)
+    database_recreate(url)
     manage(env, "migrate", "--no-input")
     import django
 
     django.setup()
+    from django.db import connection
+
     from metrics.rollups import rollups_update
 
-    end_us = ((int(time.time() * US) - 2 * 3600 * US) // WIDTH_US) * WIDTH_US
+    end_us = data_end_us()
     made_ahead(end_us - LONG_POINTS * STEP_US, end_us)
-    loaded = load(args.database_url, args.series, args.points, end_us)
-    points = args.series * args.points + LONG_POINTS
+    loaded = load(url, series, points, end_us)
     t0 = time.perf_counter()
     while rollups_update():
         pass
-    rollup_s = time.perf_counter() - t0
-    vacuum(args.database_url)
-    hot_size = sizes(args.database_url)
-    hot_q = latencies(loaded, end_us)
+    out: dict = {"points": series * points + LONG_POINTS, "copy_s": loaded["copy_s"]}
+    out["rollup_s"] = time.perf_counter() - t0
+    vacuum(url)
+    out["hot_bytes"] = sizes(url)
+    out["hot_ms"] = latencies(loaded, end_us) if queries else {}
     t0 = time.perf_counter()
-    out = manage(env, "compact_points", "--older-than", "2h")
-    compact_s = time.perf_counter() - t0
-    vacuum(args.database_url)
-    cold_size = sizes(args.database_url)
-    vacuum(args.database_url, full=True)  # freed pages returned (the hot table's indexes)
-    full_size = sizes(args.database_url)
-    from django.db import connection
-
+    out["compaction"] = manage(env, "compact_points", "--older-than", "2h").strip()
+    out["compact_s"] = time.perf_counter() - t0
+    vacuum(url)
+    out["compressed_bytes"] = sizes(url)
+    vacuum(url, full=True)  # freed pages returned (the hot table's indexes)
+    out["compressed_full_bytes"] = sizes(url)
     connection.close()
-    cold_q = latencies(loaded, end_us)
+    out["compressed_ms"] = latencies(loaded, end_us) if queries else {}
+    return out
+
+
+def print_report(r: dict, series: int, points: int) -> None:
+    total = r["points"]
     print(
-        f"{points:,} points ({args.series} series x {args.points} + 1 x {LONG_POINTS}); "
-        f"COPY {loaded['copy_s']:.1f} s, rollups {rollup_s:.1f} s"
+        f"{total:,} points ({series} series x {points} + 1 x {LONG_POINTS}); "
+        f"COPY {r['copy_s']:.1f} s, rollups {r['rollup_s']:.1f} s"
     )
-    report("hot (raw table + rollups)", hot_size, points)
-    report("after compaction, VACUUM", cold_size, points)
-    report("after compaction, VACUUM FULL", full_size, points)
-    print(f"\ncompaction: {out.strip()} (wall incl. Django start-up {compact_s:.1f} s)")
+    report("hot (raw table + rollups)", r["hot_bytes"], total)
+    report("after compaction, VACUUM", r["compressed_bytes"], total)
+    report("after compaction, VACUUM FULL", r["compressed_full_bytes"], total)
+    print(f"\ncompaction: {r['compaction']} (wall incl. Django start-up {r['compact_s']:.1f} s)")
     print("\n| query | hot wall / Python CPU (ms) | compressed wall / Python CPU (ms) |")
     print("|---|---:|---:|")
-    for label in hot_q:
-        (hw, hc), (cw, cc) = hot_q[label], cold_q[label]
+    for label, (hw, hc) in r["hot_ms"].items():
+        cw, cc = r["compressed_ms"][label]
         print(f"| {label} | {hw:.1f} / {hc:.1f} | {cw:.1f} / {cc:.1f} |")
     print(f"\nload average: {os.getloadavg()}")
+
+
+def main() -> None:
+    args = parse_args()
+    result = measure(args.database_url, args.series, args.points)
+    print_report(result, args.series, args.points)
     if args.json:
-        Path(args.json).write_text(
-            json.dumps(
-                {
-                    "points": points,
-                    "hot_bytes": hot_size,
-                    "compressed_bytes": cold_size,
-                    "compressed_full_bytes": full_size,
-                    "compaction": out.strip(),
-                    "hot_ms": hot_q,
-                    "compressed_ms": cold_q,
-                },
-                indent=1,
-            )
-        )
+        Path(args.json).write_text(json.dumps(result, indent=1))
 
 
 if __name__ == "__main__":
