@@ -5,7 +5,7 @@ Usage (from the repository root; PostgreSQL at 127.0.0.1:5432 with trust auth, R
 
     .venv/bin/python bench/live.py [--hosts 200] [--rate 5000] [--batch 500] [--seconds 20]
         [--clients 20] [--requests 50] [--keep] [--py-spy /tmp/prof-venv/bin/py-spy]
-        [--json out.json]
+        [--json out.json] [--counters]
 
 Method, in one invocation:
 
@@ -17,7 +17,9 @@ Method, in one invocation:
    HTTP API (compact JSON, time-major like agents: every series with a few minutes per
    request, ~36k points each, 2 connections), except the last minute; runs the rollup job
    in-process; then loads the last minute, so the pages see the steady state where the
-   rollup job (every 60 s) is up to a minute behind; ANALYZE;
+   rollup job (every 60 s) is up to a minute behind; ANALYZE. With ``--counters`` the three
+   key metrics are growing counters typed ``counter``, so the overview's sparklines are
+   their per-second rates;
 3. page renders, server-side: ``--requests`` timed GETs (after 3 warm-ups) of the
    overview ``/`` and the host page ``/hosts/host-000/`` over HTTP against daphne with a
    session logged in through ``/login/``; then the same in-process through Django's test
@@ -196,6 +198,9 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--py-spy", type=Path, help="sample daphne with this py-spy binary")
     p.add_argument("--keep", action="store_true", help="keep the bench database")
     p.add_argument("--json", type=Path, help="write the results here")
+    p.add_argument(
+        "--counters", action="store_true", help="the key metrics are counters (rate sparklines)"
+    )
     return p.parse_args()
 
 
@@ -316,13 +321,28 @@ def history_values(rng: np.random.Generator, metric: str, n: int) -> np.ndarray:
     return np.round(np.abs(base * 0.5 + walk), 3)
 
 
-def history(hosts: list[str], end_s: int) -> tuple[list[tuple[str, str]], list[int], np.ndarray]:
-    """(series as (host, metric), timestamps, values[series, time]) for the last hour."""
+def history(
+    hosts: list[str], end_s: int, counters: bool = False
+) -> tuple[list[tuple[str, str]], list[int], np.ndarray]:
+    """(series as (host, metric), timestamps, values[series, time]) for the last hour; with
+    ``counters``, the key metrics are growing counters (their running totals)."""
     stamps = list(range(end_s - HISTORY_S + STEP_S, end_s + 1, STEP_S))
     rng = np.random.default_rng(42)
     series = [(h, m) for h in hosts for m in METRICS]
     values = np.vstack([history_values(rng, m, len(stamps)) for _, m in series])
+    if counters:
+        keys = np.array([m in KEY_METRICS for _, m in series])
+        values[keys] = np.round(np.cumsum(values[keys], axis=1), 3)
     return series, stamps, values
+
+
+def type_counters(url: str) -> None:
+    """The key metrics typed ``counter`` (as Prometheus metadata would): the overview then
+    draws their sparklines as rates."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            "UPDATE metrics_series SET type = 'counter' WHERE name = ANY(%s)", [list(KEY_METRICS)]
+        )
 
 
 def load_bodies(series: list, stamps: list[int], values: np.ndarray, j0: int, j1: int):
@@ -931,15 +951,18 @@ def prepare(args, env: dict) -> str:
     return manage(env, "create_api_token", "bench", "--name", "bench").strip().splitlines()[-1]
 
 
-def data_phase(server: Server, hosts: list[str], report: Report) -> None:
+def data_phase(server: Server, hosts: list[str], report: Report, counters: bool) -> None:
     """Load the hour but its last minute, roll up, then load the last minute: the steady
     state, where the rollup job (every 60 s) is up to a minute behind ingestion."""
     print(f"loading {len(hosts)} hosts × {len(METRICS)} series × 1 h…", flush=True)
-    series, stamps, values = history(hosts, int(time.time()) // STEP_S * STEP_S - STEP_S)
+    end_s = int(time.time()) // STEP_S * STEP_S - STEP_S
+    series, stamps, values = history(hosts, end_s, counters)
     tail = len(stamps) - UNROLLED_S // STEP_S
     report.info["history"] = load(server, load_bodies(series, stamps, values, 0, tail))
     report.info["rollups"] = rollups_in_process()
     report.info["tail"] = load(server, load_bodies(series, stamps, values, tail, len(stamps)))
+    if counters:
+        type_counters(server.url)
     analyze(server.url)
     report.info["sizes"] = table_sizes(server.url)
 
@@ -977,7 +1000,7 @@ def run(args, report: Report) -> None:
         report.info["mode"] = wait_healthy(port, proc, log).get("mode")
         server = Server(port, token, args.database_url, "bench", env["HYDRA_ADMIN_PASSWORD"], proc)
         server.cookie = login(server)
-        data_phase(server, hosts, report)
+        data_phase(server, hosts, report, args.counters)
         render_phase(server, args, report, data_dir)
         django_close()
         print(f"live: {args.clients} clients, {args.rate} points/s for {args.seconds} s…")

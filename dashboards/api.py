@@ -1,6 +1,7 @@
-"""``GET /api/v1/histogram-quantiles/?series=<bucket ids>&start=&end=&step=``: one classic
-histogram's p50/p90/p99 over time, in the shape of ``/api/v1/metrics/`` (charts.js draws
-it with ``data-source="histogram"``)."""
+"""``GET /api/v1/histogram-quantiles/?series=<bucket ids>&start=&end=&step=`` (or
+``name=<metric>_bucket&host=&label.<k>=<v>`` instead of ``series``): the p50/p90/p99 of a
+classic histogram, or of several of one metric summed by ``le``, over time, in the shape of
+``/api/v1/metrics/`` (charts.js draws it with ``data-source="histogram"``)."""
 
 from __future__ import annotations
 
@@ -10,28 +11,33 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dashboards.histograms import MAX_BUCKETS, histogram_quantiles
-from metrics.models import Series
-from metrics.query.params import US, SeriesQuerySerializer, now_us
+from metrics.query.params import US, SeriesQuerySerializer, label_filters, now_us
+from metrics.selectors import series_matching
 
 
 class HistogramQuerySerializer(SeriesQuerySerializer):
+    """The bucket series: ``series`` ids, or a ``name`` (``host``, ``label.<k>`` from the
+    context's ``labels``) selecting them."""
+
     def validate(self, attrs: dict) -> dict:
         attrs = super().validate(attrs)
         ids = attrs.get("series") or []
-        if not ids:
-            raise serializers.ValidationError({"series": "give the histogram's bucket series"})
-        if len(ids) > MAX_BUCKETS:
-            raise serializers.ValidationError({"series": f"at most {MAX_BUCKETS} bucket series"})
-        found = list(Series.objects.filter(pk__in=ids))
-        if len(found) != len(set(ids)):
-            raise serializers.ValidationError({"series": "unknown series id"})
-        keys = {(s.name, s.host, tuple(sorted(s.labels.items() - {("le", s.labels.get("le"))})))
-                for s in found}  # fmt: skip
-        if any(not s.name.endswith("_bucket") or "le" not in s.labels for s in found) or (
-            len(keys) != 1
+        field = "series" if ids else "name"
+        selected = series_matching(
+            ids=ids, name=attrs.get("name"), host=attrs.get("host"), labels=self.context["labels"]
+        )
+        found = list(selected[: MAX_BUCKETS + 1])
+        if len(found) > MAX_BUCKETS or len(set(ids)) > MAX_BUCKETS:
+            raise serializers.ValidationError({field: f"at most {MAX_BUCKETS} bucket series"})
+        if ids and len(found) != len(set(ids)):
+            raise serializers.ValidationError({field: "unknown series id"})
+        if not found:
+            raise serializers.ValidationError({field: "no series match"})
+        if len({s.name for s in found}) != 1 or any(
+            not s.name.endswith("_bucket") or "le" not in s.labels for s in found
         ):
             raise serializers.ValidationError(
-                {"series": "series must be the _bucket series (with le) of one histogram"}
+                {field: "series must be _bucket series (with le) of one metric's histograms"}
             )
         attrs["found"] = found
         return attrs
@@ -53,7 +59,8 @@ class HistogramQuantilesApi(APIView):
         },
     )
     def get(self, request):
-        query = HistogramQuerySerializer(data=request.query_params, context={"now_us": now_us()})
+        context = {"now_us": now_us(), "labels": label_filters(request.query_params)}
+        query = HistogramQuerySerializer(data=request.query_params, context=context)
         query.is_valid(raise_exception=True)
         data = query.validated_data
         series = histogram_quantiles(

@@ -15,6 +15,7 @@ from dashboards import selectors as ds
 from dashboards import services as svc
 from dashboards.definition import fill, parse_label_values, substitute
 from dashboards.forms import DashboardForm, ImportForm, PanelForm
+from dashboards.histograms import histograms_in
 from metrics import timerange
 from prom.promql import PromQLError
 from prom.promql.params import parse_selector
@@ -55,6 +56,28 @@ def dashboards(request):
     return render(request, "dashboards/dashboards.html", context)
 
 
+def _panel(panel: dict, values: dict[str, str]) -> dict:
+    """A panel as its page draws it: the query with the variables' values; a metric query
+    selecting histograms' bucket series (the default aggregation, not a heatmap) is drawn
+    as percentiles (``histograms``: how many)."""
+    query = substitute(panel["query"], values)
+    params = {k: v for k, v in query.items() if k != "labels" and v}
+    params.update({f"label.{k}": v for k, v in query.get("labels", {}).items()})
+    title = fill(panel.get("title", ""), values)  # "CPU of $host" → "CPU of web-1"
+    promql = fill(query.get("promql", ""), values)
+    histograms = 0
+    if not promql and panel.get("chart") != "heatmap" and query.get("agg", "avg") == "avg":
+        histograms = histograms_in(
+            name=query.get("name", ""), host=query.get("host", ""), labels=query.get("labels")
+        )
+    query_shown = {"name": "", **panel["query"]}  # PromQL panels have no name
+    return {**panel, "query": query_shown, "title": title or promql} | {
+        "query_json": json.dumps(params),
+        "promql": promql,
+        "histograms": histograms,
+    }
+
+
 @needs(read="dashboards.view_dashboard")
 def dashboard_view(request, pk: int):
     dashboard = _visible(request, pk)
@@ -63,22 +86,9 @@ def dashboard_view(request, pk: int):
         v["name"]: request.GET.get(f"var-{v['name']}", v["default"])
         for v in definition.get("variables", [])
     }
-    panels = []
-    for panel in definition.get("panels", []):
-        query = substitute(panel["query"], values)
-        params = {k: v for k, v in query.items() if k != "labels" and v}
-        params.update({f"label.{k}": v for k, v in query.get("labels", {}).items()})
-        title = fill(panel.get("title", ""), values)  # "CPU of $host" → "CPU of web-1"
-        promql = fill(query.get("promql", ""), values)
-        title = title or promql
-        query_shown = {"name": "", **panel["query"]}  # PromQL panels have no name
-        panels.append(
-            {**panel, "query": query_shown, "title": title, "query_json": json.dumps(params)}
-            | {"promql": promql}
-        )
     context = {
         "dashboard": dashboard,
-        "panels": panels,
+        "panels": [_panel(panel, values) for panel in definition.get("panels", [])],
         "values": values,
         "options": variable_options(definition.get("variables", [])),
         "hosts": ds.host_names() if "host" in values else [],

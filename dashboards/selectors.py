@@ -19,6 +19,7 @@ from django.db.models.fields.json import KT
 from alerts.models import Alert, Anomaly
 from dashboards.models import Dashboard
 from forecasting.models import Forecast
+from metrics.counters import is_counter
 from metrics.models import Series
 from metrics.sparklines import Window, sparklines
 from metrics.timerange import TimeRange
@@ -27,7 +28,7 @@ from scenarios.selectors import overview_runs
 US = 1_000_000
 KEY_METRICS = ("cpu.usage", "memory.used", "http.latency.p95")
 STALE_AFTER_S = 300
-CARD_FIELDS = ("id", "name", "host", "last_ts", "last_value")
+CARD_FIELDS = ("id", "name", "host", "type", "last_ts", "last_value")
 STATUS_FILTERS = ("", "problem", "alerting", "stale", "ok")
 
 
@@ -37,7 +38,8 @@ class HostCard:
     series: int = 0
     last_seen_us: int | None = None
     group: str = ""
-    key: list[dict] = field(default_factory=list)  # [{id, name, value, spark: Spark | None}]
+    # [{id, name, value, ts, counter, spark: Spark | None, rate}]: rate, a counter's per second
+    key: list[dict] = field(default_factory=list)
 
     alert: str = ""  # highest severity of its firing alerts
 
@@ -79,7 +81,7 @@ def host_cards(
     qs = qs.annotate(group=KT(f"labels__{group_by}") if group_by else Value(""))
     cards: dict[str, HostCard] = {}
     rows = qs.order_by("host", "name", "id").values_list(*CARD_FIELDS, "group")
-    for sid, name, host, last_ts, last_value, group in rows:
+    for sid, name, host, kind, last_ts, last_value, group in rows:
         card = cards.get(host)
         if card is None:
             card = cards[host] = HostCard(host=host, group=group or "")
@@ -91,6 +93,7 @@ def host_cards(
         if name in KEY_METRICS and all(k["name"] != name for k in card.key):
             card.key.append(
                 {"id": sid, "name": name, "value": last_value, "ts": last_ts, "spark": None}
+                | {"counter": is_counter(kind, name), "rate": None}
             )
     for host, severity in worst_by_host(firing or []).items():
         if host in cards:
@@ -100,15 +103,19 @@ def host_cards(
 
 
 def attach_sparklines(cards: list[HostCard], window: TimeRange) -> Window:
-    """Sets ``spark`` on the cards' key metrics (one query, none when cached); returns the
-    window the sparklines span."""
-    latest = {k["id"]: (k["ts"], k["value"]) for c in cards for k in c.key}
+    """Sets ``spark`` on the cards' key metrics, and ``rate`` on the counters' (their lines
+    are rates); one query, none when cached; returns the window the sparklines span."""
+    keys = [k for c in cards for k in c.key]
     spark_window, sparks = sparklines(
-        latest=latest, start_us=window.start_us, end_us=window.end_us, live=window.live
+        latest={k["id"]: (k["ts"], k["value"]) for k in keys},
+        counters={k["id"] for k in keys if k["counter"]},
+        start_us=window.start_us,
+        end_us=window.end_us,
+        live=window.live,
     )
-    for card in cards:
-        for key in card.key:
-            key["spark"] = sparks.get(key["id"])
+    for key in keys:
+        key["spark"] = sparks.get(key["id"])
+        key["rate"] = key["spark"].rate if key["spark"] else None
     return spark_window
 
 

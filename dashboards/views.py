@@ -14,8 +14,9 @@ from django.utils.safestring import mark_safe
 
 from core.permissions import needs
 from dashboards import selectors as ds
-from dashboards.histograms import histogram_groups
+from dashboards.histograms import histogram_groups, histograms_in
 from metrics import timerange
+from metrics.counters import is_counter
 from metrics.models import Series
 from metrics.query.params import AGGS
 from metrics.selectors import series_matching
@@ -115,6 +116,7 @@ def host_detail(request, host: str):
             "title": str(s),
             "query": json.dumps({"series": str(s.pk), "agg": "avg"}),
             "series": s,
+            "type": "counter" if is_counter(s.type, s.name) else s.type,
             "forecast": s.pk in forecasts,
         }
         for s in series
@@ -132,16 +134,34 @@ def host_detail(request, host: str):
     return render(request, "dashboards/host_detail.html", context)
 
 
+def _explore_query(request) -> dict:
+    """Explore's query from the URL: ``name``, ``host``, ``agg``, ``step``, ``label.<k>``."""
+    agg = request.GET.get("agg", "avg") if request.GET.get("agg") in AGGS else "avg"
+    query = {
+        "name": request.GET.get("name", "").strip(),
+        "host": request.GET.get("host", "").strip(),
+        "agg": agg,
+        "step": request.GET.get("step", "").strip(),
+    }
+    return query | {k: v for k, v in request.GET.items() if k.startswith("label.") and len(k) > 6}
+
+
+def _histogram_context(query: dict, labels: dict[str, str]) -> dict:
+    """A selection of histograms' bucket series (the default aggregation) is charted as
+    percentiles, its raw buckets a click away."""
+    if query["agg"] != "avg":
+        return {"histograms": 0}
+    count = histograms_in(name=query["name"], host=query["host"], labels=labels)
+    family = query["name"].removesuffix("_bucket")
+    return {"histograms": count, "histogram_title": f"{family} p50 / p90 / p99"}
+
+
 @needs(read="metrics.view_series")
 def explore(request):
     """Any metric, filtered and aggregated; the URL holds the whole query (shareable)."""
-    name = request.GET.get("name", "").strip()
-    host = request.GET.get("host", "").strip()
-    labels = {k[6:]: v for k, v in request.GET.items() if k.startswith("label.") and len(k) > 6}
-    agg = request.GET.get("agg", "avg") if request.GET.get("agg") in AGGS else "avg"
-    step = request.GET.get("step", "").strip()
-    query = {"name": name, "host": host, "agg": agg, "step": step}
-    query.update({f"label.{k}": v for k, v in labels.items()})
+    query = _explore_query(request)
+    name, host = query["name"], query["host"]
+    labels = {k[6:]: v for k, v in query.items() if k.startswith("label.")}
     matching = series_matching(name=name, host=host or None, labels=labels) if name else None
     matched = matching.count() if matching is not None else 0
     with_forecast = (
@@ -159,6 +179,7 @@ def explore(request):
         "range": timerange.from_request(request),
         "csv_params": request.GET.urlencode(),
         "forecast_ids": ",".join(map(str, sorted(with_forecast))),
+        **_histogram_context(query, labels),
     }
     return render(request, "dashboards/explore.html", context)
 

@@ -5,7 +5,7 @@ of a ``counter`` series instead of its ever-growing total.
 ``(v_t - v_prev) / (t - t_prev)``; when the value goes down the counter was reset (a
 restart), so the increase since the reset is ``v_t`` itself. Used by
 ``alerts.detectors.transform`` (scheduled anomaly detection) and by the query layer's
-``rate`` aggregation that forecasting reads.
+``rate`` aggregation that forecasting reads, and by the overview's sparklines.
 """
 
 from __future__ import annotations
@@ -13,6 +13,17 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
+COUNTED_SUFFIXES = ("_bucket", "_sum", "_count")
+
+
+def is_counter(kind: str, name: str) -> bool:
+    """Charted as a counter: type ``counter``, or the ``_bucket``, ``_sum`` or ``_count``
+    series of a histogram or summary (counters in Prometheus's model; charts.js
+    ``counting`` is the same rule)."""
+    return kind == "counter" or (
+        kind in ("histogram", "summary") and name.endswith(COUNTED_SUFFIXES)
+    )
 
 
 def counter_rate(
@@ -35,6 +46,13 @@ def counter_rate(
     return _rates(np.r_[float(previous[0]), t], np.r_[float(previous[1]), x])[1:]
 
 
+def increase(previous: Any, current: Any) -> np.ndarray:
+    """A counter's increase from ``previous`` to ``current``, element-wise: the difference,
+    or ``current`` itself where the value went down (a reset)."""
+    dv = np.asarray(current, dtype=float) - np.asarray(previous, dtype=float)
+    return np.where(dv < 0, current, dv)
+
+
 def _rates(t: np.ndarray, x: np.ndarray) -> np.ndarray:
     ok = np.isfinite(x) & np.isfinite(t)
     last_ok = np.maximum.accumulate(np.where(ok, np.arange(len(x)), -1))
@@ -42,7 +60,6 @@ def _rates(t: np.ndarray, x: np.ndarray) -> np.ndarray:
     has = ok & (prev >= 0)
     p = np.maximum(prev, 0)
     dt = t - t[p]
-    dv = x - x[p]
-    dv = np.where(dv < 0, x, dv)
+    dv = increase(x[p], x)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(has & (dt > 0), dv / np.where(dt > 0, dt, 1.0), np.nan)

@@ -15,9 +15,10 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from metrics.sparklines import HEIGHT, WIDTH, Spark, Window
+from metrics.sparklines import EMPTY, HEIGHT, WIDTH, Spark, Window
 
 register = template.Library()
+US = 1_000_000
 
 
 def spark_svg(spark: Spark | None, series_id: int, window: Window | None, label: str) -> str:
@@ -25,12 +26,27 @@ def spark_svg(spark: Spark | None, series_id: int, window: Window | None, label:
     times when it extends the line live. ``label`` must be escaped already."""
     if window is None:
         return ""
-    points, lo, hi = spark or ("", 0.0, 0.0)
+    points, lo, hi, _ = spark or EMPTY
     return (
         f'<svg class="spark" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{label}" '
         f'data-series="{series_id}" data-start="{window.start_us // 1000}" '
         f'data-end="{window.end_us // 1000}" data-lo="{lo:.6g}" data-hi="{hi:.6g}" '
         f'preserveAspectRatio="none"><polyline points="{points}"/></svg>'
+    )
+
+
+def _figure(key: dict) -> str:
+    """The key metric's value; a counter's is its per-second rate, and the element keeps
+    its latest raw point for overview.js to turn live points into rates."""
+    sid = key["id"]
+    if not key["counter"]:
+        return f'<span class="kpi-value" data-value-for="{sid}">{metric_value(key["value"])}</span>'
+    raw = "" if key["value"] is None else repr(float(key["value"]))
+    raw_ts = "" if key["ts"] is None else repr(key["ts"] / US)
+    title = f"per-second rate (a counter); latest value {metric_value(key['value'])}"
+    return (
+        f'<span class="kpi-value" data-value-for="{sid}" data-counter="1" data-raw="{raw}" '
+        f'data-raw-ts="{raw_ts}" title="{title}">{metric_value(key["rate"])}/s</span>'
     )
 
 
@@ -40,12 +56,12 @@ def _kpis(card, window: Window | None, label: str) -> str:
     parts = []
     for key in card.key:
         name, sid = escape(key["name"]), key["id"]
-        svg = spark_svg(key["spark"], sid, window, f"{name}, {label}")
-        value = escape(metric_value(key["value"]))
+        shown = f"{name} per second" if key["counter"] else name
+        svg = spark_svg(key["spark"], sid, window, f"{shown}, {label}")
         wrappable = name.replace(".", ".<wbr>")  # a long name wraps at its dots, whole
         parts.append(
             f'<div class="kpi"><span class="muted kpi-name" title="{name}">{wrappable}</span>'
-            f'<span class="kpi-value" data-value-for="{sid}">{value}</span>{svg}</div>'
+            f"{_figure(key)}{svg}</div>"
         )
     return "".join(parts)
 

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from core.tests.helpers import log_in
 from dashboards.tests.test_browser_dashboard import send
+from metrics.models import Series
 from metrics.rollups import rollups_update
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,6 +45,30 @@ def test_overview_sparklines_and_values_follow_live_points(
     assert after[-1].endswith(",2")  # the new maximum sits at the top of the box
     assert len(after) >= len(before)
     screenshot("overview-live")
+    assert console_errors == []
+
+
+def test_a_counters_card_shows_its_rate_and_follows_live_points_across_a_reset(
+    page, asgi_server, user, token, screenshot, console_errors
+):
+    start = int(time.time()) - 3000
+    send(asgi_server, token, [[start + i * 60, 1e4 + 120.0 * i] for i in range(50)])  # 2/s
+    Series.objects.filter(name="cpu.usage").update(type="counter")
+    rollups_update()
+    log_in(page, asgi_server)
+    value = page.locator(".host-card[data-host='web-1'] .kpi-value")
+    expect(value).to_have_text("2/s")
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "open")
+    last_ts, last = start + 49 * 60, 1e4 + 120.0 * 49
+    now = time.time()
+    send(asgi_server, token, [[now, last + 3 * (now - last_ts)]])  # 3/s since the last point
+    expect(value).to_have_text("3/s", timeout=5000)
+    send(asgi_server, token, [[now + 10, 5.0]])  # a restart: 5 since it, in 10 s
+    expect(value).to_have_text("0.5/s", timeout=5000)
+    svg = page.locator(".host-card[data-host='web-1'] svg.spark")
+    expect(svg).to_have_attribute("data-extended", "2")
+    assert float(svg.get_attribute("data-hi")) < 10  # a line of rates
+    screenshot("overview-counter")
     assert console_errors == []
 
 

@@ -11,6 +11,7 @@ from django.core.cache import cache
 
 from alerts.services.evaluation import rules_evaluate
 from alerts.tests.conftest import make_rule
+from metrics.models import Series
 from metrics.rollups import rollups_update
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +75,35 @@ def test_a_cached_grid_still_shows_a_new_alert_status_at_once(client, owner, api
     rules_evaluate()  # statuses changed: the grid is rendered again
     page = client.get("/").content.decode()
     assert 'status-critical" data-host="h001"' in page and 'data-host="h002"' in page
+
+
+def test_a_counters_card_shows_its_rate_per_second_and_its_total_on_the_hosts_page(
+    client, owner, api
+):
+    """cpu.usage sent as a counter of CPU seconds: 2 per second for an hour, then reset
+    (at a sparkline bucket's start: inside one, that bucket's rate misses the increase after
+    the reset and the next bucket's counts it)."""
+    client.force_login(owner)
+    now = int(time.time())
+    reset = (now - 900) // 120 * 120
+    points = [[t, 5e5 + 2.0 * t - 2 * now if t < reset else 2.0 * (t - reset)]
+              for t in range(now - 3600, now + 1, 10)]  # fmt: skip
+    body = {"series": [{"name": "cpu.usage", "host": "web-1", "points": points}]}
+    assert api.post("/api/v1/metrics/", orjson.dumps(body), content_type="application/json")
+    Series.objects.filter(name="cpu.usage").update(type="counter")
+    rollups_update()
+    card = client.get("/").content.decode()
+    raw = 2.0 * (now - reset)
+    figure = re.search(rf'data-counter="1" data-raw="{raw}" data-raw-ts="{now}.0" title="per-'
+                       rf'second rate \(a counter\); latest value {raw / 1e3:.1f}k">([^<]+)<', card)  # fmt: skip
+    assert figure and figure[1] in ("2/s", "2.01/s", "2.02/s", "2.03/s"), card
+    spark = re.search(r'aria-label="cpu.usage per second, last 1h"[^>]*data-hi="([^"]+)"', card)
+    assert spark and float(spark[1]) < 3  # the rate, not the ever-growing value
+    row = client.get("/hosts/").content.decode()
+    total = (
+        f'cpu.usage {raw / 1e3:.1f}k <span class="muted" title="a counter\'s latest value">total'
+    )
+    assert total in row
 
 
 def test_a_host_with_a_firing_alert_shows_its_severity(client, owner, api):

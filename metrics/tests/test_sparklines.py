@@ -134,3 +134,46 @@ def test_while_one_render_computes_a_window_the_others_show_the_previous_one(
     cache.delete(f"{_cache_key(args['start_us'], end, True)}:computing")
     with django_assert_num_queries(1):  # nobody computing: this render does
         sparklines(end_us=end, **args)
+
+
+def counter_points(now: int, reset_at: int, until: int) -> list[list[float]]:
+    """10 s points growing 2 per second from an hour ago; a restart at ``reset_at`` sets the
+    value back to 0."""
+    stamps = range(now - 3700, until + 1, 10)
+    return [
+        [t, 1e4 + 2.0 * (t - stamps[0]) if t < reset_at else 2.0 * (t - reset_at)] for t in stamps
+    ]
+
+
+def test_a_counter_is_drawn_as_its_rate_across_a_reset_and_a_partly_rolled_up_minute(api, now):
+    window = window_for((now - 3600) * US, now * US)
+    reset_at = window.start_us // US + 10 * window.step_us // US  # a bucket's start
+    minute = (now - 400) // 60 * 60
+    split = next(t for t in range(now - 3700, now, 10) if t >= minute + 5)  # early in a minute
+    points = counter_points(now, reset_at, now)
+    before = [p for p in points if p[0] <= split]
+    total = ingest(api, "requests.total", "web-1", before)
+    Series.objects.filter(pk=total.pk).update(type="counter")
+    rollups_update()  # the minute of ``split`` is rolled up only up to it
+    ingest(api, "requests.total", "web-1", [p for p in points if p[0] > split])
+    _, sparks = sparklines(
+        latest=latest(total), start_us=(now - 3600) * US, end_us=now * US, counters={total.pk}
+    )
+    spark = sparks[total.pk]
+    rates = [v for _, v in decode(spark.points, spark.lo, spark.hi, window.start_us, now * US)]
+    assert len(rates) >= 25
+    # 2/s throughout: the reset is no negative spike, the partial minute no dip; the bucket
+    # of the reset loses the few seconds before it, as Prometheus's rate() does
+    assert spark.lo >= 1.8 and spark.hi <= 2.1, (spark.lo, spark.hi)
+    assert spark.rate == pytest.approx(2.0, rel=0.05)
+    assert spark.points.split()[-1].startswith(f"{WIDTH},")  # the latest value closes it
+    assert spark.hi < 100  # not the counter's value
+
+
+def test_a_counter_with_no_finished_minute_has_no_line_yet(api, now):
+    fresh = ingest(api, "requests.total", "web-2", [[now - 20, 5.0], [now - 10, 9.0]])
+    Series.objects.filter(pk=fresh.pk).update(type="counter")
+    rollups_update()
+    args = {"start_us": (now - 3600) * US, "end_us": now * US, "counters": {fresh.pk}}
+    spark = sparklines(latest=latest(fresh), **args)[1][fresh.pk]
+    assert (spark.points, spark.rate) == ("", None)

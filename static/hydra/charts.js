@@ -2,18 +2,21 @@
  * A chart element: <div class="hydra-chart" data-query='{"series": "1,2", "agg": "avg"}'
  *   data-range="3600" data-kind="line|area|bar|stat|table|heatmap" data-title="..."
  *   [data-start="-2h|RFC 3339|epoch s" data-end="..."] [data-forecast="<series ids>"]
- *   [data-type="counter"] [data-step="auto"] [data-source="histogram"]>.
- * data-source="histogram": data-query's series are one classic histogram's _bucket series,
- * drawn as p50/p90/p99 (GET /api/v1/histogram-quantiles/), reloaded every 30 s instead
- * of extended point by point.
+ *   [data-type="counter"] [data-step="auto"] [data-source="histogram"] [data-values="raw"]>.
+ * data-source="histogram": data-query selects the _bucket series of one classic histogram
+ * (or of several of one metric, summed by le), drawn as p50/p90/p99
+ * (GET /api/v1/histogram-quantiles/, same query), reloaded every 30 s instead of extended
+ * point by point; a button above the chart shows the raw buckets (/api/v1/metrics/, the
+ * same query, live) and back (data-view="percentiles" | "buckets").
  * Times are shown in the browser's zone, or UTC when the UTC toggle is on. With
  * data-step="auto" the chart reads one step for its whole window (about 120 buckets) and
  * folds live points into the same buckets, so history and live points are drawn at one
  * density. The y axis is titled with the series' unit (when they share one); a chart of one
  * series titled with its name shows no legend.
- * Counters (every series of type "counter", the query's agg unset or the default avg) are
- * drawn as a per-second rate (agg=rate), with a button above the chart for the raw value
- * and back.
+ * Counters (every series of type "counter", or the _bucket, _sum and _count series of a
+ * histogram or summary, which Prometheus counts the same way; the query's agg unset or the
+ * default avg) are drawn as a per-second rate (agg=rate), with a button above the chart for
+ * the raw value and back; data-values="raw" starts from the raw value.
  *
  * Overlays: things from elsewhere drawn over the time-series charts (line, area, bar),
  * e.g. anomalies (below) or load-test runs. Register one, from any script loaded after
@@ -136,21 +139,26 @@
     this.start = el.dataset.start || "";
     this.end = el.dataset.end || "";
     this.source = el.dataset.source || "";
+    this.histogram = this.source === "histogram";  // percentiles, or its raw buckets
     this.live = !this.end && !this.source;
     this.autoStep = el.dataset.step === "auto" && !this.query.step;
     this.series = [];
     this.lastTs = {};
     this.buckets = {};  // series id -> {t: bucket start, sum, n}: the live bucket being filled
-    this.raw = false;             // the user asked for raw values
+    this.raw = el.dataset.values === "raw";  // the user (or the page) asked for raw values
     // drawing a counter's per-second rate: known at once when the page says data-type
     this.rate = el.dataset.type === "counter" && plainAgg(this.query);
   }
 
   function plainAgg(query) { return !query.agg || query.agg === "avg"; }  // the pages' default
 
-  function counters(series) {
-    return series.length > 0 && series.every(function (s) { return s.type === "counter"; });
+  /* Counted like a counter (metrics/counters.py is_counter). */
+  function counting(s) {
+    return s.type === "counter" ||
+      ((s.type === "histogram" || s.type === "summary") && /_(bucket|sum|count)$/.test(s.name));
   }
+
+  function counters(series) { return series.length > 0 && series.every(counting); }
 
   Chart.prototype.load = function () {
     var self = this;
@@ -162,7 +170,7 @@
       params.step = self.step + "s";
     }
     if (self.source && !self.end && !self.reloader) {  // percentiles: redrawn every 30 s
-      self.reloader = setInterval(function () { self.load(); }, 30000);
+      self.reloader = setInterval(function () { if (self.source) { self.load(); } }, 30000);
     }
     return fetchSeries(params, self.source).then(function (body) {
       if (!self.rate && !self.raw && plainAgg(self.query) && counters(body.series)) {
@@ -171,6 +179,7 @@
       }
       self.series = body.series;
       self.rateToggle();
+      self.sourceToggle();
       self.buckets = {};
       self.series.forEach(function (s) {
         var last = s.points.length ? s.points[s.points.length - 1] : null;
@@ -188,7 +197,9 @@
   Chart.prototype.rateToggle = function () {
     var self = this, el = this.el;
     el.dataset.rate = this.rate ? "1" : "0";
-    if (!this.rate && !this.raw) { return; }
+    var offered = this.rate || (this.raw && counters(this.series));
+    if (this.toggle) { this.toggle.hidden = !offered; }
+    if (!offered) { return; }
     if (!this.toggle) {
       this.toggle = document.createElement("button");
       this.toggle.type = "button";
@@ -201,6 +212,28 @@
       el.parentNode.insertBefore(this.toggle, el);
     }
     this.toggle.textContent = this.rate ? "per-second rate · show raw value" : "raw value · show rate";
+  };
+
+  /* The "show raw buckets" / "show percentiles" button above a histogram's chart. */
+  Chart.prototype.sourceToggle = function () {
+    var self = this;
+    if (!this.histogram) { return; }
+    this.el.dataset.view = this.source ? "percentiles" : "buckets";
+    if (!this.viewToggle) {
+      this.viewToggle = document.createElement("button");
+      this.viewToggle.type = "button";
+      this.viewToggle.className = "chart-source-toggle muted";
+      this.viewToggle.addEventListener("click", function () {
+        self.source = self.source ? "" : "histogram";
+        self.title = self.source ? self.el.dataset.title || "" : "";  // the percentiles' title
+        self.live = !self.end && !self.source;
+        self.rate = self.raw = false;  // buckets: their rate by default, as counters
+        self.load();
+      });
+      this.el.parentNode.insertBefore(this.viewToggle, this.el);
+    }
+    this.viewToggle.textContent = this.source
+      ? "p50 / p90 / p99 · show raw buckets" : "raw buckets · show percentiles";
   };
 
   Chart.prototype.draw = function () {

@@ -47,6 +47,20 @@
     svg.dataset.extended = String(Number(svg.dataset.extended || "0") + 1);
   }
 
+  /* A counter's card shows its per-second rate: a live point becomes the rate since the
+   * point before it (data-raw / data-raw-ts keep that one; a decrease is a reset, the
+   * increase then the value itself, as in metrics/counters.py). Null when there is none. */
+  function counterRate(el, point) {
+    var t0 = Number(el.dataset.rawTs), v0 = Number(el.dataset.raw);
+    var known = Boolean(el.dataset.rawTs && el.dataset.raw);
+    if (known && point[0] <= t0) { return null; }
+    el.dataset.rawTs = String(point[0]);
+    el.dataset.raw = String(point[1]);
+    if (!known) { return null; }
+    var increase = point[1] >= v0 ? point[1] - v0 : point[1];
+    return [point[0], increase / (point[0] - t0)];
+  }
+
   function live() {
     var grid = document.getElementById("host-grid");
     return !grid || grid.dataset.live === "1";
@@ -56,7 +70,13 @@
     Object.keys(msg.series).forEach(function (sid) {
       var point = msg.series[sid];
       var value = document.querySelector("[data-value-for='" + sid + "']");
-      if (value) { value.textContent = format(point[1]); value.dataset.updated = String(point[0]); }
+      var counter = value && value.dataset.counter === "1";
+      if (counter) { point = counterRate(value, point); }
+      if (!point) { return; }
+      if (value) {
+        value.textContent = format(point[1]) + (counter ? "/s" : "");
+        value.dataset.updated = String(point[0]);
+      }
       var svg = document.querySelector("svg[data-series='" + sid + "']");
       if (svg && live()) { extendSpark(svg, point); }
     });
