@@ -10,8 +10,8 @@ from django.db.models import OuterRef, QuerySet, Subquery
 
 from forecasting.models import US, Forecast, ForecastConfig
 from forecasting.spec import ForecastSpec
-from metrics.counters import counter_rate
-from metrics.models import Series, SeriesType
+from metrics.counters import counter_rate, is_counter
+from metrics.models import Series
 from metrics.selectors import points_query, raw_points
 
 
@@ -86,8 +86,9 @@ def counter_history(
 
 def history_signal(series: Series) -> str:
     """What a forecast of ``series`` forecasts: ``"rate"`` (per second) for a counter, whose
-    total only grows and restarts from 0 (the same rate detection watches), else ``"value"``."""
-    return "rate" if series.type == SeriesType.COUNTER else "value"
+    total only grows and restarts from 0 (the same rate detection watches; a histogram's or
+    summary's ``_bucket``/``_sum``/``_count`` series are counters too), else ``"value"``."""
+    return "rate" if is_counter(series.type, series.name) else "value"
 
 
 def latest_forecast(series: Series) -> Forecast | None:

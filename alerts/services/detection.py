@@ -24,8 +24,8 @@ from alerts.selectors import (
     series_sensitivities,
 )
 from alerts.sensitivity import DEFAULT, effective_sensitivity
-from metrics.counters import counter_rate
-from metrics.models import Series, SeriesType
+from metrics.counters import counter_rate, is_counter
+from metrics.models import Series
 from metrics.selectors import points_before, raw_points
 
 US = 1_000_000
@@ -106,9 +106,11 @@ def _counter_rates(keys, since: dict, points: dict) -> dict[tuple[int, str], np.
     a counter's rate, not its ever-growing total); the first new point's rate comes from
     the last point before it."""
     ids = {sid for sid, _ in keys}
-    counters = set(
-        Series.objects.filter(pk__in=ids, type=SeriesType.COUNTER).values_list("pk", flat=True)
-    )
+    counters = {  # counters, and a histogram's or summary's _bucket/_sum/_count series
+        pk
+        for pk, kind, name in Series.objects.filter(pk__in=ids).values_list("pk", "type", "name")
+        if is_counter(kind, name)
+    }
     wanted = [k for k in keys if k[0] in counters and k[0] in points]
     if not wanted:
         return {}

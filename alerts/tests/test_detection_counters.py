@@ -80,3 +80,19 @@ def test_a_gauge_with_the_same_values_is_watched_as_is():
     detection_run(now=NOW + timedelta(minutes=2))
     drop = Anomaly.objects.get(ts=int(new[3][0] * 1e6))  # the raw total falling to ~0
     assert drop.value == pytest.approx(new[3][1])
+
+
+def test_a_histograms_count_series_is_watched_on_its_rate_like_a_counter():
+    """``<name>_count`` of a histogram is a counter in Prometheus's model (charts draw its
+    rate): detection watches its rate too."""
+    start = int((NOW - timedelta(hours=2)).timestamp())
+    history = counter(start, 720, 1e6, seed=1)
+    series = ingest("http_seconds_count", "web-1", history)
+    Series.objects.filter(pk=series.pk).update(type=SeriesType.HISTOGRAM, watch=True)
+    detection_run(now=NOW)
+    new = counter(int(NOW.timestamp()), 12, history[-1][1], seed=2, reset_at=3, burst_at=8)
+    ingest("http_seconds_count", "web-1", new)
+    detection_run(now=NOW + timedelta(minutes=2))
+    assert int(new[3][0] * 1e6) not in set(Anomaly.objects.values_list("ts", flat=True))
+    burst = Anomaly.objects.get(ts=int(new[8][0] * 1e6))
+    assert burst.value == pytest.approx((new[8][1] - new[7][1]) / STEP)  # a rate, per second

@@ -129,11 +129,15 @@ def counter_total(days: int, resets: tuple[int, ...]):
     return out
 
 
-def test_a_counter_is_forecast_on_its_per_second_rate():
-    from metrics.models import Series, SeriesType
+@pytest.mark.parametrize(
+    ("name", "kind"), [("http.requests.total", "counter"), ("http_seconds_count", "histogram")]
+)
+def test_a_counter_is_forecast_on_its_per_second_rate(name, kind):
+    """A counter, and a histogram's ``_count`` series (a counter in Prometheus's model)."""
+    from metrics.models import Series
 
-    series = ingest("http.requests.total", "web-1", counter_total(days=5, resets=(400, 1100)))
-    Series.objects.filter(pk=series.pk).update(type=SeriesType.COUNTER)
+    series = ingest(name, "web-1", counter_total(days=5, resets=(400, 1100)))
+    Series.objects.filter(pk=series.pk).update(type=kind)
     series.refresh_from_db()
     spec = ForecastSpec(horizon_seconds=6 * HOUR, step_seconds=HOUR, history_seconds=5 * 86400)
     run = services.forecast_run(series=series, spec=spec)
