@@ -12,6 +12,7 @@ from prom.target_rules import (
     check_interval,
     check_job,
     check_labels,
+    check_metric_relabel,
     check_timeout,
     check_url,
 )
@@ -38,6 +39,12 @@ class ScrapeTarget(models.Model):
         default=False, help_text="scraped labels win over target labels (Prometheus's option)"
     )
     honor_timestamps = models.BooleanField(default=True)
+    metric_relabel_configs = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Prometheus's metric_relabel_configs: rules applied to every scraped sample "
+        "(keep, drop, replace, labeldrop, labelkeep)",
+    )
     username = models.CharField(max_length=200, blank=True)
     password_env = models.CharField(max_length=120, blank=True, help_text="SCRAPE_… variable")
     bearer_env = models.CharField(max_length=120, blank=True, help_text="SCRAPE_… variable")
@@ -75,6 +82,7 @@ class ScrapeTarget(models.Model):
             check_interval(format_ms(self.interval_ms), "interval_ms")
             check_timeout(format_ms(self.timeout_ms), self.interval_ms)
             check_auth(self.username, self.password_env, self.bearer_env)
+            self.metric_relabel_configs = check_metric_relabel(self.metric_relabel_configs)
         except TargetError as exc:
             field = "timeout_ms" if exc.field == "timeout" else exc.field
             raise ValidationError({field: str(exc)}) from None

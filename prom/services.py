@@ -14,13 +14,14 @@ from prom.target_rules import (
     check_interval,
     check_job,
     check_labels,
+    check_metric_relabel,
     check_timeout,
     check_url,
 )
 
 FIELDS = (
     "interval_ms", "timeout_ms", "labels", "honor_labels", "honor_timestamps", "username",
-    "password_env", "bearer_env",
+    "password_env", "bearer_env", "metric_relabel_configs",
 )  # fmt: skip
 
 
@@ -48,6 +49,7 @@ def _fields(spec: TargetSpec) -> dict:
         "username": spec.username,
         "password_env": spec.password_env,
         "bearer_env": spec.bearer_env,
+        "metric_relabel_configs": check_metric_relabel(spec.metric_relabel_configs),
     }
 
 

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from prom.durations import format_ms, parse_ms
 from prom.labels import LABEL_NAME_RE, MAX_LABELS, MAX_VALUE
+from prom.scrape_config.relabel import RelabelError, rule
 
 MAX_URL = 2000
 MAX_JOB = 200
@@ -84,6 +85,25 @@ def check_labels(labels: object) -> dict[str, str]:
             raise TargetError("labels", f"label {name!r} is reserved (the job is its own field)")
         check_text("labels", value, MAX_VALUE, empty=True)
     return dict(labels)
+
+
+MAX_RELABEL_RULES = 100
+
+
+def check_metric_relabel(rules: object) -> list[dict]:
+    """Prometheus's ``metric_relabel_configs``: a list of relabel rules (each checked and
+    compiled as ``prom.scrape_config.relabel`` does, so a bad one is refused here)."""
+    field = "metric_relabel_configs"
+    if not isinstance(rules, list):
+        raise TargetError(field, f"{field} must be a list of relabel rules")
+    if len(rules) > MAX_RELABEL_RULES:
+        raise TargetError(field, f"at most {MAX_RELABEL_RULES} rules")
+    for i, raw in enumerate(rules):
+        try:
+            rule(raw)
+        except RelabelError as exc:
+            raise TargetError(field, f"rule {i + 1}: {exc}") from None
+    return list(rules)
 
 
 def check_env_name(field: str, name: object) -> str:

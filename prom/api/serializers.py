@@ -12,6 +12,7 @@ from prom.target_rules import (
     check_interval,
     check_job,
     check_labels,
+    check_metric_relabel,
     check_timeout,
     check_url,
 )
@@ -29,12 +30,16 @@ class ScrapeTargetSerializer(serializers.ModelSerializer):
         required=False, max_length=40, help_text="at most the interval; default min(10s, interval)"
     )
     labels = serializers.JSONField(required=False)
+    metric_relabel_configs = serializers.JSONField(
+        required=False, help_text="Prometheus's metric_relabel_configs (a list of rules)"
+    )
 
     class Meta:
         model = ScrapeTarget
         fields = [
             "id", "job", "url", "interval", "timeout", "labels", "enabled", "honor_labels",
-            "honor_timestamps", "username", "password_env", "bearer_env", "source",
+            "honor_timestamps", "metric_relabel_configs", "username", "password_env",
+            "bearer_env", "source",
             "health", "last_scrape", "last_duration_s", "last_samples", "last_error",
         ]  # fmt: skip
         read_only_fields = [
@@ -72,6 +77,7 @@ class ScrapeTargetSerializer(serializers.ModelSerializer):
         out["job"] = check_job(pick("job", None))
         out["url"] = check_url(pick("url", None))
         out["labels"] = check_labels(pick("labels", {}))
+        out["metric_relabel_configs"] = check_metric_relabel(pick("metric_relabel_configs", []))
         interval_ms = (
             check_interval(attrs["interval"])
             if "interval" in attrs

@@ -4,7 +4,8 @@ Read: ``job_name``, ``scrape_interval``/``scrape_timeout`` (else ``global``'s, e
 ``metrics_path``, ``scheme``, ``params``, ``honor_labels``, ``honor_timestamps``,
 ``static_configs``, ``file_sd_configs`` (JSON or YAML files, globs relative to the config
 file; read once per import: re-run the import to refresh), ``basic_auth``,
-``authorization`` (Bearer) and ``relabel_configs``.
+``authorization`` (Bearer), ``relabel_configs`` (applied to the targets here) and
+``metric_relabel_configs`` (kept on each target: the scraper applies them to every sample).
 
 Secrets are never stored. An inline ``password``/``credentials`` (or ``*_file``) becomes a
 reference to an environment variable named after the job, e.g. ``SCRAPE_NODE_PASSWORD``,
@@ -28,7 +29,7 @@ from prom.scrape_config.relabel import RelabelError, Rule, apply, rule
 
 DEFAULT_INTERVAL, DEFAULT_TIMEOUT = "1m", "10s"
 SD_SKIPPED = re.compile(r"[a-z0-9]+_sd_configs\Z")  # fixed pattern
-UNSUPPORTED = ("metric_relabel_configs", "proxy_url", "oauth2", "tls_config", "sample_limit")
+UNSUPPORTED = ("proxy_url", "oauth2", "tls_config", "sample_limit")
 MAX_FILES = 1000
 
 
@@ -48,6 +49,7 @@ class TargetSpec:
     username: str = ""
     password_env: str = ""
     bearer_env: str = ""
+    metric_relabel_configs: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -97,6 +99,9 @@ def _job(job: dict, defaults: dict, base_dir: Path, out: Imported) -> None:
         timeout = interval
     auth = _auth(job, name, out)
     rules: list[Rule] = [rule(r) for r in job.get("relabel_configs") or []]
+    metric_rules = list(job.get("metric_relabel_configs") or [])
+    for raw in metric_rules:  # checked now: a bad rule fails the import with its job named
+        rule(raw)
     base = {
         "job": name,
         "__scheme__": str(job.get("scheme", "http")),
@@ -109,7 +114,7 @@ def _job(job: dict, defaults: dict, base_dir: Path, out: Imported) -> None:
             if labels is None:
                 out.dropped += 1
                 continue
-            out.targets.append(_spec(labels, interval, timeout, job, auth))
+            out.targets.append(_spec(labels, interval, timeout, job, auth, metric_rules))
 
 
 def _auth(job: dict, name: str, out: Imported) -> dict[str, str]:
@@ -178,7 +183,7 @@ def _group(raw: object, path: str | None = None) -> dict:
     return {"targets": raw.get("targets") or [], "labels": labels}
 
 
-def _spec(labels: dict[str, str], interval: str, timeout: str, job: dict, auth: dict):
+def _spec(labels: dict[str, str], interval: str, timeout: str, job: dict, auth: dict, metric: list):
     address = labels.get("__address__", "")
     if not address:
         raise ConfigError("a target has no __address__ after relabeling")
@@ -197,5 +202,6 @@ def _spec(labels: dict[str, str], interval: str, timeout: str, job: dict, auth: 
         labels=kept,
         honor_labels=bool(job.get("honor_labels", False)),
         honor_timestamps=bool(job.get("honor_timestamps", True)),
+        metric_relabel_configs=metric,
         **auth,
     )

@@ -10,14 +10,21 @@ already has one of those labels:
 
 A sample's own timestamp is kept when ``honor_timestamps`` (the default), else the sample
 is stamped with the scrape's start, like one without a timestamp.
+
+Then the target's ``metric_relabel_configs`` run on each sample's labels (``__name__``
+included), as in Prometheus: a sample a rule drops (or left without a name) is not
+written, and ``scrape_samples_post_metric_relabeling`` counts what is left. The synthetic
+series are not relabeled (Prometheus doesn't either).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from prom.labels import LabelError, SeriesKey, series_key
+from prom.scrape_config.relabel import RelabelError, Rule, apply, rule
 from prom.scraper.parse import Parsed
 
 SYNTHETIC = (
@@ -45,6 +52,7 @@ class TargetInfo:
     username: str = ""
     password_env: str = ""
     bearer_env: str = ""
+    metric_relabel: str = "[]"  # metric_relabel_configs, as JSON text
 
     @property
     def target_labels(self) -> dict[str, str]:
@@ -74,6 +82,17 @@ def merge(sample: dict[str, str], target: dict[str, str], honor: bool) -> dict[s
     return out
 
 
+_MISSING = object()
+
+
+def _rules(text: str) -> tuple[list[Rule], str]:
+    """The compiled rules, or the reason they can't be (every scrape then fails with it)."""
+    try:
+        return [rule(raw) for raw in json.loads(text or "[]")], ""
+    except (RelabelError, ValueError, TypeError) as exc:
+        return [], str(exc)
+
+
 class Assembler:
     """Keys of one target's series, cached across scrapes (a target exposes the same series
     scrape after scrape, so a key is computed once)."""
@@ -83,23 +102,29 @@ class Assembler:
     def __init__(self, target: TargetInfo) -> None:
         self.target = target
         self.labels = target.target_labels
-        self._cache: dict[tuple, KeyInfo] = {}
+        self._cache: dict[tuple, KeyInfo | None] = {}
         self._synthetic: list[KeyInfo] | None = None
+        self.rules, self.rules_error = _rules(target.metric_relabel)
 
-    def key(self, name: str, labels: dict[str, str]) -> KeyInfo:
-        """The series key of a sample; LabelError if Hydra refuses its labels."""
+    def key(self, name: str, labels: dict[str, str]) -> KeyInfo | None:
+        """The series key of a sample, None when metric relabeling drops it; LabelError if
+        Hydra refuses its labels."""
         cache_key = (name, *labels.items())
-        hit = self._cache.get(cache_key)
-        if hit is None:
+        hit = self._cache.get(cache_key, _MISSING)
+        if hit is _MISSING:
             merged = merge(labels, self.labels, self.target.honor_labels)
-            pairs = [("__name__", name), *merged.items()]
-            hit = series_key(pairs)
+            pairs: dict[str, str] | None = {"__name__": name, **merged}
+            if self.rules:
+                pairs = apply(self.rules, pairs)  # type: ignore[arg-type]
+            hit = series_key(pairs.items()) if pairs and pairs.get("__name__") else None
             if len(self._cache) >= self.MAX_CACHE:
                 self._cache.clear()
             self._cache[cache_key] = hit
-        return hit
+        return hit  # type: ignore[return-value]
 
-    def keys(self, parsed: Parsed) -> list[KeyInfo]:
+    def keys(self, parsed: Parsed) -> list[KeyInfo | None]:
+        if self.rules_error:
+            raise LabelError(f"metric_relabel_configs: {self.rules_error}")
         try:
             return [self.key(n, lab) for n, lab in zip(parsed.names, parsed.labels, strict=True)]
         except LabelError as exc:

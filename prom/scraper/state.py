@@ -27,7 +27,8 @@ class Result:
     started_ms: int
     duration_s: float = 0.0
     error: str = ""
-    samples: int = 0
+    samples: int = 0  # scraped
+    kept: int = 0  # after metric relabeling
     keys: list[KeyInfo] = field(default_factory=list)
     ts_ms: list[int] = field(default_factory=list)
     values: list[float] = field(default_factory=list)
@@ -62,11 +63,15 @@ class TargetState:
         except LabelError as exc:
             return self.failed(str(exc), started_ms, duration_s)
         honor = self.target.honor_timestamps
-        stamps = [s if (s is not None and honor) else started_ms for s in parsed.stamps_ms]
-        current = {k for k, s in zip(keys, parsed.stamps_ms, strict=True) if s is None or not honor}
+        kept = [(i, k) for i, k in enumerate(keys) if k is not None]  # not dropped by relabeling
+        stamps = [parsed.stamps_ms[i] for i, _ in kept]
+        current = {k for (_, k), s in zip(kept, stamps, strict=True) if s is None or not honor}
         added = len(current - self.previous)
         result = Result(self.target.id, started_ms, duration_s, samples=len(parsed))
-        result.keys, result.ts_ms, result.values = keys, stamps, list(parsed.values)
+        result.kept = len(kept)
+        result.keys = [k for _, k in kept]
+        result.ts_ms = [s if (s is not None and honor) else started_ms for s in stamps]
+        result.values = [parsed.values[i] for i, _ in kept]
         result.stale = list(self.previous - current)
         result.meta = parsed.meta
         self.previous = current
@@ -88,7 +93,7 @@ class TargetState:
         return result
 
     def _report(self, result: Result, up: float, added: int) -> None:
-        values = (up, result.duration_s, result.samples, result.samples, added)
+        values = (up, result.duration_s, result.samples, result.kept, added)
         result.keys = [*result.keys, *self.assembler.synthetic()]
         result.ts_ms = [*result.ts_ms, *[result.started_ms] * len(values)]
         result.values = [*result.values, *map(float, values)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.db import close_old_connections
 
 from prom.models import ScrapeTarget
@@ -22,6 +24,7 @@ def info(target: ScrapeTarget) -> TargetInfo:
         username=target.username,
         password_env=target.password_env,
         bearer_env=target.bearer_env,
+        metric_relabel=json.dumps(target.metric_relabel_configs or []),
     )
 
 

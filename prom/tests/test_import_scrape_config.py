@@ -37,6 +37,9 @@ CONFIG = {
                 },
                 {"action": "labeldrop", "regex": "tmp_.*"},
             ],
+            "metric_relabel_configs": [
+                {"action": "drop", "source_labels": ["__name__"], "regex": "go_.*"}
+            ],
         },
         {
             "job_name": "blackbox",
@@ -85,6 +88,7 @@ def test_it_imports_static_and_file_targets_with_relabeling(config_file):
     node = ScrapeTarget.objects.get(url="http://web-1:9100/metrics")
     assert (node.job, node.interval, node.timeout) == ("node", "30s", "5s")
     assert node.labels == {"env": "prod", "node": "web-1"}
+    assert node.metric_relabel_configs == CONFIG["scrape_configs"][0]["metric_relabel_configs"]
     probe = ScrapeTarget.objects.get(job="blackbox")
     assert probe.url == "https://probe:9115/probe?module=http_2xx&target=https%3A%2F%2Fa.example"
     assert probe.labels == {"instance": "https://a.example", "team": "web", "tmp_x": "1"}
@@ -123,7 +127,14 @@ def test_a_dry_run_writes_nothing(config_file):
             {"job_name": "x", "relabel_configs": [{"action": "hashmod"}], "static_configs": []},
             "not supported",
         ),
-        ({"job_name": "x", "metric_relabel_configs": []}, "not supported"),
+        (
+            {"job_name": "x", "metric_relabel_configs": [{"action": "hashmod"}]},
+            "not supported",
+        ),
+        (
+            {"job_name": "x", "metric_relabel_configs": [{"action": "drop", "regex": "("}]},
+            "error parsing regexp",
+        ),
         ({"static_configs": []}, "needs a job_name"),
         (
             {"job_name": "x", "static_configs": [{"targets": ["a:1"]}], "scrape_interval": "1x"},

@@ -30,6 +30,14 @@ def test_an_admin_adds_a_target_with_durations_as_prometheus_strings(admin_api):
     assert target.source == "api"
 
 
+def test_metric_relabel_configs_are_stored_and_answered(admin_api):
+    rules = [{"action": "drop", "source_labels": ["__name__"], "regex": "go_.*"}]
+    response = admin_api.post(URL, {**BODY, "metric_relabel_configs": rules}, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["metric_relabel_configs"] == rules
+    assert ScrapeTarget.objects.get().metric_relabel_configs == rules
+
+
 def test_an_admin_patches_and_deletes_a_target(admin_api):
     pk = admin_api.post(URL, BODY, format="json").json()["id"]
     response = admin_api.patch(f"{URL}{pk}/", {"interval": "1m", "timeout": "30s"}, format="json")
@@ -70,6 +78,13 @@ def test_a_viewer_reads_targets_but_may_not_write_them(token_client, viewer, adm
         ({"bearer_env": "SECRET_KEY"}, "bearer_env", "SCRAPE_"),
         ({"password_env": "SCRAPE_PW"}, "username", "needs a username"),
         ({"username": "u", "bearer_env": "SCRAPE_T"}, "bearer_env", "either"),
+        ({"metric_relabel_configs": {"action": "drop"}}, "metric_relabel_configs", "a list"),
+        (
+            {"metric_relabel_configs": [{"action": "drop", "regex": "a(?=b)"}]},
+            "metric_relabel_configs",
+            "rule 1: error parsing regexp",
+        ),
+        ({"metric_relabel_configs": [{"action": "replace"}]}, "metric_relabel_configs", "target"),
     ],
 )
 def test_bad_targets_are_refused_and_nothing_is_written(admin_api, change, field, message):

@@ -81,6 +81,29 @@ def test_a_series_that_vanishes_is_stale_marked_and_new_ones_counted(server):
     assert Point.objects.filter(series__name="scrape_series_added").order_by("ts").last().value == 1
 
 
+def test_metric_relabel_configs_drop_and_rewrite_samples_like_prometheus(server):
+    """Rules run on each sample's labels after the target's: a dropped sample is not
+    written, ``scrape_samples_post_metric_relabeling`` counts what is left, a rewritten
+    label is stored, and the synthetic series are left alone."""
+    expo, base = server
+    rules = [
+        {"action": "drop", "source_labels": ["__name__", "code"], "regex": "http_.*;500"},
+        {"source_labels": ["__name__"], "regex": "temperature_(.*)", "target_label": "unit",
+         "replacement": "$1"},
+        {"action": "labeldrop", "regex": "env"},
+    ]  # fmt: skip
+    t = target(base, labels={"env": "prod"}, metric_relabel_configs=rules)
+    scrape()
+    common = {"job": "app", "instance": base.removeprefix("http://")}
+    assert not Series.objects.filter(name="http_requests_total", labels__code="500").exists()
+    assert latest("http_requests_total", code="200", **common) == 10
+    assert latest("temperature_celsius", unit="celsius", **common) == 21.5
+    assert latest("scrape_samples_scraped", env="prod", **common) == 3
+    assert latest("scrape_samples_post_metric_relabeling", env="prod", **common) == 2
+    t.refresh_from_db()
+    assert (t.health, t.last_samples) == ("up", 3)
+
+
 def test_a_failed_scrape_sets_up_to_0_and_stale_marks_the_series(server):
     expo, base = server
     t = target(base)
