@@ -7,6 +7,12 @@ same-named series), made on first use, so silences, notifications, acknowledgeme
 load-test tagging work as for every other rule. A series missing from the output resolves
 its alert (after ``keep_firing_for``); ``for`` holds new ones pending.
 
+Prometheus's own alert series are written too, so PromQL (and Grafana) can ask for them:
+``ALERTS{alertname=…, alertstate="pending"|"firing", …} 1`` for every pending or firing
+alert at each cycle, and a staleness marker on the series an alert leaves (pending →
+firing, firing → resolved), as Prometheus writes them. These carry ``alertstate``; the
+alert's own ``ALERTS{…}`` series (without it) holds no points.
+
 Recording: each output series is written back through the ingestion path as a point at the
 cycle's time, named ``record`` with the rule's labels added.
 """
@@ -76,6 +82,37 @@ def observe_promql(
         out[rule.pk] = {s.pk: float(v[-1]) for s, (_, _, v) in zip(series, rows, strict=True)}
         by_id.update((s.pk, s) for s in series)
     return out, by_id, failed
+
+
+ACTIVE = ("pending", "firing")
+
+
+def alert_samples_write(contexts, now: datetime) -> int:
+    """Write ``ALERTS{…, alertstate}`` 1 for the PromQL rules' pending and firing alerts
+    and stale-mark the state series their transitions left; returns the samples written.
+    ``contexts``: the evaluation's written ``Context`` objects."""
+    now_us = int(now.timestamp() * 1000) * 1000  # whole milliseconds, as PromQL reads them
+    batch = Batch()
+    for context in contexts:
+        if context.rule.condition != AlertRule.Condition.PROMQL:
+            continue
+        for alert in [*context.existing.values(), *context.created]:
+            if alert.state in ACTIVE:
+                batch.add(batch.series_position(_state_key(alert.series, alert.state)), now_us, 1.0)
+        for alert, event, _, _ in context.events:
+            if event.from_state in ACTIVE and event.to_state != event.from_state:
+                batch.stale_index.append(
+                    batch.series_position(_state_key(alert.series, event.from_state))
+                )
+                batch.stale_ts.append(now_us)
+    if batch.series:
+        points_ingest(batch=batch)
+    return len(batch.ts)
+
+
+def _state_key(series: Series, state: str) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+    labels = {**series.labels, "alertstate": state}
+    return ALERT_SERIES, series.host, tuple(sorted(labels.items()))
 
 
 def promql_timelines(

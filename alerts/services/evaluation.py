@@ -26,7 +26,7 @@ from alerts.live import publish_alerts
 from alerts.models import Alert, AlertEvent, AlertRule, Silence
 from alerts.models.routing import RULE_CHANNELS
 from alerts.observations import observe
-from alerts.promql_rules import recording_rules_run
+from alerts.promql_rules import alert_samples_write, recording_rules_run
 from alerts.routing import ConfigError, Route
 from alerts.routing.labels import fingerprint, fingerprint_hex
 from alerts.selectors import active_silences, alert_labels, silenced
@@ -89,9 +89,18 @@ def rules_evaluate(*, now: datetime | None = None) -> EvalReport:
         stepped.append(context)
     written = _write_all(stepped, report)
     alerts_touch([touch for context in written for touch in context.touches])
+    _alert_samples(written, now)
     _set_statuses(rules, _statuses(written, observations))
     enqueue("alerts.tasks.dispatch_notifications", True, now.isoformat())  # policies' turn
     return report
+
+
+def _alert_samples(written: list[Context], now: datetime) -> None:
+    """Prometheus's ``ALERTS`` series for the PromQL rules (never failing the cycle)."""
+    try:
+        alert_samples_write(written, now)
+    except Exception:
+        logger.exception("writing the ALERTS series failed")
 
 
 def _write_all(contexts: list[Context], report: EvalReport) -> list[Context]:

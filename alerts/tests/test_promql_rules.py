@@ -86,6 +86,28 @@ def test_for_holds_alerts_pending_and_a_series_leaving_the_output_resolves(targe
     assert Alert.objects.get().state == "resolved"
 
 
+def alerts_series(at_s: float) -> list[tuple[str, str, float]]:
+    """What PromQL's ``ALERTS`` answers at ``at_s``: (host, alertstate, value)."""
+    from prom.queries import promql_instant
+
+    rows = promql_instant(query="ALERTS", time_ms=int(at_s * 1000)).series()
+    return sorted((labels["host"], labels["alertstate"], float(v[-1])) for labels, _, v in rows)
+
+
+def test_pending_and_firing_alerts_are_prometheus_alerts_series(targets):
+    promql_rule(expr='up{host="web-1"} == 0', for_seconds=30)
+
+    rules_evaluate(now=T0)
+    assert alerts_series(t0) == [("web-1", "pending", 1.0)]
+    rules_evaluate(now=at(30))
+    assert alerts_series(t0 + 30) == [("web-1", "firing", 1.0)]  # the pending one stale
+    ingest("up", "web-1", [(t0 + 40, 1.0), (t0 + 45, 1.0)], {"job": "node"})
+    rules_evaluate(now=at(45))
+    assert Alert.objects.get().state == "resolved"
+    assert alerts_series(t0 + 45) == []  # stale-marked at once, not after 5 minutes
+    assert alerts_series(t0 + 31) == [("web-1", "firing", 1.0)]  # the past is kept
+
+
 def test_keep_firing_for_keeps_an_alert_after_its_series_leaves(targets):
     promql_rule(expr='up{host="web-1"} == 0', keep_firing_for_seconds=60)
 
