@@ -10,6 +10,8 @@ from celery import shared_task
 
 from core import dispatch
 
+# the pool's thread closes stale connections around each task, as in production
+pytestmark = pytest.mark.django_db
 RAN: list[str] = []
 
 
